@@ -1,0 +1,290 @@
+//! Managed services: a process benchbot starts in its own process group, waits for, and
+//! always stops (SIGTERM, then SIGKILL after a grace period; also when dropped).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+
+use super::tail;
+
+/// How to tell that the service is ready.
+#[derive(Clone, Debug)]
+pub enum ReadyCheck {
+    Http(String),
+    Tcp(String),
+    Command(Vec<String>),
+}
+
+/// A service description with placeholders already filled in.
+#[derive(Clone, Debug)]
+pub struct ServiceSpec {
+    pub target: String,
+    pub command: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub cwd: PathBuf,
+    pub ready: ReadyCheck,
+    pub ready_timeout: Duration,
+    pub stop_grace: Duration,
+    pub log: PathBuf,
+}
+
+/// Why a service did not come up.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("target `{target}`: cannot start service `{program}`: {source}")]
+    Spawn {
+        target: String,
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("target `{target}`: service exited with {status} before it was ready\n  log {}:\n{log_tail}", log.display())]
+    Exited {
+        target: String,
+        status: String,
+        log: PathBuf,
+        log_tail: String,
+    },
+    #[error("target `{target}`: service not ready after {timeout:?} ({check})\n  log {}:\n{log_tail}", log.display())]
+    NotReady {
+        target: String,
+        timeout: Duration,
+        check: String,
+        log: PathBuf,
+        log_tail: String,
+    },
+    #[error("target `{target}`: cannot create log file {}: {source}", log.display())]
+    Log {
+        target: String,
+        log: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A running service. Dropping it kills the whole process group.
+pub struct Service {
+    child: Option<Child>,
+    pgid: Option<i32>,
+    grace: Duration,
+    /// Path of the combined stdout/stderr log.
+    pub log: PathBuf,
+}
+
+/// A free TCP port on 127.0.0.1 (bound and released; the service binds it next).
+///
+/// # Errors
+/// When no socket can be bound.
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+impl Service {
+    /// Starts the service and waits until its readiness check passes.
+    ///
+    /// # Errors
+    /// [`ServiceError`], with the tail of the service's log when it failed to become ready.
+    pub async fn start(spec: &ServiceSpec) -> Result<Self, ServiceError> {
+        if let Some(dir) = spec.log.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let log_err = |source| ServiceError::Log {
+            target: spec.target.clone(),
+            log: spec.log.clone(),
+            source,
+        };
+        let out = File::create(&spec.log).map_err(log_err)?;
+        let err = out.try_clone().map_err(log_err)?;
+        let program = spec.command.first().cloned().unwrap_or_default();
+        let mut cmd = Command::new(&program);
+        cmd.args(&spec.command[1..])
+            .envs(&spec.env)
+            .current_dir(&spec.cwd)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0)
+            .kill_on_drop(true);
+        let child = cmd.spawn().map_err(|source| ServiceError::Spawn {
+            target: spec.target.clone(),
+            program,
+            source,
+        })?;
+        let pgid = child.id().and_then(|id| i32::try_from(id).ok());
+        let mut svc = Self {
+            child: Some(child),
+            pgid,
+            grace: spec.stop_grace,
+            log: spec.log.clone(),
+        };
+        let deadline = Instant::now() + spec.ready_timeout;
+        loop {
+            if let Some(child) = svc.child.as_mut() {
+                if let Ok(Some(status)) = child.try_wait() {
+                    svc.child = None;
+                    return Err(ServiceError::Exited {
+                        target: spec.target.clone(),
+                        status: status.to_string(),
+                        log: spec.log.clone(),
+                        log_tail: log_tail(&spec.log),
+                    });
+                }
+            }
+            if check(&spec.ready, &spec.cwd).await {
+                return Ok(svc);
+            }
+            if Instant::now() >= deadline {
+                svc.stop().await;
+                return Err(ServiceError::NotReady {
+                    target: spec.target.clone(),
+                    timeout: spec.ready_timeout,
+                    check: describe(&spec.ready),
+                    log: spec.log.clone(),
+                    log_tail: log_tail(&spec.log),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// The service's process id.
+    #[must_use]
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
+    /// SIGTERM to the process group, then SIGKILL after the grace period.
+    pub async fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        if let Some(pgid) = self.pgid {
+            signal_group(pgid, libc::SIGTERM);
+        }
+        if tokio::time::timeout(self.grace, child.wait())
+            .await
+            .is_err()
+        {
+            if let Some(pgid) = self.pgid {
+                signal_group(pgid, libc::SIGKILL);
+            }
+            let _ = child.wait().await;
+        }
+        // Children the service left behind in its group.
+        if let Some(pgid) = self.pgid.take() {
+            signal_group(pgid, libc::SIGKILL);
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.pgid {
+            signal_group(pgid, libc::SIGKILL);
+        }
+    }
+}
+
+fn signal_group(pgid: i32, sig: i32) {
+    if pgid > 0 {
+        // SAFETY: killpg has no memory-safety preconditions; a stale group id yields ESRCH.
+        unsafe {
+            libc::killpg(pgid, sig);
+        }
+    }
+}
+
+fn describe(c: &ReadyCheck) -> String {
+    match c {
+        ReadyCheck::Http(u) => format!("GET {u}"),
+        ReadyCheck::Tcp(a) => format!("TCP connect {a}"),
+        ReadyCheck::Command(c) => format!("command `{}`", c.join(" ")),
+    }
+}
+
+/// The last lines of a log file, indented, for error messages.
+#[must_use]
+pub fn log_tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let t = tail(&text, 2000);
+    let lines: Vec<&str> = t.lines().collect();
+    let start = lines.len().saturating_sub(20);
+    if lines.is_empty() {
+        return "    (empty)".into();
+    }
+    lines[start..]
+        .iter()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn check(c: &ReadyCheck, cwd: &Path) -> bool {
+    let attempt = async {
+        match c {
+            ReadyCheck::Tcp(addr) => TcpStream::connect(addr.as_str()).await.is_ok(),
+            ReadyCheck::Http(url) => http_ok(url).await,
+            ReadyCheck::Command(argv) => {
+                let Some((p, a)) = argv.split_first() else {
+                    return false;
+                };
+                Command::new(p)
+                    .args(a)
+                    .current_dir(cwd)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .kill_on_drop(true)
+                    .status()
+                    .await
+                    .is_ok_and(|s| s.success())
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(2), attempt)
+        .await
+        .unwrap_or(false)
+}
+
+/// A minimal `GET` that accepts any status below 500.
+async fn http_ok(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let (authority, path) = rest
+        .find('/')
+        .map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+    let addr = if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let Ok(mut s) = TcpStream::connect(addr).await else {
+        return false;
+    };
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    if s.write_all(req.as_bytes()).await.is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    while n < 12 {
+        match s.read(&mut buf[n..]).await {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf[..n]);
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse::<u16>().ok())
+        .is_some_and(|c| c < 500)
+}

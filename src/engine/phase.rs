@@ -1,0 +1,185 @@
+//! One measured (or warmup) phase: workers, timing and recording.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use hdrhistogram::Histogram;
+use tokio::time::Instant;
+
+use crate::driver::{Driver, ErrorKind, OpError};
+use crate::record::new_histogram;
+use crate::scenario::{LoadMode, LoadPlan, Scenario, Stop, Stream};
+
+/// A send that starts more than this after its intended time counts as late.
+pub const LATE_AFTER: Duration = Duration::from_millis(1);
+
+/// What one operation recorded during a phase. Fixed size whatever the run length.
+pub struct OpRec {
+    /// Closed loop: send → reply. Open loop: intended send → reply.
+    pub latency: Histogram<u64>,
+    /// Open loop only: actual send → reply.
+    pub service: Histogram<u64>,
+    pub ok: u64,
+    pub sent: u64,
+    /// Open loop: sends that started more than [`LATE_AFTER`] after their intended time.
+    pub late: u64,
+    pub errors: BTreeMap<ErrorKind, u64>,
+    pub samples: BTreeMap<ErrorKind, String>,
+}
+
+impl OpRec {
+    fn new() -> Self {
+        Self {
+            latency: new_histogram(),
+            service: new_histogram(),
+            ok: 0,
+            sent: 0,
+            late: 0,
+            errors: BTreeMap::new(),
+            samples: BTreeMap::new(),
+        }
+    }
+
+    fn record(&mut self, result: Result<(), OpError>, latency: Duration, service: Duration) {
+        self.sent += 1;
+        if latency.saturating_sub(service) > LATE_AFTER {
+            self.late += 1;
+        }
+        match result {
+            Ok(()) => {
+                self.ok += 1;
+                self.latency.saturating_record(nanos(latency));
+                self.service.saturating_record(nanos(service));
+            }
+            Err(e) => {
+                *self.errors.entry(e.kind).or_default() += 1;
+                self.samples.entry(e.kind).or_insert(e.detail);
+            }
+        }
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1)
+}
+
+/// The outcome of a phase.
+pub struct PhaseResult {
+    pub ops: Vec<OpRec>,
+    pub elapsed: Duration,
+}
+
+struct Shared {
+    next: AtomicU64,
+    recs: Vec<Mutex<OpRec>>,
+}
+
+/// Everything a phase needs besides the driver.
+pub struct PhaseSpec<'a> {
+    pub stream: Stream,
+    pub stop: Stop,
+    pub load: &'a LoadPlan,
+    /// Operations completed so far, for progress display.
+    pub progress: Arc<AtomicU64>,
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// Runs `concurrency` workers until the phase's stop condition, recording each operation.
+pub async fn run_phase<D: Driver>(
+    driver: &Arc<D>,
+    scenario: &Arc<Scenario>,
+    spec: &PhaseSpec<'_>,
+) -> PhaseResult {
+    let shared = Arc::new(Shared {
+        next: AtomicU64::new(0),
+        recs: scenario
+            .ops
+            .iter()
+            .map(|_| Mutex::new(OpRec::new()))
+            .collect(),
+    });
+    let start = Instant::now();
+    let interval = spec.load.rate.map(|r| Duration::from_secs_f64(1.0 / r));
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..spec.load.concurrency {
+        let (driver, scenario, shared) = (
+            Arc::clone(driver),
+            Arc::clone(scenario),
+            Arc::clone(&shared),
+        );
+        let (progress, cancel) = (Arc::clone(&spec.progress), Arc::clone(&spec.cancel));
+        let (stream, stop, mode) = (spec.stream, spec.stop, spec.load.mode);
+        workers.spawn(async move {
+            let mut conn = driver.conn();
+            loop {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let i = shared.next.fetch_add(1, Ordering::Relaxed);
+                let intended = match (mode, interval) {
+                    (LoadMode::Open, Some(iv)) => Some(start + iv.mul_f64(index_f64(i))),
+                    _ => None,
+                };
+                let past_end = match stop {
+                    Stop::Operations(n) => i >= n,
+                    Stop::Duration(d) => intended.unwrap_or_else(Instant::now) >= start + d,
+                };
+                if past_end {
+                    break;
+                }
+                let op = scenario.render(stream, i);
+                if let Err(e) = driver.prepare(&mut conn).await {
+                    shared.recs[op.op]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .record(Err(e), Duration::ZERO, Duration::ZERO);
+                    continue;
+                }
+                if let Some(at) = intended {
+                    wait_until(at).await;
+                }
+                let sent = Instant::now();
+                let result = driver.execute(&mut conn, &op).await;
+                let done = Instant::now();
+                let service = done.duration_since(sent);
+                let latency = intended.map_or(service, |at| done.duration_since(at));
+                shared.recs[op.op]
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .record(result, latency, service);
+                progress.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+    while workers.join_next().await.is_some() {}
+    let elapsed = start.elapsed();
+    let shared = Arc::try_unwrap(shared).unwrap_or_else(|_| unreachable!("all workers joined"));
+    PhaseResult {
+        ops: shared
+            .recs
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .collect(),
+        elapsed,
+    }
+}
+
+#[expect(clippy::cast_precision_loss, reason = "indices stay far below 2^53")]
+fn index_f64(i: u64) -> f64 {
+    i as f64
+}
+
+/// Sleeps until `at` with sub-millisecond precision: the timer wheel's 1 ms granularity would
+/// otherwise add up to a millisecond to every corrected latency.
+async fn wait_until(at: Instant) {
+    const SPIN: Duration = Duration::from_micros(1500);
+    let now = Instant::now();
+    if at > now + SPIN {
+        tokio::time::sleep_until(at - SPIN).await;
+    }
+    while Instant::now() < at {
+        tokio::task::yield_now().await;
+    }
+}

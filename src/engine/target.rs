@@ -1,0 +1,370 @@
+//! Targets × repetitions: managed services, drivers, warmup, cooldown, and the records.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::phase::{run_phase, PhaseResult, PhaseSpec};
+use super::{Observer, PhaseKind};
+use crate::driver::command::CommandDriver;
+use crate::driver::http::{HttpDriver, HttpSetupError};
+use crate::driver::service::{free_port, ReadyCheck, Service, ServiceError, ServiceSpec};
+use crate::driver::Driver;
+use crate::record::{Latency, OperationRecord, Repetition, TargetRecord};
+use crate::scenario::model::Target;
+use crate::scenario::{LoadMode, Scenario, StateMode, Stop, Stream, Warmup};
+
+/// Where and how the engine runs.
+pub struct RunContext {
+    /// Service logs go here.
+    pub log_dir: PathBuf,
+    /// Substituted for `{{benchbot}}`.
+    pub benchbot_exe: PathBuf,
+    /// Set to stop load generation early.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// A failure that stops a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    HttpSetup(#[from] HttpSetupError),
+    #[error("target `{target}`: {message}")]
+    Setup { target: String, message: String },
+}
+
+/// What a scenario run produced.
+pub struct ScenarioOutcome {
+    pub targets: Vec<TargetRecord>,
+    /// True when the run was cancelled before every repetition completed.
+    pub cancelled: bool,
+}
+
+/// Placeholders filled in target and service settings at run time.
+struct Vars {
+    port: String,
+    exe: String,
+    dir: String,
+}
+
+impl Vars {
+    fn fill(&self, s: &str) -> String {
+        s.replace("{{port}}", &self.port)
+            .replace("{{benchbot}}", &self.exe)
+            .replace("{{scenario-dir}}", &self.dir)
+    }
+}
+
+/// Runs every target of `scenario` in declaration order, the identical operation sequence each.
+///
+/// # Errors
+/// [`EngineError`] when a target cannot be set up (its service does not start, its URL is bad).
+pub async fn run_scenario(
+    scenario: &Arc<Scenario>,
+    ctx: &RunContext,
+    observer: &dyn Observer,
+) -> Result<ScenarioOutcome, EngineError> {
+    let mut targets = Vec::new();
+    for (i, target) in scenario.file.targets.iter().enumerate() {
+        if i > 0 && !scenario.load.cooldown.is_zero() {
+            tokio::time::sleep(scenario.load.cooldown).await;
+        }
+        let record = run_target(scenario, target, ctx, observer).await?;
+        targets.push(record);
+        if ctx.cancel.load(Ordering::Relaxed) {
+            return Ok(ScenarioOutcome {
+                targets,
+                cancelled: true,
+            });
+        }
+    }
+    Ok(ScenarioOutcome {
+        targets,
+        cancelled: false,
+    })
+}
+
+async fn run_target(
+    scenario: &Arc<Scenario>,
+    target: &Target,
+    ctx: &RunContext,
+    observer: &dyn Observer,
+) -> Result<TargetRecord, EngineError> {
+    let port = free_port().map_err(|e| EngineError::Setup {
+        target: target.name.to_string(),
+        message: format!("no free port: {e}"),
+    })?;
+    let dir = std::fs::canonicalize(scenario.dir()).unwrap_or_else(|_| scenario.dir().to_owned());
+    let vars = Vars {
+        port: port.to_string(),
+        exe: ctx.benchbot_exe.display().to_string(),
+        dir: dir.display().to_string(),
+    };
+    let service_spec = target.service.as_ref().map(|s| ServiceSpec {
+        target: target.name.to_string(),
+        command: s.command.iter().map(|c| vars.fill(c)).collect(),
+        env: s
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), vars.fill(v)))
+            .collect(),
+        cwd: scenario
+            .dir()
+            .join(s.cwd.as_deref().map(|c| vars.fill(c)).unwrap_or_default()),
+        ready: match (&s.ready.http, &s.ready.tcp, &s.ready.command) {
+            (Some(u), _, _) => ReadyCheck::Http(vars.fill(u)),
+            (_, Some(a), _) => ReadyCheck::Tcp(vars.fill(a)),
+            (_, _, c) => ReadyCheck::Command(c.iter().flatten().map(|a| vars.fill(a)).collect()),
+        },
+        ready_timeout: s.ready_timeout.map_or(Duration::from_secs(30), |d| d.get()),
+        stop_grace: s.stop_grace.map_or(Duration::from_secs(5), |d| d.get()),
+        log: ctx
+            .log_dir
+            .join(format!("{}-{}.log", scenario.name, target.name)),
+    });
+    let mut service = match &service_spec {
+        Some(spec) => Some(Service::start(spec).await?),
+        None => None,
+    };
+    let result = if let Some(h) = &target.http {
+        let headers: Vec<(String, String)> = h
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), vars.fill(v)))
+            .collect();
+        let timeout = h.timeout.map_or(Duration::from_secs(30), |d| d.get());
+        let driver = HttpDriver::new(
+            target.name.as_str(),
+            &vars.fill(&h.base_url),
+            &headers,
+            timeout,
+            scenario,
+        )
+        .await;
+        match driver {
+            Ok(d) => {
+                repetitions(
+                    scenario,
+                    target,
+                    &Arc::new(d),
+                    service_spec.as_ref(),
+                    &mut service,
+                    ctx,
+                    observer,
+                )
+                .await
+            }
+            Err(e) => Err(e.into()),
+        }
+    } else if let Some(c) = &target.command {
+        let argv = match (&c.argv, &c.shell) {
+            (Some(argv), _) => argv.iter().map(|a| vars.fill(a)).collect(),
+            (None, Some(sh)) => vec!["sh".to_owned(), "-c".to_owned(), vars.fill(sh)],
+            (None, None) => Vec::new(),
+        };
+        let driver = CommandDriver {
+            argv,
+            env: c
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), vars.fill(v)))
+                .collect(),
+            cwd: scenario
+                .dir()
+                .join(c.cwd.as_deref().map(|d| vars.fill(d)).unwrap_or_default()),
+            timeout: c.timeout.map_or(Duration::from_secs(60), |d| d.get()),
+            prepare: c.prepare.as_deref().map(|p| vars.fill(p)),
+            cleanup: c.cleanup.as_deref().map(|p| vars.fill(p)),
+        };
+        repetitions(
+            scenario,
+            target,
+            &Arc::new(driver),
+            service_spec.as_ref(),
+            &mut service,
+            ctx,
+            observer,
+        )
+        .await
+    } else {
+        Err(EngineError::Setup {
+            target: target.name.to_string(),
+            message: "no driver".into(),
+        })
+    };
+    if let Some(s) = service.as_mut() {
+        s.stop().await;
+    }
+    result
+}
+
+async fn repetitions<D: Driver>(
+    scenario: &Arc<Scenario>,
+    target: &Target,
+    driver: &Arc<D>,
+    service_spec: Option<&ServiceSpec>,
+    service: &mut Option<Service>,
+    ctx: &RunContext,
+    observer: &dyn Observer,
+) -> Result<TargetRecord, EngineError> {
+    let load = &scenario.load;
+    let cold = scenario.file.scenario.mode == StateMode::Cold;
+    let mut per_op: Vec<Vec<Repetition>> = vec![Vec::new(); scenario.ops.len()];
+    for rep in 0..load.repetitions {
+        if ctx.cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        if rep > 0 {
+            if !load.cooldown.is_zero() {
+                tokio::time::sleep(load.cooldown).await;
+            }
+            if cold {
+                if let (Some(spec), Some(s)) = (service_spec, service.as_mut()) {
+                    s.stop().await;
+                    *service = Some(Service::start(spec).await?);
+                }
+            }
+        }
+        if rep == 0 || cold {
+            if let Some(w) = load.warmup {
+                let stop = match w {
+                    Warmup::Duration(d) => Stop::Duration(d.get()),
+                    Warmup::Operations(n) => Stop::Operations(n),
+                };
+                if stop != Stop::Operations(0) && stop != Stop::Duration(Duration::ZERO) {
+                    phase(
+                        scenario,
+                        target,
+                        driver,
+                        ctx,
+                        observer,
+                        Stream::Warmup,
+                        stop,
+                        PhaseKind::Warmup,
+                    )
+                    .await;
+                }
+            }
+        }
+        let result = phase(
+            scenario,
+            target,
+            driver,
+            ctx,
+            observer,
+            Stream::Measured,
+            load.stop,
+            PhaseKind::Repetition {
+                index: rep + 1,
+                of: load.repetitions,
+            },
+        )
+        .await;
+        if let Err(e) = driver.cleanup().await {
+            observer.note(&format!("{}/{}: {e}", scenario.name, target.name));
+        }
+        if ctx.cancel.load(Ordering::Relaxed) {
+            // A repetition cut short is not comparable with full ones: leave it out.
+            break;
+        }
+        for (i, rec) in result.ops.into_iter().enumerate() {
+            per_op[i].push(to_repetition(rep, scenario, i, rec, result.elapsed));
+        }
+    }
+    Ok(TargetRecord {
+        name: target.name.to_string(),
+        role: target.role,
+        driver: if target.http.is_some() {
+            "http"
+        } else {
+            "command"
+        }
+        .into(),
+        operations: scenario
+            .ops
+            .iter()
+            .zip(per_op)
+            .map(|(op, reps)| OperationRecord {
+                name: op.name.to_string(),
+                repetitions: reps,
+            })
+            .collect(),
+    })
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "internal helper threading the run's context"
+)]
+async fn phase<D: Driver>(
+    scenario: &Arc<Scenario>,
+    target: &Target,
+    driver: &Arc<D>,
+    ctx: &RunContext,
+    observer: &dyn Observer,
+    stream: Stream,
+    stop: Stop,
+    kind: PhaseKind,
+) -> PhaseResult {
+    let progress = Arc::new(AtomicU64::new(0));
+    let (expected, duration) = match stop {
+        Stop::Operations(n) => (Some(n), None),
+        Stop::Duration(d) => (None, Some(d)),
+    };
+    observer.phase_started(
+        scenario.name.as_str(),
+        target.name.as_str(),
+        kind,
+        Arc::clone(&progress),
+        expected,
+        duration,
+    );
+    let spec = PhaseSpec {
+        stream,
+        stop,
+        load: &scenario.load,
+        progress,
+        cancel: Arc::clone(&ctx.cancel),
+    };
+    let result = run_phase(driver, scenario, &spec).await;
+    observer.phase_finished();
+    result
+}
+
+#[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+fn to_repetition(
+    rep: u32,
+    scenario: &Scenario,
+    op: usize,
+    rec: super::OpRec,
+    elapsed: Duration,
+) -> Repetition {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let open = scenario.load.mode == LoadMode::Open;
+    let total_weight: u64 = scenario.ops.iter().map(|o| u64::from(o.weight)).sum();
+    let share = f64::from(scenario.ops[op].weight) / total_weight.max(1) as f64;
+    Repetition {
+        index: rep + 1,
+        elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
+        count: rec.ok,
+        errors: rec
+            .errors
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), *v))
+            .collect(),
+        error_samples: rec
+            .samples
+            .into_iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v))
+            .collect(),
+        throughput: rec.ok as f64 / secs,
+        target_rate: scenario.load.rate.filter(|_| open).map(|r| r * share),
+        achieved_rate: rec.sent as f64 / secs,
+        late_sends: if open { rec.late } else { 0 },
+        latency: Latency::from_histogram(&rec.latency),
+        service: open.then(|| Latency::from_histogram(&rec.service)),
+    }
+}

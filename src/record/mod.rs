@@ -1,0 +1,453 @@
+//! Run records: the versioned JSON every later stage reads.
+//!
+//! A record is written once per `benchbot run` of a scenario. Readers accept every
+//! `format_version` up to [`FORMAT_VERSION`] and refuse newer ones instead of misreading them.
+//! Unknown fields are ignored, so a record from a newer minor addition still reads.
+//! A baseline is a run record saved under `baselines/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
+use hdrhistogram::Histogram;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
+
+/// The record format this binary writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// The `format` field of every run record.
+pub const FORMAT: &str = "benchbot.run-record";
+
+/// Everything measured in one run of one scenario.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct RunRecord {
+    /// Always `benchbot.run-record`.
+    pub format: String,
+    pub format_version: u32,
+    pub benchbot_version: String,
+    /// Unique id of the run: `YYYYMMDDTHHMMSSZ-xxxxxxxx`.
+    pub run_id: String,
+    /// True when the run was interrupted; such a record is never used as a baseline.
+    #[serde(default)]
+    pub incomplete: bool,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub git: Option<GitInfo>,
+    pub scenario: ScenarioInfo,
+    pub load: LoadInfo,
+    pub environment: Environment,
+    pub targets: Vec<TargetRecord>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct GitInfo {
+    pub sha: String,
+    pub reference: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub tier: Option<String>,
+    pub mode: StateMode,
+    pub seed: u64,
+    /// SHA-256 of the scenario file.
+    pub source_digest: String,
+    /// SHA-256 of the first `sequence_ops` rendered operations.
+    pub sequence_digest: String,
+    pub sequence_ops: u64,
+    pub thresholds: ThresholdsInfo,
+}
+
+/// The judging rules in force when the record was made.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ThresholdsInfo {
+    pub regression: f64,
+    pub warn: f64,
+    pub latency_floor_ns: u64,
+    pub throughput_floor: f64,
+    pub error_rate_floor: f64,
+    pub alpha: f64,
+    pub metrics: Vec<Metric>,
+    #[serde(default)]
+    pub slo: Vec<Slo>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct LoadInfo {
+    pub mode: LoadMode,
+    pub concurrency: u32,
+    pub rate: Option<f64>,
+    pub duration_ns: Option<u64>,
+    pub operations: Option<u64>,
+    pub warmup: Option<String>,
+    pub repetitions: u32,
+    pub cooldown_ns: u64,
+}
+
+/// The machine the record was taken on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Environment {
+    pub cpu_model: String,
+    pub physical_cores: Option<usize>,
+    pub logical_cores: usize,
+    pub memory_bytes: u64,
+    pub os: String,
+    pub kernel: String,
+    pub arch: String,
+    pub hostname: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TargetRecord {
+    pub name: String,
+    pub role: Role,
+    /// `http` or `command`.
+    pub driver: String,
+    pub operations: Vec<OperationRecord>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct OperationRecord {
+    pub name: String,
+    pub repetitions: Vec<Repetition>,
+}
+
+/// One repetition of one operation against one target.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Repetition {
+    pub index: u32,
+    /// Measured wall time of the repetition.
+    pub elapsed_ns: u64,
+    /// Successful operations.
+    pub count: u64,
+    /// Failed operations by kind (`connect`, `timeout`, `http-4xx`, `http-5xx`, `http-status`, `io`, `exit-status`, `spawn`).
+    #[serde(default)]
+    pub errors: BTreeMap<String, u64>,
+    /// The first message seen for each error kind.
+    #[serde(default)]
+    pub error_samples: BTreeMap<String, String>,
+    /// Successful operations per second.
+    pub throughput: f64,
+    /// Open loop: the configured arrival rate of this operation's share.
+    pub target_rate: Option<f64>,
+    /// Operations started per second.
+    pub achieved_rate: f64,
+    /// Open loop: sends that started more than 1 ms after their intended time.
+    #[serde(default)]
+    pub late_sends: u64,
+    /// Latency of successful operations. Open loop: from the intended send time
+    /// (coordinated omission corrected). Closed loop: from the actual send.
+    pub latency: Latency,
+    /// Open loop only: from the actual send to the reply (uncorrected service time).
+    pub service: Option<Latency>,
+}
+
+/// Latency summary in nanoseconds, with the serialized histogram.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Latency {
+    pub min_ns: u64,
+    pub p50_ns: u64,
+    pub p90_ns: u64,
+    pub p95_ns: u64,
+    pub p99_ns: u64,
+    pub p999_ns: u64,
+    pub max_ns: u64,
+    pub mean_ns: f64,
+    pub stdev_ns: f64,
+    /// HdrHistogram V2 + DEFLATE, base64: merge repetitions or runs by adding histograms.
+    pub histogram: String,
+}
+
+/// Why a record could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: not a valid run record: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: written by a newer benchbot (format_version {found}, this binary reads up to {FORMAT_VERSION})\n  hint: upgrade benchbot to read it; it was left untouched", path.display())]
+    TooNew { path: PathBuf, found: u64 },
+    #[error("{}: `format` is {found:?}, expected \"{FORMAT}\"", path.display())]
+    WrongFormat { path: PathBuf, found: String },
+    #[error("histogram of {target}/{operation}: {message}")]
+    Histogram {
+        target: String,
+        operation: String,
+        message: String,
+    },
+}
+
+impl RunRecord {
+    /// Reads a record, refusing versions newer than this binary.
+    ///
+    /// # Errors
+    /// [`RecordError`] naming the file and, for syntax or type errors, the line and column.
+    pub fn read(path: &Path) -> Result<Self, RecordError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RecordError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_json(path, &text)
+    }
+
+    /// Parses record text; `path` names it in errors.
+    ///
+    /// # Errors
+    /// See [`RunRecord::read`].
+    pub fn from_json(path: &Path, text: &str) -> Result<Self, RecordError> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<String>,
+            format_version: Option<u64>,
+        }
+        let parse_err = |e: &serde_json::Error| RecordError::Parse {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let head: Head = serde_json::from_str(text).map_err(|e| parse_err(&e))?;
+        match head.format.as_deref() {
+            Some(FORMAT) => {}
+            other => {
+                return Err(RecordError::WrongFormat {
+                    path: path.to_owned(),
+                    found: other.unwrap_or("(missing)").to_owned(),
+                })
+            }
+        }
+        if let Some(v) = head.format_version {
+            if v > u64::from(FORMAT_VERSION) {
+                return Err(RecordError::TooNew {
+                    path: path.to_owned(),
+                    found: v,
+                });
+            }
+        }
+        serde_json::from_str(text).map_err(|e| parse_err(&e))
+    }
+
+    /// Writes pretty JSON atomically (temporary file, then rename).
+    ///
+    /// # Errors
+    /// I/O errors, with the path.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        write_atomic(path, format!("{json}\n").as_bytes())
+    }
+
+    /// The per-repetition values of `metric` for every (target, operation). Repetitions
+    /// without a value (latency of a repetition where nothing succeeded) are left out.
+    #[must_use]
+    pub fn samples(&self, metric: Metric) -> Vec<Samples<'_>> {
+        self.targets
+            .iter()
+            .flat_map(|t| {
+                t.operations.iter().map(move |o| Samples {
+                    target: &t.name,
+                    role: t.role,
+                    operation: &o.name,
+                    values: o
+                        .repetitions
+                        .iter()
+                        .map(|r| r.metric(metric))
+                        .filter(|v| !v.is_nan())
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The values of one metric over the repetitions of one (target, operation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Samples<'a> {
+    pub target: &'a str,
+    pub role: Role,
+    pub operation: &'a str,
+    pub values: Vec<f64>,
+}
+
+impl Repetition {
+    /// Errors of every kind.
+    #[must_use]
+    pub fn error_count(&self) -> u64 {
+        self.errors.values().sum()
+    }
+
+    /// The value of `metric`: latencies in nanoseconds, throughput in operations per second,
+    /// error rate as a fraction of all attempts. Latencies are `NaN` when nothing succeeded.
+    #[must_use]
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "nanosecond latencies and counts fit f64 well enough"
+    )]
+    pub fn metric(&self, metric: Metric) -> f64 {
+        let l = &self.latency;
+        if self.count == 0 && metric.is_latency() {
+            return f64::NAN;
+        }
+        match metric {
+            Metric::P50 => l.p50_ns as f64,
+            Metric::P90 => l.p90_ns as f64,
+            Metric::P95 => l.p95_ns as f64,
+            Metric::P99 => l.p99_ns as f64,
+            Metric::P999 => l.p999_ns as f64,
+            Metric::Max => l.max_ns as f64,
+            Metric::Mean => l.mean_ns,
+            Metric::Throughput => self.throughput,
+            Metric::ErrorRate => {
+                let errors = self.error_count();
+                let total = self.count + errors;
+                if total == 0 {
+                    0.0
+                } else {
+                    errors as f64 / total as f64
+                }
+            }
+        }
+    }
+}
+
+impl Latency {
+    /// Summarises and serializes a histogram of nanoseconds.
+    #[must_use]
+    pub fn from_histogram(h: &Histogram<u64>) -> Self {
+        if h.is_empty() {
+            return Self {
+                histogram: encode_histogram(h),
+                ..Self::default()
+            };
+        }
+        Self {
+            min_ns: h.min(),
+            p50_ns: h.value_at_quantile(0.50),
+            p90_ns: h.value_at_quantile(0.90),
+            p95_ns: h.value_at_quantile(0.95),
+            p99_ns: h.value_at_quantile(0.99),
+            p999_ns: h.value_at_quantile(0.999),
+            max_ns: h.max(),
+            mean_ns: h.mean(),
+            stdev_ns: h.stdev(),
+            histogram: encode_histogram(h),
+        }
+    }
+
+    /// The histogram back from its serialized form.
+    ///
+    /// # Errors
+    /// A message when the text is not base64 of a V2 histogram.
+    pub fn histogram(&self) -> Result<Histogram<u64>, String> {
+        decode_histogram(&self.histogram)
+    }
+}
+
+/// A latency histogram in nanoseconds covering 1 ns to 1 hour at 3 significant figures.
+///
+/// # Panics
+/// Never: the bounds are constants that hdrhistogram accepts.
+#[must_use]
+pub fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000_000, 3).expect("constant bounds are valid")
+}
+
+/// Base64 of the V2 + DEFLATE encoding.
+#[must_use]
+pub fn encode_histogram(h: &Histogram<u64>) -> String {
+    let mut buf = Vec::new();
+    // Serializing into a Vec cannot fail for a valid histogram.
+    if V2DeflateSerializer::new().serialize(h, &mut buf).is_err() {
+        buf.clear();
+    }
+    base64::engine::general_purpose::STANDARD.encode(buf)
+}
+
+/// Inverse of [`encode_histogram`].
+///
+/// # Errors
+/// A message naming what failed.
+pub fn decode_histogram(s: &str) -> Result<Histogram<u64>, String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map_err(|e| format!("not base64: {e}"))?;
+    Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .map_err(|e| format!("not an HdrHistogram: {e:?}"))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// reader never sees a half-written file. Creates the parent directories.
+///
+/// # Errors
+/// I/O errors, with the path in the message.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let with_path =
+        |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(with_path)?;
+    }
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(with_path)?;
+    std::fs::rename(&tmp, path).map_err(with_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histograms_round_trip_and_merge() {
+        let mut a = new_histogram();
+        let mut b = new_histogram();
+        for v in 1..=1000u64 {
+            a.record(v * 1000).unwrap();
+            b.record(v * 2000).unwrap();
+        }
+        let a2 = decode_histogram(&encode_histogram(&a)).unwrap();
+        assert_eq!(a2.len(), 1000);
+        assert_eq!(a2.value_at_quantile(0.5), a.value_at_quantile(0.5));
+        let mut merged = a2;
+        merged
+            .add(decode_histogram(&encode_histogram(&b)).unwrap())
+            .unwrap();
+        assert_eq!(merged.len(), 2000);
+        assert!(merged.max() >= 1_999_000);
+    }
+
+    #[test]
+    fn newer_versions_are_refused_not_misread() {
+        let text = r#"{"format":"benchbot.run-record","format_version":99,"whatever":true}"#;
+        let err = RunRecord::from_json(Path::new("r.json"), text).unwrap_err();
+        assert!(
+            matches!(err, RecordError::TooNew { found: 99, .. }),
+            "{err}"
+        );
+        let err = RunRecord::from_json(
+            Path::new("r.json"),
+            "{\"format\": \"benchbot.run-record\",\n \"format_version\": 1, \"run_id\": 5}",
+        )
+        .unwrap_err();
+        assert!(matches!(err, RecordError::Parse { line: 2, .. }), "{err}");
+        let err = RunRecord::from_json(Path::new("r.json"), "[1, 2").unwrap_err();
+        assert!(matches!(err, RecordError::Parse { .. }), "{err}");
+    }
+}

@@ -1,0 +1,120 @@
+//! The terminal table.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+
+use super::{cells, format_value, headline, sig3};
+use crate::verdict::Comparison;
+
+/// Renders comparisons as text tables, one per scenario, and a headline.
+#[must_use]
+pub fn terminal(comparisons: &[Comparison]) -> String {
+    let mut out = String::new();
+    for c in comparisons {
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        table.set_header([
+            "Scenario", "Target", "Metric", "Baseline", "Current", "Δ", "Change %", "95% CI", "p",
+            "Status",
+        ]);
+        for r in &c.rows {
+            let k = cells(r);
+            table.add_row(vec![
+                Cell::new(&c.scenario),
+                Cell::new(&r.target),
+                Cell::new(format!("{} {}", r.operation, r.metric)),
+                Cell::new(k.baseline).set_alignment(CellAlignment::Right),
+                Cell::new(k.current).set_alignment(CellAlignment::Right),
+                Cell::new(k.delta).set_alignment(CellAlignment::Right),
+                Cell::new(k.change).set_alignment(CellAlignment::Right),
+                Cell::new(k.ci),
+                Cell::new(k.p).set_alignment(CellAlignment::Right),
+                Cell::new(k.status),
+            ]);
+        }
+        out.push_str(&format!(
+            "{} ({}, run {}{})\n",
+            c.scenario,
+            c.kind,
+            c.run_id,
+            c.baseline_run_id.as_ref().map_or_else(
+                || ", no baseline".to_owned(),
+                |b| format!(" vs baseline {b}")
+            )
+        ));
+        out.push_str(&table.to_string());
+        out.push('\n');
+        if !c.standings.is_empty() {
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            t.set_header([
+                "Operation",
+                "Metric",
+                "Ours",
+                "Competitors",
+                "Leader",
+                "Gap",
+                "Baseline gap",
+                "Status",
+            ]);
+            for s in &c.standings {
+                t.add_row(vec![
+                    s.operation.clone(),
+                    s.metric.to_string(),
+                    format_value(s.metric, s.ours),
+                    s.competitors
+                        .iter()
+                        .map(|(n, v)| {
+                            format!(
+                                "{n} {} (×{})",
+                                format_value(s.metric, *v),
+                                sig3(ratio(s.ours, *v))
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    s.leader.clone(),
+                    format!("{:+.1}%", s.gap * 100.0),
+                    s.baseline_gap
+                        .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0)),
+                    if s.regressed {
+                        "GAP WORSENED".into()
+                    } else {
+                        "ok".into()
+                    },
+                ]);
+            }
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+        for s in &c.slos {
+            out.push_str(&format!(
+                "objective {} {} {}: {} {} ({})\n",
+                s.target,
+                s.operation,
+                s.metric,
+                format_value(s.metric, s.value),
+                s.bound,
+                if s.passed { "met" } else { "MISSED" }
+            ));
+        }
+        for n in &c.notes {
+            out.push_str(&format!("note: {n}\n"));
+        }
+        out.push('\n');
+    }
+    out.push_str(&headline(comparisons));
+    out.push('\n');
+    out
+}
+
+/// `ours / theirs`: above 1 means ours is larger.
+pub(super) fn ratio(ours: f64, theirs: f64) -> f64 {
+    if theirs == 0.0 {
+        f64::NAN
+    } else {
+        ours / theirs
+    }
+}

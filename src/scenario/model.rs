@@ -1,0 +1,426 @@
+//! The scenario file format, version 1, as written by users (`scenarios/*.toml`).
+//!
+//! These types mirror the TOML one to one; [`super::validate`] turns them into a checked
+//! [`super::Scenario`]. Every table denies unknown keys, so a typo is an error at its line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::units::{Dur, Name, Percent};
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// What the scenario is and how it is judged.
+    pub scenario: Meta,
+    /// The systems under test; at least one with `role = "ours"`.
+    #[serde(rename = "target")]
+    pub targets: Vec<Target>,
+    /// The operation mix. Without any, a `command` target runs its command as one operation named `run`.
+    #[serde(rename = "operation", default)]
+    pub operations: Vec<Operation>,
+    /// Named value generators, used as `{{name}}` in templates (one value per operation).
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// How load is applied.
+    #[serde(default)]
+    pub load: Load,
+    /// What counts as a regression.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+/// The `[scenario]` table.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Meta {
+    /// Unique name; used in file paths and reports.
+    pub name: Name,
+    /// `internal` (our system against its own history) or `competitive` (against other systems).
+    pub kind: Kind,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<Name>,
+    /// Free-form size class, e.g. `small`, `medium`.
+    pub tier: Option<Name>,
+    /// `warm` (default): one target state for all repetitions; `cold`: a fresh managed service per repetition.
+    #[serde(default)]
+    pub mode: StateMode,
+    /// Seed of the operation sequence (default 1).
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Internal,
+    Competitive,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Internal => "internal",
+            Kind::Competitive => "competitive",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StateMode {
+    #[default]
+    Warm,
+    Cold,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Ours,
+    Competitor,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Ours => "ours",
+            Role::Competitor => "competitor",
+        })
+    }
+}
+
+/// One `[[target]]`: exactly one driver table (`http` or `command`), optionally a managed `service`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Target {
+    pub name: Name,
+    pub role: Role,
+    #[serde(default)]
+    pub description: String,
+    pub http: Option<HttpTarget>,
+    pub command: Option<CommandTarget>,
+    pub service: Option<Service>,
+}
+
+/// `[target.http]`: an HTTP/1.1 API reached over a keep-alive connection pool.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HttpTarget {
+    /// `http://host:port` (may use `{{port}}` of the managed service).
+    pub base_url: String,
+    /// Headers sent with every request.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Per-request timeout (default `30s`).
+    pub timeout: Option<Dur>,
+}
+
+/// `[target.command]`: a command run once per operation, timed hyperfine-style.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CommandTarget {
+    /// The program and its arguments, run without a shell.
+    pub argv: Option<Vec<String>>,
+    /// A shell command line, run with `sh -c`.
+    pub shell: Option<String>,
+    /// A shell command run before every timed run (not timed).
+    pub prepare: Option<String>,
+    /// A shell command run after every repetition (not timed).
+    pub cleanup: Option<String>,
+    /// Environment variables for the command.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Working directory, relative to the scenario file.
+    pub cwd: Option<String>,
+    /// A run that takes longer is killed and counted as a `timeout` error (default `60s`).
+    pub timeout: Option<Dur>,
+}
+
+/// `[target.service]`: a process benchbot starts, waits for and always stops.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Service {
+    /// Program and arguments. `{{port}}` is a free loopback port chosen at start,
+    /// `{{benchbot}}` this benchbot executable.
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Working directory, relative to the scenario file.
+    pub cwd: Option<String>,
+    /// How to tell the service is ready.
+    pub ready: Ready,
+    /// Give up waiting after this long (default `30s`).
+    pub ready_timeout: Option<Dur>,
+    /// After SIGTERM, wait this long before SIGKILL (default `5s`).
+    pub stop_grace: Option<Dur>,
+}
+
+/// Exactly one readiness check.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Ready {
+    /// A URL that answers with a status below 500.
+    pub http: Option<String>,
+    /// `host:port` that accepts a TCP connection.
+    pub tcp: Option<String>,
+    /// A command that exits 0.
+    pub command: Option<Vec<String>>,
+}
+
+/// One `[[operation]]` of the mix.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Operation {
+    pub name: Name,
+    /// Relative frequency in the mix (default 1).
+    pub weight: Option<u32>,
+    pub http: Option<HttpOperation>,
+    pub command: Option<CommandOperation>,
+}
+
+/// `[operation.http]`: the request, with `{{…}}` placeholders.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HttpOperation {
+    /// Default `GET`.
+    pub method: Option<String>,
+    /// Path and query, starting with `/`.
+    pub path: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+    /// Statuses that count as success (default: any 2xx).
+    pub expect_status: Option<Vec<u16>>,
+}
+
+/// `[operation.command]`: extra arguments appended to the target's `argv`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CommandOperation {
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+/// The `[load]` table.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Load {
+    /// `closed` (default): `concurrency` workers each wait for a reply before the next request.
+    /// `open`: requests are due at a constant `rate`, whether or not replies came back.
+    #[serde(default)]
+    pub mode: LoadMode,
+    /// Closed: number of workers. Open: maximum requests in flight (connections). Default 1.
+    pub concurrency: Option<u32>,
+    /// Open mode only: operations per second.
+    pub rate: Option<f64>,
+    /// How long each repetition measures. Give this or `operations`.
+    pub duration: Option<Dur>,
+    /// How many operations each repetition measures. Give this or `duration`.
+    pub operations: Option<u64>,
+    /// Excluded from measurement: a duration (`"2s"`) or a number of operations.
+    pub warmup: Option<Warmup>,
+    /// Default 3; fewer gives a low-confidence verdict.
+    pub repetitions: Option<u32>,
+    /// Pause between repetitions and between targets.
+    pub cooldown: Option<Dur>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadMode {
+    #[default]
+    Closed,
+    Open,
+}
+
+impl fmt::Display for LoadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LoadMode::Closed => "closed",
+            LoadMode::Open => "open",
+        })
+    }
+}
+
+/// Warmup as a duration or a count of operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Warmup {
+    Duration(Dur),
+    Operations(u64),
+}
+
+impl<'de> Deserialize<'de> for Warmup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Warmup;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration such as \"2s\" or a number of operations")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Warmup, E> {
+                Dur::parse(s).map(Warmup::Duration).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Warmup, E> {
+                Ok(Warmup::Operations(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Warmup, E> {
+                u64::try_from(n)
+                    .map(Warmup::Operations)
+                    .map_err(|_| E::custom("warmup operations cannot be negative"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The `[thresholds]` table.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Thresholds {
+    /// A significant change worse than this fails (default 5% internal, 10% competitive).
+    pub regression: Option<Percent>,
+    /// A significant change worse than this warns (default half of `regression`).
+    pub warn: Option<Percent>,
+    /// Latency changes smaller than this are noise, whatever the statistics say (default `50us`).
+    pub latency_floor: Option<Dur>,
+    /// Throughput changes smaller than this many operations per second are noise (default 1).
+    pub throughput_floor: Option<f64>,
+    /// Error-rate changes smaller than this are noise (default 0.1%).
+    pub error_rate_floor: Option<Percent>,
+    /// Significance level of the Welch t-test (default 0.05).
+    pub alpha: Option<f64>,
+    /// Metrics compared against the baseline (default p50, p99, mean, throughput, error-rate).
+    pub metrics: Option<Vec<Metric>>,
+    /// Absolute objectives, checked on every run whether or not a baseline exists.
+    #[serde(default)]
+    pub slo: Vec<Slo>,
+}
+
+/// An absolute objective such as `{ metric = "p99", max = "20ms" }`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Slo {
+    pub metric: Metric,
+    /// Only this operation (default: every operation of every `ours` target).
+    pub operation: Option<Name>,
+    /// Upper bound: a duration for latencies, a percentage for `error-rate`.
+    pub max: Option<SloValue>,
+    /// Lower bound: operations per second for `throughput`.
+    pub min: Option<SloValue>,
+}
+
+/// A bound of an objective: a duration, a percentage or a plain number.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SloValue {
+    Duration(Dur),
+    Percent(Percent),
+    Number(f64),
+}
+
+impl<'de> Deserialize<'de> for SloValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SloValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration (\"20ms\"), a percentage (\"1%\") or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<SloValue, E> {
+                if s.trim_end().ends_with('%') {
+                    Percent::parse(s).map(SloValue::Percent).map_err(E::custom)
+                } else {
+                    Dur::parse(s).map(SloValue::Duration).map_err(E::custom)
+                }
+            }
+            fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<SloValue, E> {
+                Ok(SloValue::Number(f))
+            }
+            #[expect(clippy::cast_precision_loss, reason = "bounds are far below 2^53")]
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SloValue, E> {
+                Ok(SloValue::Number(n as f64))
+            }
+            #[expect(clippy::cast_precision_loss, reason = "bounds are far below 2^53")]
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SloValue, E> {
+                Ok(SloValue::Number(n as f64))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A metric of one (target, operation) that can be compared or bounded.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+pub enum Metric {
+    #[serde(rename = "p50")]
+    P50,
+    #[serde(rename = "p90")]
+    P90,
+    #[serde(rename = "p95")]
+    P95,
+    #[serde(rename = "p99")]
+    P99,
+    #[serde(rename = "p99.9")]
+    P999,
+    #[serde(rename = "max")]
+    Max,
+    #[serde(rename = "mean")]
+    Mean,
+    #[serde(rename = "throughput")]
+    Throughput,
+    #[serde(rename = "error-rate")]
+    ErrorRate,
+}
+
+impl Metric {
+    pub const DEFAULT_COMPARED: [Metric; 5] = [
+        Metric::P50,
+        Metric::P99,
+        Metric::Mean,
+        Metric::Throughput,
+        Metric::ErrorRate,
+    ];
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::P50 => "p50",
+            Metric::P90 => "p90",
+            Metric::P95 => "p95",
+            Metric::P99 => "p99",
+            Metric::P999 => "p99.9",
+            Metric::Max => "max",
+            Metric::Mean => "mean",
+            Metric::Throughput => "throughput",
+            Metric::ErrorRate => "error-rate",
+        }
+    }
+
+    /// Whether a larger value is better (throughput) or worse (latencies, errors).
+    #[must_use]
+    pub fn higher_is_better(self) -> bool {
+        matches!(self, Metric::Throughput)
+    }
+
+    #[must_use]
+    pub fn is_latency(self) -> bool {
+        !matches!(self, Metric::Throughput | Metric::ErrorRate)
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

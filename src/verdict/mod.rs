@@ -1,0 +1,441 @@
+//! Verdicts: a run record against a baseline, metric by metric.
+//!
+//! A change is a regression only when it is statistically significant (Welch's t-test over
+//! repetitions, p < alpha), larger than the relative threshold and larger than the absolute
+//! noise floor. With fewer than three repetitions on either side the verdict falls back to
+//! the threshold alone and says "low confidence". Records from different machines are not
+//! compared at all ("incomparable environment").
+
+use serde::Serialize;
+
+use crate::record::{RunRecord, Samples};
+use crate::scenario::{Kind, Metric, Role, SloValue};
+use crate::stats::{self, Summary};
+
+/// The outcome of one metric of one (target, operation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Regression,
+    Warning,
+    Improvement,
+    Unchanged,
+    /// A competitor's own change: shown, never gating.
+    Changed,
+    /// No baseline value to compare with.
+    New,
+    /// The baseline came from a different machine.
+    Incomparable,
+}
+
+impl Status {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Regression => "REGRESSION",
+            Status::Warning => "warning",
+            Status::Improvement => "improved",
+            Status::Unchanged => "ok",
+            Status::Changed => "changed",
+            Status::New => "new",
+            Status::Incomparable => "incomparable",
+        }
+    }
+}
+
+/// One compared metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub target: String,
+    pub role: Role,
+    pub operation: String,
+    pub metric: Metric,
+    /// Mean over the baseline's repetitions.
+    pub baseline: Option<f64>,
+    /// Mean over this run's repetitions.
+    pub current: f64,
+    pub delta: Option<f64>,
+    /// Relative change, `delta / baseline` (absolute for error rates).
+    pub change: Option<f64>,
+    /// Confidence interval of `change`.
+    pub ci: Option<(f64, f64)>,
+    pub p: Option<f64>,
+    pub n_baseline: usize,
+    pub n_current: usize,
+    pub low_confidence: bool,
+    pub status: Status,
+}
+
+impl Row {
+    /// How much worse the metric got, as a positive fraction (negative when it improved).
+    #[must_use]
+    pub fn worsening(&self) -> f64 {
+        let c = self.change.unwrap_or(0.0);
+        if self.metric.higher_is_better() {
+            -c
+        } else {
+            c
+        }
+    }
+}
+
+/// Ours against the competitors for one (operation, metric).
+#[derive(Clone, Debug, Serialize)]
+pub struct Standing {
+    pub operation: String,
+    pub metric: Metric,
+    pub ours: f64,
+    pub competitors: Vec<(String, f64)>,
+    pub leader: String,
+    /// `(ours − leader) / leader`, signed so that worse is positive; 0 when ours leads.
+    pub gap: f64,
+    pub baseline_gap: Option<f64>,
+    pub regressed: bool,
+}
+
+/// An absolute objective checked on this run.
+#[derive(Clone, Debug, Serialize)]
+pub struct SloCheck {
+    pub target: String,
+    pub operation: String,
+    pub metric: Metric,
+    pub bound: String,
+    pub value: f64,
+    pub passed: bool,
+}
+
+/// The overall outcome, which maps to the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Ok,
+    CompetitiveRegression,
+    InternalRegression,
+}
+
+/// One scenario's comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub scenario: String,
+    pub kind: Kind,
+    pub run_id: String,
+    pub baseline_run_id: Option<String>,
+    pub incomplete: bool,
+    pub low_confidence: bool,
+    pub rows: Vec<Row>,
+    pub standings: Vec<Standing>,
+    pub slos: Vec<SloCheck>,
+    pub notes: Vec<String>,
+    pub verdict: Verdict,
+}
+
+impl Comparison {
+    /// Rows that gate: regressions of our targets.
+    pub fn regressions(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| r.status == Status::Regression)
+    }
+}
+
+/// Why two environments cannot be compared, if they cannot.
+#[must_use]
+pub fn incomparable(current: &RunRecord, baseline: &RunRecord) -> Option<String> {
+    let (a, b) = (&current.environment, &baseline.environment);
+    let mut diffs = Vec::new();
+    if a.cpu_model != b.cpu_model {
+        diffs.push(format!("CPU `{}` vs `{}`", b.cpu_model, a.cpu_model));
+    }
+    if a.logical_cores != b.logical_cores {
+        diffs.push(format!(
+            "{} vs {} logical cores",
+            b.logical_cores, a.logical_cores
+        ));
+    }
+    if a.arch != b.arch {
+        diffs.push(format!("{} vs {}", b.arch, a.arch));
+    }
+    (!diffs.is_empty()).then(|| {
+        format!(
+            "incomparable environment: the baseline was measured on another machine ({})",
+            diffs.join(", ")
+        )
+    })
+}
+
+/// Compares `current` with `baseline` (or only checks objectives when there is none).
+#[must_use]
+pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison {
+    let th = &current.scenario.thresholds;
+    let mut notes = Vec::new();
+    let env_note = baseline.and_then(|b| incomparable(current, b));
+    if let Some(n) = &env_note {
+        notes.push(n.clone());
+    }
+    if let Some(b) = baseline {
+        if b.scenario.sequence_digest != current.scenario.sequence_digest {
+            notes.push("the operation sequence differs from the baseline's (scenario or seed changed): compare with care".into());
+        }
+    }
+    let mut rows = Vec::new();
+    for &metric in &th.metrics {
+        let base_samples = baseline.map(|b| b.samples(metric)).unwrap_or_default();
+        for cur in current.samples(metric) {
+            if cur.values.is_empty() {
+                continue;
+            }
+            let base = base_samples
+                .iter()
+                .find(|b| b.target == cur.target && b.operation == cur.operation)
+                .filter(|b| !b.values.is_empty());
+            rows.push(judge(metric, &cur, base, current, env_note.is_some()));
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.status, -a.worsening().abs())
+            .partial_cmp(&(b.status, -b.worsening().abs()))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let standings = if current.scenario.kind == Kind::Competitive {
+        standings(current, baseline, th.regression)
+    } else {
+        Vec::new()
+    };
+    let slos = slo_checks(current);
+    let low_confidence = rows
+        .iter()
+        .any(|r| r.low_confidence && r.baseline.is_some());
+    if low_confidence {
+        notes.push("low confidence: fewer than 3 repetitions on one side; the verdict uses the threshold only".into());
+    }
+    let internal_fail = slos.iter().any(|s| !s.passed)
+        || (current.scenario.kind == Kind::Internal
+            && rows.iter().any(|r| r.status == Status::Regression));
+    let competitive_fail = current.scenario.kind == Kind::Competitive
+        && (rows.iter().any(|r| r.status == Status::Regression)
+            || standings.iter().any(|s| s.regressed));
+    let verdict = if internal_fail {
+        Verdict::InternalRegression
+    } else if competitive_fail {
+        Verdict::CompetitiveRegression
+    } else {
+        Verdict::Ok
+    };
+    Comparison {
+        scenario: current.scenario.name.clone(),
+        kind: current.scenario.kind,
+        run_id: current.run_id.clone(),
+        baseline_run_id: baseline.map(|b| b.run_id.clone()),
+        incomplete: current.incomplete,
+        low_confidence,
+        rows,
+        standings,
+        slos,
+        notes,
+        verdict,
+    }
+}
+
+fn floor(metric: Metric, current: &RunRecord) -> f64 {
+    let th = &current.scenario.thresholds;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "nanoseconds fit f64 well enough"
+    )]
+    match metric {
+        Metric::Throughput => th.throughput_floor,
+        Metric::ErrorRate => th.error_rate_floor,
+        _ => th.latency_floor_ns as f64,
+    }
+}
+
+fn judge(
+    metric: Metric,
+    cur: &Samples<'_>,
+    base: Option<&Samples<'_>>,
+    record: &RunRecord,
+    incomparable: bool,
+) -> Row {
+    let th = &record.scenario.thresholds;
+    let current = stats::mean(&cur.values);
+    let mut row = Row {
+        target: cur.target.to_owned(),
+        role: cur.role,
+        operation: cur.operation.to_owned(),
+        metric,
+        baseline: None,
+        current,
+        delta: None,
+        change: None,
+        ci: None,
+        p: None,
+        n_baseline: 0,
+        n_current: cur.values.len(),
+        low_confidence: cur.values.len() < 3,
+        status: Status::New,
+    };
+    let Some(base) = base else { return row };
+    let (bs, cs) = (Summary::of(&base.values), Summary::of(&cur.values));
+    row.baseline = Some(bs.mean);
+    row.n_baseline = bs.n;
+    row.low_confidence = bs.n < 3 || cs.n < 3;
+    let delta = cs.mean - bs.mean;
+    row.delta = Some(delta);
+    // Error rates start at zero: judge them in absolute points, everything else relative.
+    let scale = if metric == Metric::ErrorRate {
+        1.0
+    } else {
+        bs.mean.abs()
+    };
+    let welch = stats::welch(bs, cs, th.alpha);
+    if scale > 0.0 {
+        row.change = Some(delta / scale);
+        row.ci = welch.map(|w| (w.ci.0 / scale, w.ci.1 / scale));
+    }
+    row.p = welch.map(|w| w.p);
+    if incomparable {
+        row.status = Status::Incomparable;
+        return row;
+    }
+    let worse = row.worsening();
+    let (fail, warn) = if metric == Metric::ErrorRate {
+        (th.error_rate_floor, th.error_rate_floor)
+    } else {
+        (th.regression, th.warn)
+    };
+    let significant = if row.low_confidence {
+        true
+    } else {
+        row.p.is_some_and(|p| p < th.alpha)
+    };
+    row.status = if delta.abs() <= floor(metric, record) || row.change.is_none() {
+        Status::Unchanged
+    } else if significant && worse > fail {
+        Status::Regression
+    } else if significant && worse > warn {
+        Status::Warning
+    } else if significant && -worse > warn {
+        Status::Improvement
+    } else {
+        Status::Unchanged
+    };
+    if cur.role == Role::Competitor && row.status != Status::Unchanged {
+        row.status = Status::Changed;
+    }
+    row
+}
+
+/// Leader and gap for every (operation, metric) of a competitive record.
+fn gaps(record: &RunRecord, metric: Metric) -> Vec<(String, f64, Vec<(String, f64)>, String, f64)> {
+    let samples = record.samples(metric);
+    let mut out = Vec::new();
+    for ours in samples
+        .iter()
+        .filter(|s| s.role == Role::Ours && !s.values.is_empty())
+    {
+        let ours_v = stats::mean(&ours.values);
+        let comps: Vec<(String, f64)> = samples
+            .iter()
+            .filter(|s| {
+                s.role == Role::Competitor && s.operation == ours.operation && !s.values.is_empty()
+            })
+            .map(|s| (s.target.to_owned(), stats::mean(&s.values)))
+            .collect();
+        if comps.is_empty() {
+            continue;
+        }
+        let better = |a: f64, b: f64| {
+            if metric.higher_is_better() {
+                a > b
+            } else {
+                a < b
+            }
+        };
+        let (mut leader, mut best) = (ours.target.to_owned(), ours_v);
+        for (name, v) in &comps {
+            if better(*v, best) {
+                leader.clone_from(name);
+                best = *v;
+            }
+        }
+        let gap = if best == 0.0 {
+            0.0
+        } else if metric.higher_is_better() {
+            (best - ours_v) / best
+        } else {
+            (ours_v - best) / best
+        };
+        out.push((ours.operation.to_owned(), ours_v, comps, leader, gap));
+    }
+    out
+}
+
+fn standings(current: &RunRecord, baseline: Option<&RunRecord>, threshold: f64) -> Vec<Standing> {
+    let mut out = Vec::new();
+    for &metric in current
+        .scenario
+        .thresholds
+        .metrics
+        .iter()
+        .filter(|m| **m != Metric::ErrorRate)
+    {
+        let base = baseline.map(|b| gaps(b, metric)).unwrap_or_default();
+        for (operation, ours, competitors, leader, gap) in gaps(current, metric) {
+            let baseline_gap = base.iter().find(|b| b.0 == operation).map(|b| b.4);
+            let regressed = baseline_gap.is_some_and(|b| gap - b > threshold);
+            out.push(Standing {
+                operation,
+                metric,
+                ours,
+                competitors,
+                leader,
+                gap,
+                baseline_gap,
+                regressed,
+            });
+        }
+    }
+    out
+}
+
+fn slo_checks(record: &RunRecord) -> Vec<SloCheck> {
+    let mut out = Vec::new();
+    for slo in &record.scenario.thresholds.slo {
+        for s in record
+            .samples(slo.metric)
+            .into_iter()
+            .filter(|s| s.role == Role::Ours && !s.values.is_empty())
+        {
+            if slo
+                .operation
+                .as_ref()
+                .is_some_and(|o| o.as_str() != s.operation)
+            {
+                continue;
+            }
+            let value = stats::mean(&s.values);
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "nanoseconds fit f64 well enough"
+            )]
+            let (bound, passed) = match (slo.max, slo.min) {
+                (Some(SloValue::Duration(d)), _) => {
+                    (format!("≤ {d}"), value <= d.get().as_nanos() as f64)
+                }
+                (Some(SloValue::Percent(p)), _) => (
+                    format!("≤ {}%", p.fraction() * 100.0),
+                    value <= p.fraction(),
+                ),
+                (_, Some(SloValue::Number(n))) => (format!("≥ {n}/s"), value >= n),
+                _ => continue,
+            };
+            out.push(SloCheck {
+                target: s.target.to_owned(),
+                operation: s.operation.to_owned(),
+                metric: slo.metric,
+                bound,
+                value,
+                passed,
+            });
+        }
+    }
+    out
+}
