@@ -53,7 +53,7 @@ impl<'i> Doc<'i> {
                             v
                         })
                 }
-                (Seg::Index(i), _, Some(DeValue::Array(a))) => a.iter().nth(*i),
+                (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(*i),
                 _ => None,
             };
             let Some(v) = next else { break };
@@ -69,13 +69,20 @@ impl<'i> Doc<'i> {
         Some(best)
     }
 
-    /// Dotted path (`target[1].http.base-url`) of the deepest key whose key or value contains `offset`.
+    /// Dotted path (`target[1].http.base-url`) of the key, or the scalar value, at `offset`.
     #[must_use]
     pub fn path_at(&self, offset: usize) -> Option<String> {
         let root = self.root.as_ref()?;
-        let mut path = String::new();
-        walk_table(root.get_ref(), offset, &mut path);
-        (!path.is_empty()).then_some(path)
+        let mut path = Vec::new();
+        find_in_table(root.get_ref(), offset, &mut path).then(|| {
+            path.iter().fold(String::new(), |mut s, p: &String| {
+                if !s.is_empty() && !p.starts_with('[') {
+                    s.push('.');
+                }
+                s.push_str(p);
+                s
+            })
+        })
     }
 }
 
@@ -83,32 +90,33 @@ fn contains(span: &Range<usize>, offset: usize) -> bool {
     span.start <= offset && offset < span.end.max(span.start + 1)
 }
 
-fn walk_table(t: &DeTable<'_>, offset: usize, path: &mut String) {
+// Container spans do not always cover their bodies (a `[table]` header's value spans the
+// header only), so search depth-first over keys and leaf values.
+fn find_in_table(t: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
     for (k, v) in t {
-        if contains(&k.span(), offset) || contains(&v.span(), offset) {
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(k.get_ref());
-            walk_value(v, offset, path);
-            return;
+        path.push(k.get_ref().to_string());
+        if contains(&k.span(), offset) || find_in_value(v, offset, path) {
+            return true;
         }
+        path.pop();
     }
+    false
 }
 
-fn walk_value(v: &Spanned<DeValue<'_>>, offset: usize, path: &mut String) {
+fn find_in_value(v: &Spanned<DeValue<'_>>, offset: usize, path: &mut Vec<String>) -> bool {
     match v.get_ref() {
-        DeValue::Table(t) => walk_table(t, offset, path),
+        DeValue::Table(t) => find_in_table(t, offset, path),
         DeValue::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                if contains(&item.span(), offset) {
-                    path.push_str(&format!("[{i}]"));
-                    walk_value(item, offset, path);
-                    return;
+                path.push(format!("[{i}]"));
+                if find_in_value(item, offset, path) {
+                    return true;
                 }
+                path.pop();
             }
+            contains(&v.span(), offset)
         }
-        _ => {}
+        _ => contains(&v.span(), offset),
     }
 }
 

@@ -3,10 +3,11 @@
 //! These types mirror the TOML one to one; [`super::validate`] turns them into a checked
 //! [`super::Scenario`]. Every table denies unknown keys, so a typo is an error at its line.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use schemars::JsonSchema;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use super::units::{Dur, Name, Percent};
@@ -251,8 +252,7 @@ impl fmt::Display for LoadMode {
 }
 
 /// Warmup as a duration or a count of operations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Warmup {
     Duration(Dur),
     Operations(u64),
@@ -319,8 +319,7 @@ pub struct Slo {
 }
 
 /// A bound of an objective: a duration, a percentage or a plain number.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum SloValue {
     Duration(Dur),
     Percent(Percent),
@@ -422,5 +421,66 @@ impl Metric {
 impl fmt::Display for Metric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Warmup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Warmup::Duration(d) => d.serialize(s),
+            Warmup::Operations(n) => s.serialize_u64(*n),
+        }
+    }
+}
+
+impl JsonSchema for Warmup {
+    fn schema_name() -> Cow<'static, str> {
+        "Warmup".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [g.subschema_for::<Dur>(), {"type": "integer", "minimum": 0}],
+            "description": "a duration such as \"2s\", or a number of operations"
+        })
+    }
+}
+
+impl Serialize for SloValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SloValue::Duration(d) => d.serialize(s),
+            SloValue::Percent(p) => p.serialize(s),
+            SloValue::Number(n) => s.serialize_f64(*n),
+        }
+    }
+}
+
+impl JsonSchema for SloValue {
+    fn schema_name() -> Cow<'static, str> {
+        "SloValue".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [g.subschema_for::<Dur>(), {"type": "string", "pattern": "^ *[0-9.]+ *%$"}, {"type": "number"}],
+            "description": "a duration (\"20ms\"), a percentage (\"1%\") or a number"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_and_warmups_round_trip_through_json() {
+        for text in ["\"20ms\"", "\"1%\"", "500.0"] {
+            let v: SloValue = serde_json::from_str(text).unwrap();
+            let back: SloValue = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
+            assert_eq!(v, back, "{text}");
+        }
+        for text in ["\"2s\"", "50"] {
+            let w: Warmup = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&w).unwrap(), text);
+        }
     }
 }

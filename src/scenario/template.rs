@@ -130,7 +130,7 @@ impl Gen {
             "float" => {
                 want(2)?;
                 let (lo, hi) = (float(args[0])?, float(args[1])?);
-                if !(lo < hi) || !lo.is_finite() || !hi.is_finite() {
+                if lo >= hi || !lo.is_finite() || !hi.is_finite() {
                     return Err(format!("`{spec}`: need finite LO < HI"));
                 }
                 Ok(Gen::Float { lo, hi })

@@ -323,8 +323,17 @@ fn judge(
     row
 }
 
+/// Ours, the competitors and the leader for one operation.
+struct Gap {
+    operation: String,
+    ours: f64,
+    competitors: Vec<(String, f64)>,
+    leader: String,
+    gap: f64,
+}
+
 /// Leader and gap for every (operation, metric) of a competitive record.
-fn gaps(record: &RunRecord, metric: Metric) -> Vec<(String, f64, Vec<(String, f64)>, String, f64)> {
+fn gaps(record: &RunRecord, metric: Metric) -> Vec<Gap> {
     let samples = record.samples(metric);
     let mut out = Vec::new();
     for ours in samples
@@ -363,7 +372,13 @@ fn gaps(record: &RunRecord, metric: Metric) -> Vec<(String, f64, Vec<(String, f6
         } else {
             (ours_v - best) / best
         };
-        out.push((ours.operation.to_owned(), ours_v, comps, leader, gap));
+        out.push(Gap {
+            operation: ours.operation.to_owned(),
+            ours: ours_v,
+            competitors: comps,
+            leader,
+            gap,
+        });
     }
     out
 }
@@ -378,8 +393,18 @@ fn standings(current: &RunRecord, baseline: Option<&RunRecord>, threshold: f64) 
         .filter(|m| **m != Metric::ErrorRate)
     {
         let base = baseline.map(|b| gaps(b, metric)).unwrap_or_default();
-        for (operation, ours, competitors, leader, gap) in gaps(current, metric) {
-            let baseline_gap = base.iter().find(|b| b.0 == operation).map(|b| b.4);
+        for Gap {
+            operation,
+            ours,
+            competitors,
+            leader,
+            gap,
+        } in gaps(current, metric)
+        {
+            let baseline_gap = base
+                .iter()
+                .find(|b| b.operation == operation)
+                .map(|b| b.gap);
             let regressed = baseline_gap.is_some_and(|b| gap - b > threshold);
             out.push(Standing {
                 operation,

@@ -1,0 +1,154 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The benchbot binary under test, run from the repository root.
+pub fn benchbot() -> Command {
+    let mut cmd = Command::cargo_bin("benchbot").expect("binary built by cargo");
+    cmd.current_dir(root());
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
+
+/// Runs benchbot and returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = benchbot().args(args).output().expect("run benchbot");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+use benchbot::record::{
+    Environment, Latency, LoadInfo, OperationRecord, Repetition, RunRecord, ScenarioInfo,
+    TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
+};
+use benchbot::scenario::{Kind, LoadMode, Metric, Role, StateMode};
+
+/// A synthetic record: for each (target, role, operation), the per-repetition p50 in ms and
+/// throughput. Other latency fields scale from p50 so every metric has a value.
+/// (target, role, operation, p50 per repetition in ms, throughput per repetition).
+pub type Row<'a> = (&'a str, Role, &'a str, &'a [f64], &'a [f64]);
+
+pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
+    let mut targets: Vec<TargetRecord> = Vec::new();
+    for (target, role, op, p50s, tputs) in rows {
+        let reps = p50s
+            .iter()
+            .zip(tputs.iter())
+            .enumerate()
+            .map(|(i, (p50, tput))| {
+                let ns = |f: f64| (p50 * f * 1e6).round() as u64;
+                Repetition {
+                    index: i as u32 + 1,
+                    elapsed_ns: 1_000_000_000,
+                    count: *tput as u64,
+                    errors: Default::default(),
+                    error_samples: Default::default(),
+                    throughput: *tput,
+                    target_rate: None,
+                    achieved_rate: *tput,
+                    late_sends: 0,
+                    latency: Latency {
+                        min_ns: ns(0.5),
+                        p50_ns: ns(1.0),
+                        p90_ns: ns(1.5),
+                        p95_ns: ns(1.7),
+                        p99_ns: ns(2.0),
+                        p999_ns: ns(3.0),
+                        max_ns: ns(4.0),
+                        mean_ns: p50 * 1.1e6,
+                        stdev_ns: p50 * 0.2e6,
+                        histogram: String::new(),
+                    },
+                    service: None,
+                }
+            })
+            .collect();
+        let opr = OperationRecord {
+            name: (*op).into(),
+            repetitions: reps,
+        };
+        match targets.iter_mut().find(|t| t.name == *target) {
+            Some(t) => t.operations.push(opr),
+            None => targets.push(TargetRecord {
+                name: (*target).into(),
+                role: *role,
+                driver: "http".into(),
+                operations: vec![opr],
+            }),
+        }
+    }
+    RunRecord {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        benchbot_version: "0.0.0-test".into(),
+        run_id: run_id.into(),
+        incomplete: false,
+        started_at: "2026-11-01T00:00:00Z".parse().unwrap(),
+        finished_at: "2026-11-01T00:01:00Z".parse().unwrap(),
+        git: None,
+        scenario: ScenarioInfo {
+            name: "synthetic".into(),
+            kind,
+            description: String::new(),
+            tags: vec![],
+            tier: None,
+            mode: StateMode::Warm,
+            seed: 1,
+            source_digest: "s".into(),
+            sequence_digest: "d".into(),
+            sequence_ops: 10,
+            thresholds: ThresholdsInfo {
+                regression: if kind == Kind::Internal { 0.05 } else { 0.10 },
+                warn: if kind == Kind::Internal { 0.025 } else { 0.05 },
+                latency_floor_ns: 50_000,
+                throughput_floor: 1.0,
+                error_rate_floor: 0.001,
+                alpha: 0.05,
+                metrics: vec![Metric::P50, Metric::Throughput],
+                slo: vec![],
+            },
+        },
+        load: LoadInfo {
+            mode: LoadMode::Closed,
+            concurrency: 1,
+            rate: None,
+            duration_ns: Some(1_000_000_000),
+            operations: None,
+            warmup: None,
+            repetitions: 3,
+            cooldown_ns: 0,
+        },
+        environment: Environment {
+            cpu_model: "Test CPU".into(),
+            physical_cores: Some(2),
+            logical_cores: 2,
+            memory_bytes: 1 << 34,
+            os: "Linux".into(),
+            kernel: "6.1".into(),
+            arch: "x86_64".into(),
+            hostname: "h".into(),
+        },
+        targets,
+    }
+}
