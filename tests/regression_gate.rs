@@ -27,11 +27,14 @@ fn records(out: &Path, scenario: &str) -> Vec<std::path::PathBuf> {
 fn http_kv(delay: &str) -> String {
     let text = std::fs::read_to_string(root().join("scenarios/internal/http-kv.toml")).unwrap();
     assert!(
-        text.contains("\"--delay\", \"2ms\""),
+        text.contains("\"--delay\", \"10ms\""),
         "the example changed; update this test"
     );
-    text.replace("\"--delay\", \"2ms\"", &format!("\"--delay\", \"{delay}\""))
-        .replace("duration = \"2s\"", "duration = \"1s\"")
+    text.replace(
+        "\"--delay\", \"10ms\"",
+        &format!("\"--delay\", \"{delay}\""),
+    )
+    .replace("duration = \"2s\"", "duration = \"1s\"")
 }
 
 #[test]

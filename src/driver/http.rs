@@ -1,32 +1,45 @@
-//! HTTP/1.1 over keep-alive connections, one per worker (hyper's low-level client).
+//! HTTP/1.1 over keep-alive connections, one per worker.
+//!
+//! A small client written for load generation: each worker owns its connection and does the
+//! whole round trip in its own task (no connection task, no channel), formats the request
+//! into a reused buffer and parses the response head with `httparse`. Bodies are read by
+//! `Content-Length`, chunked encoding, or until the server closes (HTTP/1.0).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{HeaderName, HeaderValue, HOST};
-use hyper::{Method, Request};
-use hyper_util::rt::TokioIo;
+use bytes::{Buf, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::{Driver, ErrorKind, OpError};
 use crate::scenario::{Rendered, Scenario};
 
+/// Largest response head accepted.
+const MAX_HEAD: usize = 64 * 1024;
+
 /// Settings of an HTTP target after placeholders such as `{{port}}` were filled in.
 pub struct HttpDriver {
     addrs: Vec<SocketAddr>,
-    host: HeaderValue,
+    /// `Host` and the fixed headers, preformatted as `Name: value\r\n` lines.
+    fixed_headers: String,
     prefix: String,
-    headers: Vec<(HeaderName, HeaderValue)>,
     ops: Vec<OpSpec>,
     timeout: Duration,
 }
 
 struct OpSpec {
-    method: Method,
+    method: String,
     expect: Option<Vec<u16>>,
+}
+
+/// One worker's connection and buffers.
+pub struct Conn {
+    stream: Option<TcpStream>,
+    read: BytesMut,
+    write: Vec<u8>,
+    /// The last response body, available to response checks.
+    pub body: BytesMut,
 }
 
 /// Why an HTTP target could not be set up.
@@ -44,6 +57,16 @@ pub enum HttpSetupError {
         name: String,
         message: String,
     },
+}
+
+fn valid_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn valid_value(s: &str) -> bool {
+    s.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
 impl HttpDriver {
@@ -71,11 +94,17 @@ impl HttpDriver {
             Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
             None => (rest, ""),
         };
-        let hostport = if authority
-            .rsplit_once(':')
-            .is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()))
-            && !authority.ends_with(']')
+        if authority.is_empty()
+            || !valid_value(authority)
+            || authority.contains(char::is_whitespace)
         {
+            return Err(url_err("no valid host".into()));
+        }
+        let has_port = authority
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && !authority.ends_with(']');
+        let hostport = if has_port {
             authority.to_owned()
         } else {
             format!("{authority}:80")
@@ -87,120 +116,130 @@ impl HttpDriver {
         if addrs.is_empty() {
             return Err(url_err("resolves to no address".into()));
         }
-        let host = HeaderValue::from_str(authority).map_err(|e| url_err(e.to_string()))?;
-        let mut hs = Vec::new();
+        let mut fixed_headers = format!("Host: {authority}\r\n");
         for (k, v) in headers {
-            let header_err = |message: String| HttpSetupError::Header {
-                target: target.to_owned(),
-                name: k.clone(),
-                message,
-            };
-            hs.push((
-                HeaderName::from_bytes(k.as_bytes()).map_err(|e| header_err(e.to_string()))?,
-                HeaderValue::from_str(v).map_err(|e| header_err(e.to_string()))?,
-            ));
+            if !valid_token(k) || !valid_value(v) {
+                return Err(HttpSetupError::Header {
+                    target: target.to_owned(),
+                    name: k.clone(),
+                    message: "not a valid header name or value".into(),
+                });
+            }
+            fixed_headers.push_str(&format!("{k}: {v}\r\n"));
         }
         let ops = scenario
             .ops
             .iter()
-            .map(|o| {
-                let h = o.http.as_ref();
-                OpSpec {
-                    method: h
-                        .and_then(|h| Method::from_bytes(h.method.as_bytes()).ok())
-                        .unwrap_or(Method::GET),
-                    expect: h.and_then(|h| h.expect_status.clone()),
-                }
+            .map(|o| OpSpec {
+                method: o
+                    .http
+                    .as_ref()
+                    .map_or_else(|| "GET".to_owned(), |h| h.method.clone()),
+                expect: o.http.as_ref().and_then(|h| h.expect_status.clone()),
             })
             .collect();
         Ok(Self {
             addrs,
-            host,
+            fixed_headers,
             prefix: prefix.to_owned(),
-            headers: hs,
             ops,
             timeout,
         })
     }
 
-    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, OpError> {
+    async fn connect(&self) -> Result<TcpStream, OpError> {
         let mut last = None;
         for addr in &self.addrs {
             match TcpStream::connect(addr).await {
                 Ok(stream) => {
                     let _ = stream.set_nodelay(true);
-                    let (sender, conn) = http1::handshake(TokioIo::new(stream))
-                        .await
-                        .map_err(|e| OpError::new(ErrorKind::Connect, e.to_string()))?;
-                    tokio::spawn(async move {
-                        // The connection ends when the server closes it or the sender is dropped;
-                        // request-level errors surface through `send_request`.
-                        let _ = conn.await;
-                    });
-                    return Ok(sender);
+                    return Ok(stream);
                 }
                 Err(e) => last = Some(e),
             }
         }
         Err(OpError::new(
             ErrorKind::Connect,
-            last.map_or_else(|| "no address".into(), |e| e.to_string()),
+            last.map_or_else(
+                || "no address".into(),
+                |e| format!("{}: {e}", self.addrs[0]),
+            ),
         ))
     }
 
-    async fn round_trip(
-        &self,
-        conn: &mut Option<SendRequest<Full<Bytes>>>,
-        op: &Rendered<'_>,
-    ) -> Result<(), OpError> {
-        let sender = match conn {
-            Some(s) if !s.is_closed() => s,
-            _ => conn.insert(self.connect().await?),
-        };
-        if sender.ready().await.is_err() {
-            *sender = self.connect().await?;
+    fn encode(&self, op: &Rendered<'_>, method: &str, out: &mut Vec<u8>) -> Result<(), OpError> {
+        use std::io::Write as _;
+        out.clear();
+        let _ = write!(
+            out,
+            "{method} {}{} HTTP/1.1\r\n{}",
+            self.prefix, op.path, self.fixed_headers
+        );
+        for (k, v) in &op.headers {
+            if !valid_token(k) || !valid_value(v) {
+                return Err(OpError::new(ErrorKind::Io, format!("invalid header `{k}`")));
+            }
+            let _ = write!(out, "{k}: {v}\r\n");
         }
+        match &op.body {
+            Some(b) => {
+                let _ = write!(out, "Content-Length: {}\r\n\r\n", b.len());
+                out.extend_from_slice(b.as_bytes());
+            }
+            None if matches!(method, "POST" | "PUT" | "PATCH") => {
+                out.extend_from_slice(b"Content-Length: 0\r\n\r\n")
+            }
+            None => out.extend_from_slice(b"\r\n"),
+        }
+        if op.path.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return Err(OpError::new(
+                ErrorKind::Io,
+                format!(
+                    "path `{}` contains spaces or control characters",
+                    op.path.escape_debug()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn round_trip(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<(), OpError> {
         let spec = &self.ops[op.op];
-        let uri = if self.prefix.is_empty() {
-            op.path.to_string()
-        } else {
-            format!("{}{}", self.prefix, op.path)
+        let head_only = spec.method == "HEAD";
+        self.encode(op, &spec.method, &mut conn.write)?;
+        // A reused connection may have been closed by the server while idle: if it fails
+        // before any byte of a response arrived, retry once on a fresh one.
+        let mut reused = conn.stream.is_some();
+        let status = loop {
+            let stream = match &mut conn.stream {
+                Some(s) => s,
+                None => conn.stream.insert(self.connect().await?),
+            };
+            conn.read.clear();
+            let attempt = async {
+                stream
+                    .write_all(&conn.write)
+                    .await
+                    .map_err(|e| (true, e.to_string()))?;
+                read_response(stream, &mut conn.read, &mut conn.body, head_only).await
+            };
+            match attempt.await {
+                Ok((status, keep_alive)) => {
+                    if !keep_alive {
+                        conn.stream = None;
+                    }
+                    break status;
+                }
+                Err((nothing_read, message)) => {
+                    conn.stream = None;
+                    if reused && nothing_read {
+                        reused = false;
+                        continue;
+                    }
+                    return Err(OpError::new(ErrorKind::Io, message));
+                }
+            }
         };
-        let mut req = Request::builder().method(spec.method.clone()).uri(uri);
-        if let Some(h) = req.headers_mut() {
-            h.insert(HOST, self.host.clone());
-            for (k, v) in &self.headers {
-                h.insert(k.clone(), v.clone());
-            }
-            for (k, v) in &op.headers {
-                let (Ok(k), Ok(v)) = (
-                    HeaderName::from_bytes(k.as_bytes()),
-                    HeaderValue::from_str(v),
-                ) else {
-                    return Err(OpError::new(ErrorKind::Io, format!("invalid header `{k}`")));
-                };
-                h.insert(k, v);
-            }
-        }
-        let body = op
-            .body
-            .as_ref()
-            .map_or_else(Bytes::new, |b| Bytes::from(b.to_string()));
-        let req = req
-            .body(Full::new(body))
-            .map_err(|e| OpError::new(ErrorKind::Io, e.to_string()))?;
-        let resp = match sender.send_request(req).await {
-            Ok(r) => r,
-            Err(e) => {
-                *conn = None;
-                return Err(OpError::new(ErrorKind::Io, e.to_string()));
-            }
-        };
-        let status = resp.status().as_u16();
-        if let Err(e) = resp.into_body().collect().await {
-            *conn = None;
-            return Err(OpError::new(ErrorKind::Io, format!("reading body: {e}")));
-        }
         let ok = match &spec.expect {
             Some(list) => list.contains(&status),
             None => (200..300).contains(&status),
@@ -220,19 +259,188 @@ impl HttpDriver {
     }
 }
 
-impl Driver for HttpDriver {
-    type Conn = Option<SendRequest<Full<Bytes>>>;
+/// Failure while reading: (nothing of the response had arrived, message).
+type ReadError = (bool, String);
 
-    fn conn(&self) -> Self::Conn {
-        None
+async fn fill(
+    stream: &mut TcpStream,
+    buf: &mut BytesMut,
+    nothing_yet: bool,
+) -> Result<(), ReadError> {
+    buf.reserve(8192);
+    match stream.read_buf(buf).await {
+        Ok(0) => Err((
+            nothing_yet,
+            "connection closed before the response was complete".into(),
+        )),
+        Ok(_) => Ok(()),
+        Err(e) => Err((nothing_yet, e.to_string())),
+    }
+}
+
+/// Reads one response; returns its status and whether the connection may be reused.
+async fn read_response(
+    stream: &mut TcpStream,
+    buf: &mut BytesMut,
+    body: &mut BytesMut,
+    head_only: bool,
+) -> Result<(u16, bool), ReadError> {
+    loop {
+        // Parse the head.
+        let (status, head_len, framing, keep_alive) = loop {
+            let mut headers = [httparse::EMPTY_HEADER; 64];
+            let mut resp = httparse::Response::new(&mut headers);
+            match resp.parse(buf) {
+                Ok(httparse::Status::Complete(n)) => {
+                    let status = resp.code.unwrap_or(0);
+                    let http11 = resp.version == Some(1);
+                    let mut framing = Framing::UntilClose;
+                    let mut keep_alive = http11;
+                    for h in resp.headers.iter() {
+                        if h.name.eq_ignore_ascii_case("content-length") {
+                            let len = std::str::from_utf8(h.value)
+                                .ok()
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .ok_or((false, "invalid Content-Length".to_owned()))?;
+                            if !matches!(framing, Framing::Chunked) {
+                                framing = Framing::Length(len);
+                            }
+                        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+                            if h.value
+                                .windows(7)
+                                .any(|w| w.eq_ignore_ascii_case(b"chunked"))
+                            {
+                                framing = Framing::Chunked;
+                            }
+                        } else if h.name.eq_ignore_ascii_case("connection") {
+                            if h.value.windows(5).any(|w| w.eq_ignore_ascii_case(b"close")) {
+                                keep_alive = false;
+                            } else if h
+                                .value
+                                .windows(10)
+                                .any(|w| w.eq_ignore_ascii_case(b"keep-alive"))
+                            {
+                                keep_alive = true;
+                            }
+                        }
+                    }
+                    if head_only || status == 204 || status == 304 || (100..200).contains(&status) {
+                        framing = Framing::Length(0);
+                    }
+                    break (status, n, framing, keep_alive);
+                }
+                Ok(httparse::Status::Partial) => {
+                    if buf.len() > MAX_HEAD {
+                        return Err((false, format!("response head larger than {MAX_HEAD} bytes")));
+                    }
+                    let nothing = buf.is_empty();
+                    fill(stream, buf, nothing).await?;
+                }
+                Err(e) => return Err((false, format!("malformed response: {e}"))),
+            }
+        };
+        buf.advance(head_len);
+        body.clear();
+        let keep_alive = match framing {
+            Framing::Length(len) => {
+                while buf.len() < len {
+                    fill(stream, buf, false).await?;
+                }
+                body.extend_from_slice(&buf[..len]);
+                buf.advance(len);
+                keep_alive
+            }
+            Framing::Chunked => {
+                read_chunked(stream, buf, body).await?;
+                keep_alive
+            }
+            Framing::UntilClose => {
+                loop {
+                    body.extend_from_slice(buf);
+                    buf.clear();
+                    buf.reserve(8192);
+                    match stream.read_buf(buf).await {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => return Err((false, e.to_string())),
+                    }
+                }
+                false
+            }
+        };
+        // 1xx (e.g. 100 Continue) precede the real response.
+        if (100..200).contains(&status) && status != 101 {
+            continue;
+        }
+        return Ok((status, keep_alive));
+    }
+}
+
+enum Framing {
+    Length(usize),
+    Chunked,
+    UntilClose,
+}
+
+async fn read_line(stream: &mut TcpStream, buf: &mut BytesMut) -> Result<BytesMut, ReadError> {
+    loop {
+        if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+            let line = buf.split_to(i);
+            buf.advance(2);
+            return Ok(line);
+        }
+        if buf.len() > MAX_HEAD {
+            return Err((false, "chunk size line too long".into()));
+        }
+        fill(stream, buf, false).await?;
+    }
+}
+
+async fn read_chunked(
+    stream: &mut TcpStream,
+    buf: &mut BytesMut,
+    body: &mut BytesMut,
+) -> Result<(), ReadError> {
+    loop {
+        let line = read_line(stream, buf).await?;
+        let size_text = std::str::from_utf8(&line)
+            .ok()
+            .and_then(|l| l.split(';').next())
+            .map(str::trim)
+            .unwrap_or("");
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| (false, format!("invalid chunk size `{size_text}`")))?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            while !read_line(stream, buf).await?.is_empty() {}
+            return Ok(());
+        }
+        while buf.len() < size + 2 {
+            fill(stream, buf, false).await?;
+        }
+        body.extend_from_slice(&buf[..size]);
+        buf.advance(size + 2);
+    }
+}
+
+impl Driver for HttpDriver {
+    type Conn = Conn;
+
+    fn conn(&self) -> Conn {
+        Conn {
+            stream: None,
+            read: BytesMut::with_capacity(16 * 1024),
+            write: Vec::with_capacity(1024),
+            body: BytesMut::new(),
+        }
     }
 
-    async fn execute(&self, conn: &mut Self::Conn, op: &Rendered<'_>) -> Result<(), OpError> {
+    async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<(), OpError> {
         if let Ok(r) = tokio::time::timeout(self.timeout, self.round_trip(conn, op)).await {
             r
         } else {
             // The request may still be in flight on this connection: never reuse it.
-            *conn = None;
+            conn.stream = None;
             Err(OpError::new(
                 ErrorKind::Timeout,
                 format!("no reply within {:?}", self.timeout),

@@ -1,6 +1,6 @@
 //! The scenario file format, version 1, as written by users (`scenarios/*.toml`).
 //!
-//! These types mirror the TOML one to one; [`super::validate`] turns them into a checked
+//! These types mirror the TOML one to one; [`super::Scenario::from_source`] turns them into a checked
 //! [`super::Scenario`]. Every table denies unknown keys, so a typo is an error at its line.
 
 use std::borrow::Cow;
