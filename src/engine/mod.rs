@@ -9,9 +9,11 @@
 
 mod phase;
 mod target;
+mod timer;
 
 pub use phase::{run_phase, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
 pub use target::{run_scenario, EngineError, RunContext};
+pub use timer::PreciseTimer;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;

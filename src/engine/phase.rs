@@ -8,6 +8,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use tokio::time::Instant;
 
+use super::timer::PreciseTimer;
 use crate::driver::{Driver, ErrorKind, OpError};
 use crate::record::new_histogram;
 use crate::scenario::{LoadMode, LoadPlan, Scenario, Stop, Stream};
@@ -102,6 +103,7 @@ pub async fn run_phase<D: Driver>(
     });
     let start = Instant::now();
     let interval = spec.load.rate.map(|r| Duration::from_secs_f64(1.0 / r));
+    let timer = (spec.load.mode == LoadMode::Open).then(|| Arc::new(PreciseTimer::start()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..spec.load.concurrency {
         let (driver, scenario, shared) = (
@@ -111,6 +113,7 @@ pub async fn run_phase<D: Driver>(
         );
         let (progress, cancel) = (Arc::clone(&spec.progress), Arc::clone(&spec.cancel));
         let (stream, stop, mode) = (spec.stream, spec.stop, spec.load.mode);
+        let timer = timer.clone();
         workers.spawn(async move {
             let mut conn = driver.conn();
             loop {
@@ -137,8 +140,8 @@ pub async fn run_phase<D: Driver>(
                         .record(Err(e), Duration::ZERO, Duration::ZERO);
                     continue;
                 }
-                if let Some(at) = intended {
-                    wait_until(at).await;
+                if let (Some(at), Some(timer)) = (intended, &timer) {
+                    timer.sleep_until(at.into_std()).await;
                 }
                 let sent = Instant::now();
                 let result = driver.execute(&mut conn, &op).await;
@@ -169,17 +172,4 @@ pub async fn run_phase<D: Driver>(
 #[expect(clippy::cast_precision_loss, reason = "indices stay far below 2^53")]
 fn index_f64(i: u64) -> f64 {
     i as f64
-}
-
-/// Sleeps until `at` with sub-millisecond precision: the timer wheel's 1 ms granularity would
-/// otherwise add up to a millisecond to every corrected latency.
-async fn wait_until(at: Instant) {
-    const SPIN: Duration = Duration::from_micros(1500);
-    let now = Instant::now();
-    if at > now + SPIN {
-        tokio::time::sleep_until(at - SPIN).await;
-    }
-    while Instant::now() < at {
-        tokio::task::yield_now().await;
-    }
 }
