@@ -23,6 +23,8 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// Check scenario files without running them.
     Validate(ValidateArgs),
+    /// Read and maintain the results history.
+    History(HistoryArgs),
     /// Print the JSON Schema of a file format.
     Schema(SchemaArgs),
     /// Serve a small HTTP target with configurable latency (examples and tests).
@@ -67,6 +69,19 @@ pub struct RunArgs {
     /// No progress display.
     #[arg(long)]
     pub no_progress: bool,
+    /// What started this run, stored in the record (`pull_request`, `schedule`, `local`…).
+    #[arg(long, default_value = "local")]
+    pub trigger: Option<String>,
+    /// Append every record to the results history in this git repository (created bare if
+    /// the path does not exist).
+    #[arg(long, value_name = "REPO")]
+    pub history: Option<PathBuf>,
+    /// The results branch.
+    #[arg(long, default_value = crate::history::DEFAULT_BRANCH)]
+    pub history_branch: String,
+    /// After appending, push the results branch to this remote (name or URL), with retries.
+    #[arg(long, value_name = "REMOTE", requires = "history")]
+    pub push: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -76,9 +91,23 @@ pub struct CompareArgs {
     /// Run records to judge.
     #[arg(required = true)]
     pub records: Vec<PathBuf>,
-    /// A baseline file, or a directory holding `<scenario>.json` baselines.
+    /// A baseline file, a directory holding `<scenario>.json` baselines, or
+    /// `history:<branch>`: the runs of <branch> at and before its merge base with the record's
+    /// commit, from the results history.
     #[arg(long)]
-    pub baseline: PathBuf,
+    pub baseline: String,
+    /// The results history (a git repository) for `history:` baselines.
+    #[arg(long, value_name = "REPO", default_value = ".")]
+    pub history: PathBuf,
+    /// The results branch.
+    #[arg(long, default_value = crate::history::DEFAULT_BRANCH)]
+    pub history_branch: String,
+    /// The code repository, for merge bases of `history:` baselines.
+    #[arg(long, value_name = "REPO", default_value = ".")]
+    pub code: PathBuf,
+    /// How many runs of the base branch to pool.
+    #[arg(long, default_value_t = 5)]
+    pub last: usize,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -130,4 +159,84 @@ pub struct DemoServerArgs {
     pub stall_every: u64,
     #[arg(long, default_value = "500ms")]
     pub stall: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The git repository holding the results branch.
+    #[arg(long, value_name = "REPO", default_value = ".", global = true)]
+    pub repo: PathBuf,
+    /// The results branch.
+    #[arg(long, default_value = crate::history::DEFAULT_BRANCH, global = true)]
+    pub branch: String,
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// One line per stored run.
+    List(HistoryFilter),
+    /// A stored record, as JSON.
+    Show { run_id: String },
+    /// A metric over time: a table and a sparkline per target and operation.
+    Trend {
+        scenario: String,
+        #[arg(long, default_value = "p99")]
+        metric: String,
+        /// Only the latest N runs.
+        #[arg(long)]
+        last: Option<usize>,
+    },
+    /// Where a scenario's metrics stepped (E-divisive means, t-test merge step).
+    Changes {
+        scenario: String,
+        /// Metrics to analyse (default p50, p99, throughput).
+        #[arg(long = "metric")]
+        metrics: Vec<String>,
+        /// Significance of a change point.
+        #[arg(long, default_value_t = 0.001)]
+        max_p: f64,
+        /// Fewest runs on each side of a change point.
+        #[arg(long, default_value_t = 3)]
+        min_segment: usize,
+    },
+    /// Every stored record (after filters) as CSV rows (one per repetition) or a JSON array.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        #[command(flatten)]
+        filter: HistoryFilter,
+    },
+    /// Add record files (or directories of them); run ids already stored are skipped.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Records per commit.
+        #[arg(long, default_value_t = 200)]
+        batch: usize,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct HistoryFilter {
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Code branch the runs were taken on (the record's git reference).
+    #[arg(long = "code-branch")]
+    pub code_branch: Option<String>,
+    /// Runs started on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Runs started before this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub trigger: Option<String>,
 }

@@ -9,6 +9,7 @@
 //!    │  └── driver   http (hyper, keep-alive) · command (hyperfine-style) · managed services
 //!    ▼
 //! record     versioned JSON run records with HdrHistograms        system: environment
+//!    │  └── history  records committed with git2 to a results branch; baselines from history
 //!    │
 //! verdict    Welch t-test + CI (stats), thresholds, noise floors, SLOs, competitive gaps
 //!    │
@@ -25,6 +26,7 @@ pub mod cmd;
 pub mod demo;
 pub mod driver;
 pub mod engine;
+pub mod history;
 pub mod printer;
 pub mod record;
 pub mod report;

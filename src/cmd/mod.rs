@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod compare;
 pub mod demo_server;
+pub mod history;
 pub mod run;
 pub mod schema;
 pub mod validate;
@@ -31,6 +32,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             baseline::write(&a, &Printer::new(false))
         }
         Command::Validate(a) => validate::run(&a, &Printer::new(false)),
+        Command::History(a) => history::run(&a, &Printer::new(false)),
         Command::Schema(a) => schema::run(&a, &Printer::new(false)),
         Command::DemoServer(a) => demo_server::run(&a, &Printer::new(false)),
     }

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::RunArgs;
 use crate::engine::{run_scenario, RunContext};
+use crate::history::{Appended, History, PushSettings};
 use crate::printer::Printer;
 use crate::record::{
     GitInfo, LoadInfo, RunRecord, ScenarioInfo, ThresholdsInfo, FORMAT, FORMAT_VERSION,
@@ -73,6 +74,11 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             }
         }
     });
+    let history = args
+        .history
+        .as_deref()
+        .map(|p| History::open(p, &args.history_branch))
+        .transpose()?;
     let environment = system::environment();
     let git = git_info();
     let mut comparisons = Vec::new();
@@ -105,6 +111,7 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             started_at,
             finished_at: Utc::now(),
             git: git.clone(),
+            trigger: args.trigger.clone(),
             scenario: scenario_info(&scenario),
             load: load_info(&scenario),
             environment: environment.clone(),
@@ -120,6 +127,20 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             .write(&path)
             .with_context(|| format!("writing the run record {}", path.display()))?;
         printer.msg(&format!("  record: {}", path.display()));
+        if let (Some(h), false) = (&history, record.incomplete) {
+            match h.append(&record) {
+                Ok(Appended::Added { path, .. }) => {
+                    printer.msg(&format!("  history: {path} on `{}`", h.branch()))
+                }
+                Ok(Appended::AlreadyPresent { path }) => {
+                    printer.msg(&format!("  history: {path} already stored"))
+                }
+                Err(e) => {
+                    printer.error(&format!("{e}\n  hint: the run record above was kept; add it later with `benchbot history import`"));
+                    fatal = true;
+                }
+            }
+        }
         if record.incomplete {
             printer.error(&format!(
                 "scenario `{}` was interrupted; the partial record is marked incomplete",
@@ -149,6 +170,27 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         comparisons.push(compare(&record, baseline.as_ref()));
     }
     rt.shutdown_background();
+    if let (Some(h), Some(remote)) = (&history, &args.push) {
+        // The token comes from the environment and goes only to git2's credential callback.
+        let token = std::env::var("BENCHBOT_TOKEN")
+            .or_else(|_| std::env::var("GITHUB_TOKEN"))
+            .ok();
+        match h.push(&PushSettings::new(remote, token)) {
+            Ok(o) => printer.msg(&format!(
+                "history: pushed `{}` ({} attempt(s), {} record file(s) re-applied)",
+                h.branch(),
+                o.attempts,
+                o.replayed
+            )),
+            Err(e) => {
+                printer.error(&format!(
+                    "{e}\n  hint: the records are committed locally on `{}`; push again later",
+                    h.branch()
+                ));
+                fatal = true;
+            }
+        }
+    }
     super::emit_reports(&comparisons, &args.output, printer)?;
     if fatal {
         return Ok(ExitStatus::Failure);

@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
 
 /// The record format this binary writes.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// - 1: the first format.
+/// - 2: adds `trigger` (what started the run). Version 1 records read as `trigger = null`.
+pub const FORMAT_VERSION: u32 = 2;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -37,6 +40,9 @@ pub struct RunRecord {
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub git: Option<GitInfo>,
+    /// What started the run: `pull_request`, `schedule`, `workflow_dispatch`, `push`, `local`…
+    #[serde(default)]
+    pub trigger: Option<String>,
     pub scenario: ScenarioInfo,
     pub load: LoadInfo,
     pub environment: Environment,
@@ -359,6 +365,40 @@ impl Latency {
     pub fn histogram(&self) -> Result<Histogram<u64>, String> {
         decode_histogram(&self.histogram)
     }
+}
+
+/// Several runs of one scenario as one baseline: the repetitions of each (target, operation)
+/// are pooled, so the statistics see every run's repetitions as samples. The pooled record
+/// takes its metadata from the first run and `run_id` from `label` and the pooled run ids.
+///
+/// # Panics
+/// Never: `records` must not be empty, which callers guarantee.
+#[must_use]
+pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
+    let mut out = records[0].clone();
+    out.run_id = format!(
+        "{label} ({} run{}: {})",
+        records.len(),
+        if records.len() == 1 { "" } else { "s" },
+        records
+            .iter()
+            .map(|r| r.run_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for r in &records[1..] {
+        for t in &r.targets {
+            let Some(ot) = out.targets.iter_mut().find(|o| o.name == t.name) else {
+                continue;
+            };
+            for op in &t.operations {
+                if let Some(oo) = ot.operations.iter_mut().find(|o| o.name == op.name) {
+                    oo.repetitions.extend(op.repetitions.iter().cloned());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A latency histogram in nanoseconds covering 1 ns to 1 hour at 3 significant figures.

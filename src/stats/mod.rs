@@ -4,6 +4,9 @@
 //! formulas with Student's t distribution from `statrs`; they are checked against SciPy in
 //! the tests below.
 
+mod changepoint;
+
+pub use changepoint::{e_divisive, ChangePoint};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Arithmetic mean; `NaN` for an empty slice.
@@ -120,10 +123,38 @@ pub fn welch(baseline: Summary, current: Summary, alpha: f64) -> Option<Welch> {
     })
 }
 
+/// Two-sided p-value of Student's t-test with pooled variance (equal variances assumed).
+///
+/// Returns `None` with fewer than two samples in either group.
+#[must_use]
+pub fn student_p(a: Summary, b: Summary) -> Option<f64> {
+    if a.n < 2 || b.n < 2 {
+        return None;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "sample counts are small")]
+    let (na, nb) = (a.n as f64, b.n as f64);
+    let df = na + nb - 2.0;
+    let pooled = ((na - 1.0) * a.var + (nb - 1.0) * b.var) / df;
+    let diff = b.mean - a.mean;
+    let se = (pooled * (1.0 / na + 1.0 / nb)).sqrt();
+    if se <= 0.0 || !se.is_finite() {
+        return Some(if diff == 0.0 { 1.0 } else { 0.0 });
+    }
+    let dist = StudentsT::new(0.0, 1.0, df).ok()?;
+    Some((2.0 * (1.0 - dist.cdf((diff / se).abs()))).clamp(0.0, 1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    #[test]
+    fn student_matches_scipy() {
+        // stats.ttest_ind([10.9, 11.2, 11.0, 10.8, 11.3], [10.1, 10.3, 9.9, 10.2, 10.0]).pvalue
+        let p = student_p(Summary::of(&A), Summary::of(&B)).unwrap();
+        assert_relative_eq!(p, REF_STUDENT_P, max_relative = 1e-6);
+    }
 
     // Reference values from SciPy 1.17.1 (independent implementation):
     //   from scipy import stats
@@ -139,6 +170,8 @@ mod tests {
     const REF_LO: f64 = 0.667_760_507_226_057_1;
     const REF_HI: f64 = 1.212_239_492_773_945_5;
     // stats.ttest_ind([20.0, 21.5, 19.0], [18.0, 18.5, 17.9, 18.2, 18.4, 18.1, 18.3], equal_var=False)
+    // stats.ttest_ind(B, A).pvalue (Student, pooled variance)
+    const REF_STUDENT_P: f64 = 4.136_386_009_500_669_4e-5;
     const REF2_T: f64 = 2.690_168_440_266_566_7;
     const REF2_P: f64 = 0.111_863_382_027_668_84;
     const REF2_DF: f64 = 2.050_736_359_728_236_6;

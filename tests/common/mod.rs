@@ -13,6 +13,13 @@ pub fn benchbot() -> Command {
     cmd
 }
 
+/// The benchbot binary as a plain `std::process::Command`, for tests that need `spawn`.
+pub fn benchbot_std() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("benchbot"));
+    cmd.current_dir(root());
+    cmd
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -107,6 +114,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
         started_at: "2026-11-01T00:00:00Z".parse().unwrap(),
         finished_at: "2026-11-01T00:01:00Z".parse().unwrap(),
         git: None,
+        trigger: None,
         scenario: ScenarioInfo {
             name: "synthetic".into(),
             kind,

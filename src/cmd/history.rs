@@ -1,0 +1,360 @@
+//! `benchbot history`: list, show, trend, changes, export, import.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::Table;
+
+use crate::cli::{ExportFormat, HistoryArgs, HistoryCommand, HistoryFilter};
+use crate::history::{Appended, History, Stored};
+use crate::printer::Printer;
+use crate::record::RunRecord;
+use crate::report::format_value;
+use crate::scenario::Metric;
+use crate::stats;
+use crate::ExitStatus;
+
+/// # Errors
+/// Repository errors, unreadable records, bad arguments.
+pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let history = History::open(&args.repo, &args.branch)?;
+    match &args.command {
+        HistoryCommand::List(f) => {
+            let rows = filtered(&history, f)?;
+            let mut t = table(&[
+                "Run", "Started", "Scenario", "Kind", "Commit", "Branch", "Trigger", "Targets",
+            ]);
+            for s in &rows {
+                let r = &s.record;
+                t.add_row(vec![
+                    r.run_id.clone(),
+                    r.started_at.format("%Y-%m-%d %H:%M").to_string(),
+                    r.scenario.name.clone(),
+                    r.scenario.kind.to_string(),
+                    r.git
+                        .as_ref()
+                        .map_or_else(String::new, |g| g.sha.chars().take(12).collect()),
+                    r.git
+                        .as_ref()
+                        .and_then(|g| g.reference.clone())
+                        .unwrap_or_default(),
+                    r.trigger.clone().unwrap_or_default(),
+                    r.targets.len().to_string(),
+                ]);
+            }
+            printer.out(&format!(
+                "{t}\n{} run(s) on `{}`\n",
+                rows.len(),
+                history.branch()
+            ));
+        }
+        HistoryCommand::Show { run_id } => {
+            let s = history.find(run_id)?;
+            printer.out(&(serde_json::to_string_pretty(&s.record)? + "\n"));
+        }
+        HistoryCommand::Trend {
+            scenario,
+            metric,
+            last,
+        } => {
+            let metric = parse_metric(metric)?;
+            let mut runs = history.records(Some(scenario))?;
+            anyhow::ensure!(
+                !runs.is_empty(),
+                "no runs of scenario `{scenario}` on `{}`",
+                history.branch()
+            );
+            if let Some(n) = last {
+                runs.drain(..runs.len().saturating_sub(*n));
+            }
+            printer.out(&trend(&runs, metric));
+        }
+        HistoryCommand::Changes {
+            scenario,
+            metrics,
+            max_p,
+            min_segment,
+        } => {
+            let metrics = if metrics.is_empty() {
+                vec![Metric::P50, Metric::P99, Metric::Throughput]
+            } else {
+                metrics
+                    .iter()
+                    .map(|m| parse_metric(m))
+                    .collect::<anyhow::Result<_>>()?
+            };
+            let runs = history.records(Some(scenario))?;
+            anyhow::ensure!(
+                !runs.is_empty(),
+                "no runs of scenario `{scenario}` on `{}`",
+                history.branch()
+            );
+            printer.out(&changes(&runs, &metrics, *min_segment, *max_p));
+        }
+        HistoryCommand::Export { format, filter } => {
+            let rows = filtered(&history, filter)?;
+            printer.out(&match format {
+                ExportFormat::Json => {
+                    serde_json::to_string_pretty(
+                        &rows.iter().map(|s| &s.record).collect::<Vec<_>>(),
+                    )? + "\n"
+                }
+                ExportFormat::Csv => csv(&rows),
+            });
+        }
+        HistoryCommand::Import { paths, batch } => {
+            anyhow::ensure!(*batch > 0, "--batch must be at least 1");
+            let files = json_files(paths)?;
+            let (mut added, mut present) = (0usize, 0usize);
+            for chunk in files.chunks(*batch) {
+                let records = chunk
+                    .iter()
+                    .map(|p| RunRecord::read(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                for a in history.append_many(&records)? {
+                    match a {
+                        Appended::Added { .. } => added += 1,
+                        Appended::AlreadyPresent { .. } => present += 1,
+                    }
+                }
+            }
+            printer.msg(&format!(
+                "imported {added} record(s) into `{}`; {present} already present",
+                history.branch()
+            ));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(header.to_vec());
+    t
+}
+
+fn parse_metric(m: &str) -> anyhow::Result<Metric> {
+    serde_json::from_value(serde_json::Value::String(m.to_owned())).map_err(|_| anyhow::anyhow!("unknown metric `{m}`; use p50, p90, p95, p99, p99.9, max, mean, throughput or error-rate"))
+}
+
+fn date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .with_context(|| format!("{what} `{s}` is not a date like 2026-01-31"))
+}
+
+fn filtered(history: &History, f: &HistoryFilter) -> anyhow::Result<Vec<Stored>> {
+    let since = f.since.as_deref().map(|s| date(s, "--since")).transpose()?;
+    let until = f.until.as_deref().map(|s| date(s, "--until")).transpose()?;
+    Ok(history
+        .records(f.scenario.as_deref())?
+        .into_iter()
+        .filter(|s| {
+            let r = &s.record;
+            let day = r.started_at.date_naive();
+            since.is_none_or(|d| day >= d)
+                && until.is_none_or(|d| day < d)
+                && f.trigger
+                    .as_ref()
+                    .is_none_or(|t| r.trigger.as_ref() == Some(t))
+                && f.code_branch
+                    .as_ref()
+                    .is_none_or(|b| r.git.as_ref().and_then(|g| g.reference.as_ref()) == Some(b))
+        })
+        .collect())
+}
+
+fn json_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    fn walk(p: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        if p.is_dir() {
+            for e in std::fs::read_dir(p)? {
+                walk(&e?.path(), out)?;
+            }
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p.to_owned());
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        anyhow::ensure!(p.exists(), "{}: no such file or directory", p.display());
+        walk(p, &mut out).with_context(|| format!("reading {}", p.display()))?;
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// One (target, operation) and its values: (index of the run, mean over its repetitions).
+type Series = ((String, String), Vec<(usize, f64)>);
+
+/// (target, operation) series of one metric: per run, the mean over its repetitions.
+fn series(runs: &[Stored], metric: Metric) -> Vec<Series> {
+    let mut out: Vec<Series> = Vec::new();
+    for (i, s) in runs.iter().enumerate() {
+        for sm in s.record.samples(metric) {
+            if sm.values.is_empty() {
+                continue;
+            }
+            let key = (sm.target.to_owned(), sm.operation.to_owned());
+            let v = stats::mean(&sm.values);
+            match out.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, vs)) => vs.push((i, v)),
+                None => out.push((key, vec![(i, v)])),
+            }
+        }
+    }
+    out
+}
+
+/// A Unicode sparkline of `values`.
+#[must_use]
+pub fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
+    values
+        .iter()
+        .map(|v| {
+            if hi > lo {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "0..=7"
+                )]
+                let i = ((v - lo) / (hi - lo) * 7.0).round() as usize;
+                BARS[i.min(7)]
+            } else {
+                BARS[3]
+            }
+        })
+        .collect()
+}
+
+fn trend(runs: &[Stored], metric: Metric) -> String {
+    let mut out = String::new();
+    for ((target, op), vs) in series(runs, metric) {
+        let _ = writeln!(
+            out,
+            "{} {target} {op} {metric}: {}  ({} runs)",
+            runs[0].record.scenario.name,
+            sparkline(&vs.iter().map(|v| v.1).collect::<Vec<_>>()),
+            vs.len()
+        );
+        let mut t = table(&["Run", "Started", "Commit", "Value"]);
+        for (i, v) in &vs {
+            let r = &runs[*i].record;
+            t.add_row(vec![
+                r.run_id.clone(),
+                r.started_at.format("%Y-%m-%d %H:%M").to_string(),
+                r.git
+                    .as_ref()
+                    .map_or_else(String::new, |g| g.sha.chars().take(12).collect()),
+                format_value(metric, *v),
+            ]);
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
+    out
+}
+
+fn changes(runs: &[Stored], metrics: &[Metric], min_segment: usize, max_p: f64) -> String {
+    let mut t = table(&[
+        "Target",
+        "Operation",
+        "Metric",
+        "From run",
+        "Commits",
+        "Before",
+        "After",
+        "Change",
+        "p",
+        "Confidence",
+    ]);
+    let mut n = 0;
+    for &metric in metrics {
+        for ((target, op), vs) in series(runs, metric) {
+            let values: Vec<f64> = vs.iter().map(|v| v.1).collect();
+            for cp in stats::e_divisive(&values, min_segment, max_p) {
+                let (prev, at) = (
+                    &runs[vs[cp.index - 1].0].record,
+                    &runs[vs[cp.index].0].record,
+                );
+                let sha = |r: &RunRecord| {
+                    r.git
+                        .as_ref()
+                        .map_or_else(|| "?".to_owned(), |g| g.sha.chars().take(12).collect())
+                };
+                t.add_row(vec![
+                    target.clone(),
+                    op.clone(),
+                    metric.to_string(),
+                    at.run_id.clone(),
+                    format!("{}..{}", sha(prev), sha(at)),
+                    format_value(metric, cp.before),
+                    format_value(metric, cp.after),
+                    format!("{:+.1}%", cp.change() * 100.0),
+                    format!("{:.1e}", cp.p),
+                    format!("{:.4}", 1.0 - cp.p),
+                ]);
+                n += 1;
+            }
+        }
+    }
+    format!("{t}\n{n} change point(s) in {} run(s) (E-divisive means, min segment {min_segment}, p ≤ {max_p})\n", runs.len())
+}
+
+fn csv(rows: &[Stored]) -> String {
+    let mut out = String::from("run_id,started_at,scenario,kind,git_sha,git_ref,trigger,target,role,operation,repetition,count,errors,throughput,p50_ns,p90_ns,p95_ns,p99_ns,p999_ns,max_ns,mean_ns\n");
+    let q = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    for s in rows {
+        let r = &s.record;
+        for t in &r.targets {
+            for o in &t.operations {
+                for rep in &o.repetitions {
+                    let l = &rep.latency;
+                    let _ = writeln!(
+                        out,
+                        "{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3},{},{},{},{},{},{},{:.1}",
+                        q(&r.run_id),
+                        r.started_at.to_rfc3339(),
+                        q(&r.scenario.name),
+                        r.scenario.kind,
+                        r.git.as_ref().map_or("", |g| g.sha.as_str()),
+                        q(r.git
+                            .as_ref()
+                            .and_then(|g| g.reference.as_deref())
+                            .unwrap_or("")),
+                        q(r.trigger.as_deref().unwrap_or("")),
+                        q(&t.name),
+                        t.role,
+                        q(&o.name),
+                        rep.index,
+                        rep.count,
+                        rep.error_count(),
+                        rep.throughput,
+                        l.p50_ns,
+                        l.p90_ns,
+                        l.p95_ns,
+                        l.p99_ns,
+                        l.p999_ns,
+                        l.max_ns,
+                        l.mean_ns
+                    );
+                }
+            }
+        }
+    }
+    out
+}
