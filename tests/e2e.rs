@@ -174,3 +174,59 @@ fn dry_run_prints_the_plan_without_running() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn run_appends_to_history_and_pushes_to_a_remote() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "quick.toml", "[scenario]\nname = \"quick\"\nkind = \"internal\"\n\n[[target]]\nname = \"t\"\nrole = \"ours\"\n[target.command]\nargv = [\"true\"]\n\n[load]\noperations = 3\nrepetitions = 1\n");
+    let remote = dir.path().join("remote.git");
+    assert!(std::process::Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&remote)
+        .status()
+        .unwrap()
+        .success());
+    let history = dir.path().join("history.git");
+    let out = dir.path().join("out");
+    for _ in 0..2 {
+        let (code, _, stderr) = run(&[
+            "run",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--baselines",
+            dir.path().to_str().unwrap(),
+            "--no-progress",
+            "--history",
+            history.to_str().unwrap(),
+            "--push",
+            &format!("file://{}", remote.display()),
+            "--trigger",
+            "workflow_dispatch",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("history: records/quick/"), "{stderr}");
+        assert!(
+            stderr.contains("history: pushed `benchbot-results`"),
+            "{stderr}"
+        );
+    }
+    let ls = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&remote)
+        .args(["ls-tree", "-r", "--name-only", "benchbot-results"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&ls.stdout).lines().count(),
+        2,
+        "both runs reached the remote"
+    );
+    let log = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&remote)
+        .args(["log", "-1", "--format=%B", "benchbot-results"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&log.stdout).contains("trigger: workflow_dispatch"));
+}

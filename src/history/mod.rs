@@ -235,8 +235,9 @@ impl History {
             let mut results = Vec::new();
             let mut update = TreeUpdateBuilder::new();
             let mut added = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for (path, oid) in &blobs {
-                if base.get_path(Path::new(path)).is_ok() || added.contains(&path) {
+                if base.get_path(Path::new(path)).is_ok() || !seen.insert(path) {
                     results.push(Appended::AlreadyPresent { path: path.clone() });
                 } else {
                     update.upsert(path.as_str(), *oid, FileMode::Blob);
