@@ -25,6 +25,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Read and maintain the results history.
     History(HistoryArgs),
+    /// Post (or write to files) the PR comment and quarterly issue for a report.
+    Publish(PublishCmdArgs),
     /// Print the JSON Schema of a file format.
     Schema(SchemaArgs),
     /// Serve a small HTTP target with configurable latency (examples and tests).
@@ -69,8 +71,8 @@ pub struct RunArgs {
     /// No progress display.
     #[arg(long)]
     pub no_progress: bool,
-    /// What started this run, stored in the record (`pull_request`, `schedule`, `local`…).
-    #[arg(long, default_value = "local")]
+    /// What started this run, stored in the record (default: the Actions event name, or `local`).
+    #[arg(long)]
     pub trigger: Option<String>,
     /// Append every record to the results history in this git repository (created bare if
     /// the path does not exist).
@@ -82,8 +84,49 @@ pub struct RunArgs {
     /// After appending, push the results branch to this remote (name or URL), with retries.
     #[arg(long, value_name = "REMOTE", requires = "history")]
     pub push: Option<String>,
+    /// Compare with the runs of this code branch in the history (merge base and before)
+    /// instead of `--baselines`. On pull requests with `--history`, the PR's base branch.
+    #[arg(long, value_name = "BRANCH", requires = "history")]
+    pub history_baseline: Option<String>,
+    /// Post the PR comment / quarterly issue when a token is available (files are always written).
+    #[arg(long)]
+    pub publish: bool,
+    #[command(flatten)]
+    pub publishing: PublishArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// How results are published (shared by `run --publish` and `publish`).
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// When to create the sticky PR comment; an existing one is always kept current.
+    #[arg(long, value_enum, default_value = "regression")]
+    pub comment_on: crate::github::CommentOn,
+    /// Name of this suite: one sticky comment per suite.
+    #[arg(long, default_value = "default")]
+    pub suite: String,
+    /// Write (and with a token, post) the quarterly competitive review. Implied by `schedule` events.
+    #[arg(long)]
+    pub quarterly: bool,
+    /// The quarter, e.g. `2026-Q4` (default: the current one).
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// Open one labelled issue per HIGH optimization task (deduplicated against open ones).
+    #[arg(long)]
+    pub task_issues: bool,
+    /// Label of the quarterly issue.
+    #[arg(long, default_value = "benchbot-quarterly")]
+    pub quarterly_label: String,
+    /// Label of task issues.
+    #[arg(long, default_value = "benchbot-task")]
+    pub task_label: String,
+    /// Run pull requests from forks anyway (a maintainer's decision).
+    #[arg(long)]
+    pub allow_fork: bool,
+    /// A label on a fork's pull request that allows running it.
+    #[arg(long, default_value = "safe-to-benchmark")]
+    pub fork_label: String,
 }
 
 #[derive(Debug, Args)]
@@ -92,7 +135,7 @@ pub struct CompareArgs {
     #[arg(required = true)]
     pub records: Vec<PathBuf>,
     /// A baseline file, a directory holding `<scenario>.json` baselines, or
-    /// `history:<branch>`: the runs of <branch> at and before its merge base with the record's
+    /// `history:BRANCH`: the runs of `BRANCH` at and before its merge base with the record's
     /// commit, from the results history.
     #[arg(long)]
     pub baseline: String,
@@ -239,4 +282,21 @@ pub struct HistoryFilter {
     pub until: Option<String>,
     #[arg(long)]
     pub trigger: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishCmdArgs {
+    /// The JSON report written by `run` or `compare`.
+    #[arg(long, default_value = "benchbot-out/latest.json")]
+    pub report: PathBuf,
+    /// Where the bodies are written.
+    #[arg(long, default_value = "benchbot-out")]
+    pub out: PathBuf,
+    /// The results history, for trends in the quarterly issue.
+    #[arg(long, value_name = "REPO")]
+    pub history: Option<PathBuf>,
+    #[arg(long, default_value = crate::history::DEFAULT_BRANCH)]
+    pub history_branch: String,
+    #[command(flatten)]
+    pub publishing: PublishArgs,
 }

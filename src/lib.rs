@@ -26,6 +26,7 @@ pub mod cmd;
 pub mod demo;
 pub mod driver;
 pub mod engine;
+pub mod github;
 pub mod history;
 pub mod printer;
 pub mod record;

@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::RunArgs;
 use crate::engine::{run_scenario, RunContext};
-use crate::history::{Appended, History, PushSettings};
+use crate::github::{fork_refusal, Context, Event};
+use crate::history::{select_baseline, Appended, History, PushSettings};
 use crate::printer::Printer;
 use crate::record::{
     GitInfo, LoadInfo, RunRecord, ScenarioInfo, ThresholdsInfo, FORMAT, FORMAT_VERSION,
@@ -25,11 +26,62 @@ use crate::ExitStatus;
 /// # Errors
 /// Fatal errors only; a regression is a result.
 pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let gh = Context::from_env()?;
+    if let Some(pr) = gh.pull_request() {
+        if let Some(why) = fork_refusal(pr, &args.publishing.fork_label, args.publishing.allow_fork)
+        {
+            printer.error(&why);
+            return Ok(ExitStatus::Failure);
+        }
+    }
+    // workflow_dispatch inputs fill in what the command line left open.
+    let dispatch = match &gh.event {
+        Event::WorkflowDispatch(d) => Some(d),
+        _ => None,
+    };
+    let filter: Vec<String> = if args.filter.is_empty() {
+        dispatch
+            .and_then(|d| d.input("scenario"))
+            .map(|s| {
+                s.split([',', ' '])
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        args.filter.clone()
+    };
+    let repetitions = match (
+        args.repetitions,
+        dispatch.and_then(|d| d.input("repetitions")),
+    ) {
+        (Some(r), _) => Some(r),
+        (None, Some(text)) => Some(text.parse::<u32>().map_err(|_| {
+            anyhow::anyhow!("workflow_dispatch input `repetitions` = `{text}` is not a number")
+        })?),
+        (None, None) => None,
+    };
+    let history_baseline = args
+        .history_baseline
+        .clone()
+        .or_else(|| dispatch.and_then(|d| d.input("baseline")))
+        .or_else(|| {
+            args.history
+                .as_ref()
+                .and(gh.pull_request())
+                .map(|pr| pr.pull_request.base.reference.clone())
+        });
+    let post = args.publish
+        && dispatch
+            .and_then(|d| d.input("publish"))
+            .is_none_or(|p| p != "false");
+    let trigger = args.trigger.clone().unwrap_or_else(|| gh.trigger());
     let Some(mut scenarios) = super::load_scenarios(&args.paths, printer)? else {
         return Ok(ExitStatus::Failure);
     };
-    if !args.filter.is_empty() {
-        for f in &args.filter {
+    if !filter.is_empty() {
+        for f in &filter {
             if !scenarios.iter().any(|s| s.name.as_str() == f) {
                 anyhow::bail!(
                     "no scenario named `{f}` under {}",
@@ -41,9 +93,9 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 );
             }
         }
-        scenarios.retain(|s| args.filter.iter().any(|f| f == s.name.as_str()));
+        scenarios.retain(|s| filter.iter().any(|f| f == s.name.as_str()));
     }
-    if let Some(r) = args.repetitions {
+    if let Some(r) = repetitions {
         anyhow::ensure!((1..=1000).contains(&r), "--repetitions must be in 1..=1000");
         for s in &mut scenarios {
             s.load.repetitions = r;
@@ -111,7 +163,7 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             started_at,
             finished_at: Utc::now(),
             git: git.clone(),
-            trigger: args.trigger.clone(),
+            trigger: Some(trigger.clone()),
             scenario: scenario_info(&scenario),
             load: load_info(&scenario),
             environment: environment.clone(),
@@ -150,7 +202,13 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             break;
         }
         let base_path = super::baseline_path(&args.baselines, scenario.name.as_str());
-        let baseline = if base_path.exists() {
+        let baseline = if let (Some(h), Some(branch)) = (&history, &history_baseline) {
+            let stored = h.records(Some(scenario.name.as_str()))?;
+            let code = git2::Repository::discover(".").ok();
+            let selection = select_baseline(&stored, &record, code.as_ref(), branch, 5);
+            printer.msg(&format!("  {}", selection.note));
+            selection.baseline
+        } else if base_path.exists() {
             match RunRecord::read(&base_path) {
                 Ok(b) => Some(b),
                 Err(e) => {
@@ -192,6 +250,18 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         }
     }
     super::emit_reports(&comparisons, &args.output, printer)?;
+    if let Err(e) = super::publish::publish(
+        &comparisons,
+        &args.publishing,
+        &gh,
+        &args.output.out,
+        history.as_ref(),
+        post,
+        printer,
+    ) {
+        printer.error(&format!("{e:#}\n  hint: the run records and reports above were written; publish again with `benchbot publish`"));
+        return Ok(ExitStatus::Failure);
+    }
     if fatal {
         return Ok(ExitStatus::Failure);
     }

@@ -51,7 +51,7 @@ fn row_md(scenario: &str, r: &Row) -> String {
     )
 }
 
-const HEADER: &str = "| Scenario | Target | Metric | Baseline | Current | Δ | Change % | 95% CI | p | Status |\n|---|---|---|--:|--:|--:|--:|---|--:|---|\n";
+pub(super) const HEADER: &str = "| Scenario | Target | Metric | Baseline | Current | Δ | Change % | 95% CI | p | Status |\n|---|---|---|--:|--:|--:|--:|---|--:|---|\n";
 
 /// Renders comparisons as Markdown: regressions first, by magnitude; everything else folded.
 #[must_use]

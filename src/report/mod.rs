@@ -1,8 +1,12 @@
 //! Renderers of comparisons: terminal table, Markdown, JSON. They know nothing of git or GitHub.
 
+mod bodies;
 mod markdown;
 mod terminal;
 
+pub use bodies::{bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT};
+
+use markdown::HEADER;
 pub use markdown::{escape_md, markdown};
 pub use terminal::terminal;
 

@@ -6,14 +6,14 @@
 //! the threshold alone and says "low confidence". Records from different machines are not
 //! compared at all ("incomparable environment").
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::record::{RunRecord, Samples};
 use crate::scenario::{Kind, Metric, Role, SloValue};
 use crate::stats::{self, Summary};
 
 /// The outcome of one metric of one (target, operation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Regression,
@@ -44,7 +44,7 @@ impl Status {
 }
 
 /// One compared metric.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Row {
     pub target: String,
     pub role: Role,
@@ -80,7 +80,7 @@ impl Row {
 }
 
 /// Ours against the competitors for one (operation, metric).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Standing {
     pub operation: String,
     pub metric: Metric,
@@ -94,7 +94,7 @@ pub struct Standing {
 }
 
 /// An absolute objective checked on this run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SloCheck {
     pub target: String,
     pub operation: String,
@@ -105,7 +105,7 @@ pub struct SloCheck {
 }
 
 /// The overall outcome, which maps to the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Ok,
@@ -114,7 +114,7 @@ pub enum Verdict {
 }
 
 /// One scenario's comparison.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Comparison {
     pub scenario: String,
     pub kind: Kind,
@@ -462,5 +462,81 @@ fn slo_checks(record: &RunRecord) -> Vec<SloCheck> {
             });
         }
     }
+    out
+}
+
+/// How urgent closing a competitive gap is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Priority {
+    High,
+    Medium,
+    Noted,
+}
+
+/// Gap limits for task priorities: above `high` is HIGH, above `medium` MEDIUM.
+#[derive(Clone, Copy, Debug)]
+pub struct Priorities {
+    pub high: f64,
+    pub medium: f64,
+}
+
+impl Default for Priorities {
+    fn default() -> Self {
+        Self {
+            high: 0.15,
+            medium: 0.10,
+        }
+    }
+}
+
+/// An optimization task: a metric where a competitor leads us.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Task {
+    pub scenario: String,
+    pub operation: String,
+    pub metric: Metric,
+    pub leader: String,
+    pub gap: f64,
+    pub priority: Priority,
+    /// A command that reproduces the measurement.
+    pub reproduce: String,
+}
+
+impl Task {
+    /// A stable key for deduplication.
+    #[must_use]
+    pub fn key(&self) -> String {
+        format!("{}/{}/{}", self.scenario, self.operation, self.metric)
+    }
+}
+
+/// Every metric where a competitor leads, ranked by gap (largest first).
+#[must_use]
+pub fn tasks(comparisons: &[Comparison], p: Priorities) -> Vec<Task> {
+    let mut out: Vec<Task> = comparisons
+        .iter()
+        .flat_map(|c| {
+            c.standings
+                .iter()
+                .filter(|s| s.gap > 0.0)
+                .map(move |s| Task {
+                    scenario: c.scenario.clone(),
+                    operation: s.operation.clone(),
+                    metric: s.metric,
+                    leader: s.leader.clone(),
+                    gap: s.gap,
+                    priority: if s.gap > p.high {
+                        Priority::High
+                    } else if s.gap > p.medium {
+                        Priority::Medium
+                    } else {
+                        Priority::Noted
+                    },
+                    reproduce: format!("benchbot run --scenario {}", c.scenario),
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| b.gap.total_cmp(&a.gap));
     out
 }

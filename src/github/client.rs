@@ -1,0 +1,361 @@
+//! The GitHub REST client: octocrab underneath, with retries and actionable errors.
+
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use octocrab::Octocrab;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// An API call that failed for good.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("GitHub API {method} {path}: HTTP {status}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+    Status {
+        method: &'static str,
+        path: String,
+        status: u16,
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("GitHub API {method} {path}: {message}")]
+    Transport {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("GitHub API {method} {path}: unexpected response: {message}")]
+    Decode {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("cannot set up the GitHub client for {api_url}: {message}")]
+    Setup { api_url: String, message: String },
+}
+
+/// Retry policy.
+#[derive(Clone, Debug)]
+pub struct Retry {
+    pub attempts: u32,
+    pub backoff: Duration,
+    /// Longest wait honoured from `Retry-After` or the rate-limit reset.
+    pub max_wait: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self {
+            attempts: 5,
+            backoff: Duration::from_secs(1),
+            max_wait: Duration::from_secs(120),
+        }
+    }
+}
+
+/// A client for one repository.
+pub struct Client {
+    octo: Octocrab,
+    /// `owner/name`.
+    pub repository: String,
+    retry: Retry,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Comment {
+    pub id: u64,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Present when the "issue" is a pull request.
+    #[serde(default)]
+    pub pull_request: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: Option<String>,
+}
+
+enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+impl Method {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// The `permissions:` a workflow needs for a call that was refused.
+fn permission_hint(method: &'static str, path: &str) -> String {
+    let scope = if path.contains("/pulls/")
+        || (path.contains("/issues/") && path.ends_with("/comments"))
+        || path.contains("/issues/comments/")
+    {
+        "pull-requests: write` and `issues: write"
+    } else if path.contains("/issues") {
+        "issues: write"
+    } else {
+        "contents: read"
+    };
+    format!("the workflow token may not {method} {path}: give the job `permissions:` with `{scope}` (fork pull requests get a read-only token: see docs/security.md)")
+}
+
+impl Client {
+    /// A client for `repository` at `api_url` (GitHub Enterprise Server: `https://HOST/api/v3`).
+    ///
+    /// # Errors
+    /// [`ApiError::Setup`] for a malformed URL.
+    pub fn new(
+        api_url: &str,
+        token: &str,
+        repository: &str,
+        retry: Retry,
+    ) -> Result<Self, ApiError> {
+        let setup = |message: String| ApiError::Setup {
+            api_url: api_url.to_owned(),
+            message,
+        };
+        let octo = Octocrab::builder()
+            .base_uri(api_url)
+            .map_err(|e| setup(e.to_string()))?
+            .personal_token(token.to_owned())
+            .build()
+            .map_err(|e| setup(e.to_string()))?;
+        Ok(Self {
+            octo,
+            repository: repository.to_owned(),
+            retry,
+        })
+    }
+
+    /// `/repos/{owner}/{repo}` + `rest`.
+    #[must_use]
+    pub fn repo_path(&self, rest: &str) -> String {
+        format!("/repos/{}{rest}", self.repository)
+    }
+
+    async fn send<B: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, ApiError> {
+        let m = method.as_str();
+        let mut delay = self.retry.backoff;
+        for attempt in 1..=self.retry.attempts {
+            let sent = match method {
+                Method::Get => self.octo._get(path).await,
+                Method::Post => self.octo._post(path, body).await,
+                Method::Patch => self.octo._patch(path, body).await,
+            };
+            let resp = sent.map_err(|e| ApiError::Transport {
+                method: m,
+                path: path.to_owned(),
+                message: e.to_string(),
+            })?;
+            let status = resp.status().as_u16();
+            let header = |name: &str| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+            let remaining = header("x-ratelimit-remaining");
+            let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok());
+            let bytes = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| ApiError::Transport {
+                    method: m,
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?
+                .to_bytes();
+            if (200..300).contains(&status) {
+                let text = if bytes.is_empty() {
+                    b"null".as_slice()
+                } else {
+                    &bytes
+                };
+                return serde_json::from_slice(text).map_err(|e| ApiError::Decode {
+                    method: m,
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                });
+            }
+            let message = serde_json::from_slice::<ErrorBody>(&bytes)
+                .ok()
+                .and_then(|b| b.message)
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(300).collect());
+            let secondary = status == 403
+                && (retry_after.is_some()
+                    || remaining.as_deref() == Some("0")
+                    || message.to_ascii_lowercase().contains("rate limit"));
+            let retryable = status >= 500 || status == 429 || secondary;
+            if retryable && attempt < self.retry.attempts {
+                let wait = match (retry_after, reset) {
+                    (Some(s), _) => Duration::from_secs(s),
+                    (None, Some(r)) if remaining.as_deref() == Some("0") => Duration::from_secs(
+                        u64::try_from(r - chrono::Utc::now().timestamp())
+                            .unwrap_or(0)
+                            .max(1),
+                    ),
+                    _ => delay,
+                };
+                tokio::time::sleep(wait.min(self.retry.max_wait)).await;
+                delay *= 2;
+                continue;
+            }
+            let hint = (status == 403
+                && message.contains("Resource not accessible by integration"))
+            .then(|| permission_hint(m, path));
+            let hint = hint.or_else(|| {
+                (status == 401).then(|| {
+                    "the token was refused: check the `github-token` input or GITHUB_TOKEN"
+                        .to_owned()
+                })
+            });
+            return Err(ApiError::Status {
+                method: m,
+                path: path.to_owned(),
+                status,
+                message,
+                hint,
+            });
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    /// Every page of a list endpoint (100 per page).
+    async fn list<R: DeserializeOwned>(&self, path: &str) -> Result<Vec<R>, ApiError> {
+        let mut out = Vec::new();
+        let sep = if path.contains('?') { '&' } else { '?' };
+        for page in 1.. {
+            let items: Vec<R> = self
+                .send::<(), _>(
+                    Method::Get,
+                    &format!("{path}{sep}per_page=100&page={page}"),
+                    None,
+                )
+                .await?;
+            let n = items.len();
+            out.extend(items);
+            if n < 100 || page >= 1000 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// All comments of issue or pull request `number`.
+    ///
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn comments(&self, number: u64) -> Result<Vec<Comment>, ApiError> {
+        self.list(&self.repo_path(&format!("/issues/{number}/comments")))
+            .await
+    }
+
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn create_comment(&self, number: u64, body: &str) -> Result<Comment, ApiError> {
+        self.send(
+            Method::Post,
+            &self.repo_path(&format!("/issues/{number}/comments")),
+            Some(&serde_json::json!({ "body": body })),
+        )
+        .await
+    }
+
+    /// Edits a comment with `PATCH`, as the API documents.
+    ///
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn update_comment(&self, id: u64, body: &str) -> Result<Comment, ApiError> {
+        self.send(
+            Method::Patch,
+            &self.repo_path(&format!("/issues/comments/{id}")),
+            Some(&serde_json::json!({ "body": body })),
+        )
+        .await
+    }
+
+    /// Issues (not pull requests) carrying `label`, in `state` (`open`, `closed`, `all`).
+    ///
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn issues_with_label(
+        &self,
+        label: &str,
+        state: &str,
+    ) -> Result<Vec<Issue>, ApiError> {
+        let label: String = label
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let all: Vec<Issue> = self
+            .list(&self.repo_path(&format!("/issues?labels={label}&state={state}")))
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter(|i| i.pull_request.is_none())
+            .collect())
+    }
+
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn create_issue(
+        &self,
+        title: &str,
+        body: &str,
+        labels: &[&str],
+    ) -> Result<Issue, ApiError> {
+        self.send(
+            Method::Post,
+            &self.repo_path("/issues"),
+            Some(&serde_json::json!({ "title": title, "body": body, "labels": labels })),
+        )
+        .await
+    }
+
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn update_issue(
+        &self,
+        number: u64,
+        title: &str,
+        body: &str,
+    ) -> Result<Issue, ApiError> {
+        self.send(
+            Method::Patch,
+            &self.repo_path(&format!("/issues/{number}")),
+            Some(&serde_json::json!({ "title": title, "body": body })),
+        )
+        .await
+    }
+}

@@ -1,0 +1,178 @@
+//! Publishing: the sticky PR comment, the quarterly issue and task issues — or, without a
+//! token, the same bodies written to files.
+
+use std::path::{Path, PathBuf};
+
+use super::client::{ApiError, Client, Comment};
+
+/// When to create the PR comment (an existing one is always kept up to date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CommentOn {
+    Regression,
+    Change,
+    Always,
+    Never,
+}
+
+/// What the run found, as far as commenting cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Findings {
+    pub regression: bool,
+    pub change: bool,
+}
+
+/// The hidden marker that identifies the sticky comment of `suite`.
+#[must_use]
+pub fn comment_marker(suite: &str) -> String {
+    format!(
+        "<!-- benchbot:sticky suite={} -->",
+        suite.replace("--", "- -")
+    )
+}
+
+/// The hidden marker of the quarterly issue of `quarter`.
+#[must_use]
+pub fn quarterly_marker(quarter: &str) -> String {
+    format!("<!-- benchbot:quarterly {quarter} -->")
+}
+
+/// The hidden marker of a task issue.
+#[must_use]
+pub fn task_marker(key: &str) -> String {
+    format!("<!-- benchbot:task {} -->", key.replace("--", "- -"))
+}
+
+/// What to do with the PR comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentAction {
+    Create(String),
+    Update(u64, String),
+    Nothing,
+}
+
+/// Decides the comment action from the policy, the findings and the existing comment.
+/// `report` is the body when there is something to say; `resolved` the body for a clean run.
+#[must_use]
+pub fn decide_comment(
+    policy: CommentOn,
+    findings: Findings,
+    existing: Option<&Comment>,
+    report: &str,
+    resolved: &str,
+) -> CommentAction {
+    let worth = match policy {
+        CommentOn::Never => false,
+        CommentOn::Always => true,
+        CommentOn::Regression => findings.regression,
+        CommentOn::Change => findings.regression || findings.change,
+    };
+    match (existing, worth) {
+        (Some(c), true) => CommentAction::Update(c.id, report.to_owned()),
+        // A clean run after a reported one: say it is resolved, in the same comment.
+        (Some(c), false) if policy != CommentOn::Never => {
+            if c.body.as_deref() == Some(resolved) {
+                CommentAction::Nothing
+            } else {
+                CommentAction::Update(c.id, resolved.to_owned())
+            }
+        }
+        (None, true) => CommentAction::Create(report.to_owned()),
+        _ => CommentAction::Nothing,
+    }
+}
+
+/// The sticky comment of a pull request: finds it by marker, then creates, updates or resolves it.
+///
+/// # Errors
+/// [`ApiError`].
+pub async fn sticky_comment(
+    client: &Client,
+    pr: u64,
+    suite: &str,
+    policy: CommentOn,
+    findings: Findings,
+    report: &str,
+    resolved: &str,
+) -> Result<(CommentAction, Option<u64>), ApiError> {
+    let marker = comment_marker(suite);
+    let comments = client.comments(pr).await?;
+    let existing = comments
+        .iter()
+        .find(|c| c.body.as_deref().is_some_and(|b| b.contains(&marker)));
+    let action = decide_comment(
+        policy,
+        findings,
+        existing,
+        &format!("{marker}\n{report}"),
+        &format!("{marker}\n{resolved}"),
+    );
+    let id = match &action {
+        CommentAction::Create(body) => Some(client.create_comment(pr, body).await?.id),
+        CommentAction::Update(id, body) => Some(client.update_comment(*id, body).await?.id),
+        CommentAction::Nothing => existing.map(|c| c.id),
+    };
+    Ok((action, id))
+}
+
+/// Creates or updates the one issue of `quarter`, found by label and marker.
+///
+/// # Errors
+/// [`ApiError`].
+pub async fn quarterly_issue(
+    client: &Client,
+    quarter: &str,
+    label: &str,
+    body: &str,
+) -> Result<(bool, u64), ApiError> {
+    let marker = quarterly_marker(quarter);
+    let title = format!("Competitive review {quarter}");
+    let body = format!("{marker}\n{body}");
+    let existing = client
+        .issues_with_label(label, "all")
+        .await?
+        .into_iter()
+        .find(|i| i.body.as_deref().is_some_and(|b| b.contains(&marker)));
+    match existing {
+        Some(i) => Ok((
+            false,
+            client.update_issue(i.number, &title, &body).await?.number,
+        )),
+        None => Ok((
+            true,
+            client.create_issue(&title, &body, &[label]).await?.number,
+        )),
+    }
+}
+
+/// Opens an issue for a task unless an open one with its marker exists. Returns the new number.
+///
+/// # Errors
+/// [`ApiError`].
+pub async fn task_issue(
+    client: &Client,
+    key: &str,
+    title: &str,
+    label: &str,
+    body: &str,
+) -> Result<Option<u64>, ApiError> {
+    let marker = task_marker(key);
+    let open = client.issues_with_label(label, "open").await?;
+    if open
+        .iter()
+        .any(|i| i.body.as_deref().is_some_and(|b| b.contains(&marker)))
+    {
+        return Ok(None);
+    }
+    Ok(Some(
+        client
+            .create_issue(title, &format!("{marker}\n{body}"), &[label])
+            .await?
+            .number,
+    ))
+}
+
+/// Offline mode: where the bodies go instead.
+#[must_use]
+pub fn offline_paths(out: &Path) -> (PathBuf, PathBuf) {
+    (out.join("comment.md"), out.join("issue.md"))
+}
