@@ -236,10 +236,11 @@ pub fn publish(
         printer.msg("no GitHub token or repository: offline mode, nothing posted (the bodies are in the files above)");
         return Ok(());
     };
-    let client = Client::new(&ctx.api_url, token, repo, Retry::default())?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let _in_runtime = rt.enter();
+    let client = Client::new(&ctx.api_url, token, repo, Retry::default())?;
     rt.block_on(async {
         if let Some(pr) = ctx.pull_request() {
             let (action, id) = sticky_comment(

@@ -104,6 +104,7 @@ impl Method {
 
 /// The `permissions:` a workflow needs for a call that was refused.
 fn permission_hint(method: &'static str, path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
     let scope = if path.contains("/pulls/")
         || (path.contains("/issues/") && path.ends_with("/comments"))
         || path.contains("/issues/comments/")
@@ -119,6 +120,7 @@ fn permission_hint(method: &'static str, path: &str) -> String {
 
 impl Client {
     /// A client for `repository` at `api_url` (GitHub Enterprise Server: `https://HOST/api/v3`).
+    /// Call it inside a Tokio runtime (octocrab spawns its request buffer there).
     ///
     /// # Errors
     /// [`ApiError::Setup`] for a malformed URL.
@@ -136,6 +138,15 @@ impl Client {
             .base_uri(api_url)
             .map_err(|e| setup(e.to_string()))?
             .personal_token(token.to_owned())
+            .add_header(http::header::ACCEPT, "application/json".to_owned())
+            .add_header(
+                http::header::USER_AGENT,
+                concat!("benchbot/", env!("CARGO_PKG_VERSION")).to_owned(),
+            )
+            .add_header(
+                http::header::HeaderName::from_static("x-github-api-version"),
+                "2022-11-28".to_owned(),
+            )
             .build()
             .map_err(|e| setup(e.to_string()))?;
         Ok(Self {
@@ -341,6 +352,15 @@ impl Client {
             Some(&serde_json::json!({ "title": title, "body": body, "labels": labels })),
         )
         .await
+    }
+
+    /// Creates an issue from a raw JSON body (tests use it to check the stand-in refuses bad input).
+    ///
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn create_issue_raw(&self, body: &serde_json::Value) -> Result<Issue, ApiError> {
+        self.send(Method::Post, &self.repo_path("/issues"), Some(body))
+            .await
     }
 
     /// # Errors
