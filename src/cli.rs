@@ -15,7 +15,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run scenarios, write records, compare with baselines and report.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Compare run records with a baseline.
     Compare(CompareArgs),
     /// Manage committed baselines.
@@ -27,6 +27,8 @@ pub enum Command {
     History(HistoryArgs),
     /// Post (or write to files) the PR comment and quarterly issue for a report.
     Publish(PublishCmdArgs),
+    /// Check that this machine is fit to benchmark on.
+    Preflight(PreflightArgs),
     /// Print the JSON Schema of a file format.
     Schema(SchemaArgs),
     /// Serve a small HTTP target with configurable latency (examples and tests).
@@ -91,6 +93,29 @@ pub struct RunArgs {
     /// Post the PR comment / quarterly issue when a token is available (files are always written).
     #[arg(long)]
     pub publish: bool,
+    /// What preflight does: `report` (record and print), `enforce` (refuse to run on a
+    /// failed check), `strict` (also on a warning), `off`.
+    #[arg(long, value_enum, default_value = "report")]
+    pub preflight: PreflightMode,
+    /// Continue the suite in `--out` that was interrupted: completed scenarios are skipped and
+    /// the run id is kept.
+    #[arg(long)]
+    pub resume: bool,
+    /// Retry a failing scenario this many times before reporting it failed.
+    #[arg(long, default_value_t = 1)]
+    pub retries: u32,
+    /// Pause between scenarios, e.g. `5s`.
+    #[arg(long, value_name = "DURATION")]
+    pub scenario_cooldown: Option<String>,
+    /// Pin benchbot (the load generator) to these CPUs, e.g. `0-1` or `0,2`.
+    #[arg(long, value_name = "CPUS")]
+    pub generator_cpus: Option<String>,
+    /// Labels of this runner, stored in the environment fingerprint (comma separated).
+    #[arg(long, value_name = "LABELS", value_delimiter = ',')]
+    pub runner_labels: Vec<String>,
+    /// Interval of system samples during repetitions.
+    #[arg(long, default_value = "5s", value_name = "DURATION")]
+    pub sample_interval: String,
     #[command(flatten)]
     pub publishing: PublishArgs,
     #[command(flatten)]
@@ -299,4 +324,31 @@ pub struct PublishCmdArgs {
     pub history_branch: String,
     #[command(flatten)]
     pub publishing: PublishArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PreflightMode {
+    Report,
+    Enforce,
+    Strict,
+    Off,
+}
+
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// Warnings count as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// Scenario files or directories whose declared `memory` must be free.
+    #[arg(long = "scenarios", value_name = "PATH")]
+    pub scenarios: Vec<PathBuf>,
+    /// Warn above this 1-minute load per core.
+    #[arg(long, default_value_t = 0.5)]
+    pub warn_load: f64,
+    /// Fail above this 1-minute load per core.
+    #[arg(long, default_value_t = 1.5)]
+    pub fail_load: f64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

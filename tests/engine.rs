@@ -1,14 +1,14 @@
 //! The engine and the HTTP driver against a real HTTP server on 127.0.0.1:0.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
 use benchbot::demo::{serve, DemoConfig};
 use benchbot::driver::http::HttpDriver;
 use benchbot::driver::ErrorKind;
-use benchbot::engine::{run_phase, PhaseResult, PhaseSpec};
+use benchbot::engine::{run_phase, Cancel, PhaseResult, PhaseSpec};
 use benchbot::scenario::{Scenario, Stream};
 use tokio::net::TcpListener;
 
@@ -38,7 +38,7 @@ async fn phase(url: &str, scenario: Scenario) -> PhaseResult {
         stop: scenario.load.stop,
         load: &scenario.load,
         progress: Arc::new(AtomicU64::new(0)),
-        cancel: Arc::new(AtomicBool::new(false)),
+        cancel: Cancel::new(),
     };
     run_phase(&driver, &scenario, &spec).await
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use benchbot::history::{record_path, select_baseline, Appended, History, PushSettings};
-use benchbot::record::{GitInfo, RunRecord};
+use benchbot::record::{GitInfo, RunRecord, FORMAT_VERSION};
 use benchbot::scenario::{Kind, Role};
 use common::record;
 
@@ -332,10 +332,17 @@ fn records_of_an_older_format_version_read_and_newer_ones_are_refused() {
     assert_eq!(v1.trigger, None);
     let text = std::fs::read_to_string(common::fixture("records/v1-http-kv.json"))
         .unwrap()
-        .replacen("\"format_version\": 1", "\"format_version\": 3", 1);
+        .replacen(
+            "\"format_version\": 1",
+            &format!("\"format_version\": {}", FORMAT_VERSION + 1),
+            1,
+        );
     let err = RunRecord::from_json(Path::new("future.json"), &text).unwrap_err();
     assert!(
-        err.to_string().contains("newer benchbot (format_version 3"),
+        err.to_string().contains(&format!(
+            "newer benchbot (format_version {}",
+            FORMAT_VERSION + 1
+        )),
         "{err}"
     );
 }

@@ -1,30 +1,89 @@
 //! `benchbot run`: execute scenarios, write records, compare with baselines, report.
+//!
+//! The suite keeps its state in `<out>/state.json` so that `--resume` can finish an
+//! interrupted suite with the same run id and no duplicate records.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::cli::RunArgs;
-use crate::engine::{run_scenario, RunContext};
+use crate::cli::{PreflightMode, RunArgs};
+use crate::driver::service::{kill_all, pin_current};
+use crate::engine::{run_scenario, Cancel, RunContext};
 use crate::github::{fork_refusal, Context, Event};
 use crate::history::{select_baseline, Appended, History, PushSettings};
 use crate::printer::Printer;
 use crate::record::{
-    GitInfo, LoadInfo, RunRecord, ScenarioInfo, ThresholdsInfo, FORMAT, FORMAT_VERSION,
+    write_atomic, GitInfo, LoadInfo, RunRecord, ScenarioInfo, ThresholdsInfo, FORMAT,
+    FORMAT_VERSION,
 };
 use crate::report;
-use crate::scenario::{hex, LoadMode, Scenario, Stop, Warmup};
+use crate::scenario::{hex, Dur, LoadMode, Scenario, Stop, Warmup};
 use crate::system;
-use crate::verdict::compare;
+use crate::system::preflight::{preflight, CheckStatus, Limits};
+use crate::verdict::{compare, Comparison};
 use crate::ExitStatus;
+
+/// `<out>/state.json`: where an interrupted suite stands.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SuiteState {
+    format_version: u32,
+    run_id: String,
+    started_at: DateTime<Utc>,
+    scenarios: BTreeMap<String, ScenarioState>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct ScenarioState {
+    /// `pending`, `running`, `done` or `failed`.
+    status: String,
+    attempts: u32,
+    record: Option<PathBuf>,
+    error: Option<String>,
+}
+
+impl SuiteState {
+    fn save(&self, path: &Path) -> anyhow::Result<()> {
+        write_atomic(
+            path,
+            (serde_json::to_string_pretty(self)? + "\n").as_bytes(),
+        )
+        .with_context(|| format!("writing {}", path.display()))
+    }
+}
+
+/// Parses `0-3,6` into CPU numbers.
+fn cpu_list(text: &str) -> anyhow::Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || anyhow::anyhow!("`{part}` in `{text}` is not a CPU number or range like 0-3");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                anyhow::ensure!(a <= b, bad());
+                out.extend(a..=b);
+            }
+            None => out.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    anyhow::ensure!(!out.is_empty(), "no CPU in `{text}`");
+    Ok(out)
+}
 
 /// # Errors
 /// Fatal errors only; a regression is a result.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the suite's sequence reads best in one place"
+)]
 pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let gh = Context::from_env()?;
     if let Some(pr) = gh.pull_request() {
@@ -77,6 +136,17 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             .and_then(|d| d.input("publish"))
             .is_none_or(|p| p != "false");
     let trigger = args.trigger.clone().unwrap_or_else(|| gh.trigger());
+    let sample_interval = Dur::parse(&args.sample_interval)
+        .map_err(|e| anyhow::anyhow!("--sample-interval: {e}"))?
+        .get()
+        .max(Duration::from_millis(100));
+    let scenario_cooldown = args
+        .scenario_cooldown
+        .as_deref()
+        .map(Dur::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--scenario-cooldown: {e}"))?
+        .map_or(Duration::ZERO, Dur::get);
     let Some(mut scenarios) = super::load_scenarios(&args.paths, printer)? else {
         return Ok(ExitStatus::Failure);
     };
@@ -108,57 +178,187 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
+    // Preflight.
+    let preflight_report = (args.preflight != PreflightMode::Off).then(|| {
+        let needed = scenarios
+            .iter()
+            .filter_map(|s| s.file.scenario.memory.map(|m| m.0))
+            .max();
+        let limits = Limits {
+            strict: args.preflight == PreflightMode::Strict,
+            needed_memory: needed.unwrap_or(Limits::default().needed_memory),
+            ..Limits::default()
+        };
+        preflight(&limits)
+    });
+    if let Some(p) = &preflight_report {
+        let outcome = p.outcome();
+        let worth_showing = outcome != CheckStatus::Pass;
+        if worth_showing {
+            printer.msg(&super::preflight::render(p));
+        }
+        if outcome == CheckStatus::Fail
+            && matches!(
+                args.preflight,
+                PreflightMode::Enforce | PreflightMode::Strict
+            )
+        {
+            printer.error("preflight failed; nothing was run\n  hint: quiet the machine (see docs/self-hosted-runners.md) or run with --preflight report");
+            return Ok(ExitStatus::Failure);
+        }
+    }
+    if let Some(cpus) = &args.generator_cpus {
+        // Before the runtime starts, so every worker thread inherits the mask.
+        pin_current(&cpu_list(cpus)?).with_context(|| format!("--generator-cpus {cpus}"))?;
+    }
+
+    // Suite state: a fresh suite, or the one being resumed.
+    let state_path = args.output.out.join("state.json");
+    let mut state = if args.resume {
+        let text = std::fs::read_to_string(&state_path)
+            .with_context(|| format!("{}: no suite to resume", state_path.display()))?;
+        let st: SuiteState = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: not a suite state: {e}",
+                state_path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        printer.msg(&format!(
+            "resuming run {} ({} of {} scenario(s) done)",
+            st.run_id,
+            st.scenarios.values().filter(|s| s.status == "done").count(),
+            st.scenarios.len()
+        ));
+        st
+    } else {
+        let started_at = Utc::now();
+        SuiteState {
+            format_version: 1,
+            run_id: run_id(started_at, &args.output.out.display().to_string()),
+            started_at,
+            scenarios: BTreeMap::new(),
+        }
+    };
+    for s in &scenarios {
+        state
+            .scenarios
+            .entry(s.name.to_string())
+            .or_insert_with(|| ScenarioState {
+                status: "pending".into(),
+                ..ScenarioState::default()
+            });
+    }
+    state.save(&state_path)?;
+
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = Cancel::new();
     let ctx = RunContext {
         log_dir: args.output.out.join("logs"),
         benchbot_exe: std::env::current_exe().context("locating the benchbot executable")?,
-        cancel: Arc::clone(&cancel),
+        cancel: cancel.clone(),
+        sample_interval,
     };
-    rt.spawn({
-        let cancel = Arc::clone(&cancel);
-        async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.store(true, Ordering::Relaxed);
-            }
-        }
-    });
+    rt.spawn(signals(cancel.clone()));
     let history = args
         .history
         .as_deref()
         .map(|p| History::open(p, &args.history_branch))
         .transpose()?;
-    let environment = system::environment();
+    let environment = system::environment(gh.runner_name.clone(), args.runner_labels.clone());
     let git = git_info();
     let mut comparisons = Vec::new();
     let mut fatal = false;
-    for s in scenarios {
-        if cancel.load(Ordering::Relaxed) {
+    for (n, s) in scenarios.into_iter().enumerate() {
+        if cancel.is_cancelled() {
             break;
         }
-        let scenario = Arc::new(s);
-        printer.msg(&format!(
-            "running {} ({})",
-            scenario.name,
-            scenario.path.display()
-        ));
-        let started_at = Utc::now();
-        let outcome = match rt.block_on(run_scenario(&scenario, &ctx, printer)) {
-            Ok(o) => o,
-            Err(e) => {
-                printer.error(&format!("scenario `{}` failed: {e}", scenario.name));
-                fatal = true;
-                continue;
+        let name = s.name.to_string();
+        let path = args
+            .output
+            .out
+            .join("records")
+            .join(&name)
+            .join(format!("{}.json", state.run_id));
+        if state
+            .scenarios
+            .get(&name)
+            .is_some_and(|st| st.status == "done")
+        {
+            // Completed before the interruption: judge its record again, run nothing.
+            match RunRecord::read(&path) {
+                Ok(record) => {
+                    printer.msg(&format!(
+                        "skipping {name}: completed in run {}",
+                        state.run_id
+                    ));
+                    if let Some(c) = judge(
+                        &record,
+                        &args.baselines,
+                        history.as_ref(),
+                        history_baseline.as_deref(),
+                        printer,
+                        &mut fatal,
+                    ) {
+                        comparisons.push(c);
+                    }
+                    continue;
+                }
+                Err(e) => printer.msg(&format!(
+                    "re-running {name}: its record cannot be read ({e})"
+                )),
             }
+        }
+        if n > 0 && !scenario_cooldown.is_zero() {
+            std::thread::sleep(scenario_cooldown);
+        }
+        let scenario = Arc::new(s);
+        let mut outcome = None;
+        for attempt in 1..=args.retries + 1 {
+            let entry = state.scenarios.entry(name.clone()).or_default();
+            entry.status = "running".into();
+            entry.attempts += 1;
+            state.save(&state_path)?;
+            printer.msg(&format!(
+                "running {name} ({}){}",
+                scenario.path.display(),
+                if attempt > 1 {
+                    format!(", attempt {attempt}")
+                } else {
+                    String::new()
+                }
+            ));
+            let started_at = Utc::now();
+            match rt.block_on(run_scenario(&scenario, &ctx, printer)) {
+                Ok(o) => {
+                    outcome = Some((o, started_at));
+                    break;
+                }
+                Err(e) => {
+                    printer.error(&format!("scenario `{name}` failed: {e}"));
+                    let entry = state.scenarios.entry(name.clone()).or_default();
+                    entry.status = "failed".into();
+                    entry.error = Some(e.to_string());
+                    state.save(&state_path)?;
+                    if cancel.is_cancelled() {
+                        break;
+                    }
+                }
+            }
+        }
+        let Some((outcome, started_at)) = outcome else {
+            fatal = true;
+            continue;
         };
         let record = RunRecord {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
             benchbot_version: env!("CARGO_PKG_VERSION").into(),
-            run_id: run_id(started_at, &scenario.name.to_string()),
+            run_id: state.run_id.clone(),
             incomplete: outcome.cancelled,
             started_at,
             finished_at: Utc::now(),
@@ -167,19 +367,19 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             scenario: scenario_info(&scenario),
             load: load_info(&scenario),
             environment: environment.clone(),
+            preflight: preflight_report.clone(),
             targets: outcome.targets,
         };
-        let path = args
-            .output
-            .out
-            .join("records")
-            .join(record.scenario.name.as_str())
-            .join(format!("{}.json", record.run_id));
         record
             .write(&path)
             .with_context(|| format!("writing the run record {}", path.display()))?;
         printer.msg(&format!("  record: {}", path.display()));
-        if let (Some(h), false) = (&history, record.incomplete) {
+        if record.incomplete {
+            printer.error(&format!("scenario `{name}` was interrupted; the partial record is marked incomplete\n  hint: `benchbot run --resume --out {}` finishes the suite", args.output.out.display()));
+            fatal = true;
+            break;
+        }
+        if let Some(h) = &history {
             match h.append(&record) {
                 Ok(Appended::Added { path, .. }) => {
                     printer.msg(&format!("  history: {path} on `{}`", h.branch()))
@@ -193,47 +393,29 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 }
             }
         }
-        if record.incomplete {
-            printer.error(&format!(
-                "scenario `{}` was interrupted; the partial record is marked incomplete",
-                scenario.name
-            ));
-            fatal = true;
-            break;
+        let entry = state.scenarios.entry(name.clone()).or_default();
+        entry.status = "done".into();
+        entry.record = Some(path.clone());
+        entry.error = None;
+        state.save(&state_path)?;
+        if let Some(c) = judge(
+            &record,
+            &args.baselines,
+            history.as_ref(),
+            history_baseline.as_deref(),
+            printer,
+            &mut fatal,
+        ) {
+            comparisons.push(c);
         }
-        let base_path = super::baseline_path(&args.baselines, scenario.name.as_str());
-        let baseline = if let (Some(h), Some(branch)) = (&history, &history_baseline) {
-            let stored = h.records(Some(scenario.name.as_str()))?;
-            let code = git2::Repository::discover(".").ok();
-            let selection = select_baseline(&stored, &record, code.as_ref(), branch, 5);
-            printer.msg(&format!("  {}", selection.note));
-            selection.baseline
-        } else if base_path.exists() {
-            match RunRecord::read(&base_path) {
-                Ok(b) => Some(b),
-                Err(e) => {
-                    printer.error(&format!("{e}\n  hint: the run record above was kept; fix or replace the baseline and run `benchbot compare`"));
-                    fatal = true;
-                    continue;
-                }
-            }
-        } else {
-            printer.msg(&format!(
-                "  no baseline at {} (create one with `benchbot baseline write {}`)",
-                base_path.display(),
-                path.display()
-            ));
-            None
-        };
-        comparisons.push(compare(&record, baseline.as_ref()));
     }
     rt.shutdown_background();
+    if cancel.is_cancelled() {
+        fatal = true;
+    }
     if let (Some(h), Some(remote)) = (&history, &args.push) {
-        // The token comes from the environment and goes only to git2's credential callback.
-        let token = std::env::var("BENCHBOT_TOKEN")
-            .or_else(|_| std::env::var("GITHUB_TOKEN"))
-            .ok();
-        match h.push(&PushSettings::new(remote, token)) {
+        // The token goes only to git2's credential callback.
+        match h.push(&PushSettings::new(remote, gh.token.clone())) {
             Ok(o) => printer.msg(&format!(
                 "history: pushed `{}` ({} attempt(s), {} record file(s) re-applied)",
                 h.branch(),
@@ -266,6 +448,80 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Failure);
     }
     Ok(report::overall(&comparisons).into())
+}
+
+/// The comparison of a record with its baseline (committed file or history).
+fn judge(
+    record: &RunRecord,
+    baselines: &Path,
+    history: Option<&History>,
+    history_baseline: Option<&str>,
+    printer: &Printer,
+    fatal: &mut bool,
+) -> Option<Comparison> {
+    let name = record.scenario.name.as_str();
+    let base_path = super::baseline_path(baselines, name);
+    let baseline = if let (Some(h), Some(branch)) = (history, history_baseline) {
+        match h.records(Some(name)) {
+            Ok(stored) => {
+                let code = git2::Repository::discover(".").ok();
+                let selection = select_baseline(&stored, record, code.as_ref(), branch, 5);
+                printer.msg(&format!("  {}", selection.note));
+                selection.baseline
+            }
+            Err(e) => {
+                printer.error(&format!("{e}\n  hint: the run record above was kept; fix the history and run `benchbot compare`"));
+                *fatal = true;
+                return None;
+            }
+        }
+    } else if base_path.exists() {
+        match RunRecord::read(&base_path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                printer.error(&format!("{e}\n  hint: the run record above was kept; fix or replace the baseline and run `benchbot compare`"));
+                *fatal = true;
+                return None;
+            }
+        }
+    } else {
+        printer.msg(&format!(
+            "  no baseline at {} (create one with `benchbot baseline write <record>`)",
+            base_path.display()
+        ));
+        None
+    };
+    Some(compare(record, baseline.as_ref()))
+}
+
+/// SIGINT/SIGTERM: the first stops load generation (services are stopped and a partial record
+/// is written); a second exits at once after killing the services' process groups.
+async fn signals(cancel: Cancel) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+        if cancel.is_cancelled() {
+            kill_all();
+            Printer::new(false).error("second signal: exiting at once");
+            #[expect(
+                clippy::exit,
+                reason = "a second signal must end the process immediately"
+            )]
+            std::process::exit(3);
+        }
+        Printer::new(false)
+            .msg("stopping: finishing the partial record (signal again to exit at once)");
+        cancel.cancel();
+    }
 }
 
 fn run_id(at: chrono::DateTime<Utc>, salt: &str) -> String {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -32,6 +33,8 @@ pub struct ServiceSpec {
     pub ready_timeout: Duration,
     pub stop_grace: Duration,
     pub log: PathBuf,
+    /// Pin the service to these CPUs (`sched_setaffinity`), keeping it off the generator's.
+    pub cpus: Option<Vec<usize>>,
 }
 
 /// Why a service did not come up.
@@ -113,12 +116,25 @@ impl Service {
             .stderr(err)
             .process_group(0)
             .kill_on_drop(true);
+        if let Some(cpus) = spec.cpus.clone() {
+            // SAFETY: between fork and exec only sched_setaffinity runs, which is
+            // async-signal-safe and allocates nothing.
+            unsafe {
+                cmd.pre_exec(move || pin_current(&cpus));
+            }
+        }
         let child = cmd.spawn().map_err(|source| ServiceError::Spawn {
             target: spec.target.clone(),
             program,
             source,
         })?;
         let pgid = child.id().and_then(|id| i32::try_from(id).ok());
+        if let Some(g) = pgid {
+            live_groups()
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(g);
+        }
         let mut svc = Self {
             child: Some(child),
             pgid,
@@ -181,14 +197,58 @@ impl Service {
         // Children the service left behind in its group.
         if let Some(pgid) = self.pgid.take() {
             signal_group(pgid, libc::SIGKILL);
+            live_groups()
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|g| *g != pgid);
         }
     }
+}
+
+fn live_groups() -> &'static Mutex<Vec<i32>> {
+    static GROUPS: OnceLock<Mutex<Vec<i32>>> = OnceLock::new();
+    GROUPS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Kills every service still running (SIGKILL to its process group). For the second signal,
+/// which exits at once without unwinding.
+pub fn kill_all() {
+    for g in live_groups()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .drain(..)
+    {
+        signal_group(g, libc::SIGKILL);
+    }
+}
+
+/// Pins the calling thread (and what it execs) to `cpus`.
+///
+/// # Errors
+/// The OS error of `sched_setaffinity`, e.g. a CPU that does not exist.
+pub fn pin_current(cpus: &[usize]) -> std::io::Result<()> {
+    // SAFETY: cpu_set_t is plain data; CPU_ZERO/CPU_SET only write inside it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_ZERO(&mut set);
+        for &c in cpus {
+            libc::CPU_SET(c, &mut set);
+        }
+        if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &raw const set) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Service {
     fn drop(&mut self) {
         if let Some(pgid) = self.pgid {
             signal_group(pgid, libc::SIGKILL);
+            live_groups()
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|g| *g != pgid);
         }
     }
 }

@@ -7,12 +7,14 @@
 //!
 //! The engine never prints: progress goes to an [`Observer`].
 
+mod cancel;
 mod phase;
 mod target;
 mod timer;
 
+pub use cancel::Cancel;
 pub use phase::{run_phase, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
-pub use target::{run_scenario, EngineError, RunContext};
+pub use target::{run_scenario, EngineError, RunContext, ScenarioOutcome};
 pub use timer::PreciseTimer;
 
 use std::sync::atomic::AtomicU64;

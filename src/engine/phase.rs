@@ -1,13 +1,14 @@
 //! One measured (or warmup) phase: workers, timing and recording.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
 use tokio::time::Instant;
 
+use super::cancel::Cancel;
 use super::timer::PreciseTimer;
 use crate::driver::{Driver, ErrorKind, OpError};
 use crate::record::new_histogram;
@@ -84,7 +85,7 @@ pub struct PhaseSpec<'a> {
     pub load: &'a LoadPlan,
     /// Operations completed so far, for progress display.
     pub progress: Arc<AtomicU64>,
-    pub cancel: Arc<AtomicBool>,
+    pub cancel: Cancel,
 }
 
 /// Runs `concurrency` workers until the phase's stop condition, recording each operation.
@@ -111,13 +112,13 @@ pub async fn run_phase<D: Driver>(
             Arc::clone(scenario),
             Arc::clone(&shared),
         );
-        let (progress, cancel) = (Arc::clone(&spec.progress), Arc::clone(&spec.cancel));
+        let (progress, cancel) = (Arc::clone(&spec.progress), spec.cancel.clone());
         let (stream, stop, mode) = (spec.stream, spec.stop, spec.load.mode);
         let timer = timer.clone();
         workers.spawn(async move {
             let mut conn = driver.conn();
             loop {
-                if cancel.load(Ordering::Relaxed) {
+                if cancel.is_cancelled() {
                     break;
                 }
                 let i = shared.next.fetch_add(1, Ordering::Relaxed);
@@ -141,10 +142,19 @@ pub async fn run_phase<D: Driver>(
                     continue;
                 }
                 if let (Some(at), Some(timer)) = (intended, &timer) {
-                    timer.sleep_until(at.into_std()).await;
+                    tokio::select! {
+                        biased;
+                        () = cancel.cancelled() => break,
+                        () = timer.sleep_until(at.into_std()) => {}
+                    }
                 }
                 let sent = Instant::now();
-                let result = driver.execute(&mut conn, &op).await;
+                // A signal interrupts even a slow operation: it is not recorded.
+                let result = tokio::select! {
+                    biased;
+                    () = cancel.cancelled() => break,
+                    r = driver.execute(&mut conn, &op) => r,
+                };
                 let done = Instant::now();
                 let service = done.duration_since(sent);
                 let latency = intended.map_or(service, |at| done.duration_since(at));

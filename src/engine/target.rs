@@ -1,10 +1,11 @@
 //! Targets × repetitions: managed services, drivers, warmup, cooldown, and the records.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::cancel::Cancel;
 use super::phase::{run_phase, PhaseResult, PhaseSpec};
 use super::{Observer, PhaseKind};
 use crate::driver::command::CommandDriver;
@@ -14,6 +15,7 @@ use crate::driver::Driver;
 use crate::record::{Latency, OperationRecord, Repetition, TargetRecord};
 use crate::scenario::model::Target;
 use crate::scenario::{LoadMode, Scenario, StateMode, Stop, Stream, Warmup};
+use crate::system::sampler::Sampler;
 
 /// Where and how the engine runs.
 pub struct RunContext {
@@ -21,8 +23,10 @@ pub struct RunContext {
     pub log_dir: PathBuf,
     /// Substituted for `{{benchbot}}`.
     pub benchbot_exe: PathBuf,
-    /// Set to stop load generation early.
-    pub cancel: Arc<AtomicBool>,
+    /// Stops load generation early (signals).
+    pub cancel: Cancel,
+    /// How often system samples are taken during a repetition.
+    pub sample_interval: Duration,
 }
 
 /// A failure that stops a scenario.
@@ -74,7 +78,7 @@ pub async fn run_scenario(
         }
         let record = run_target(scenario, target, ctx, observer).await?;
         targets.push(record);
-        if ctx.cancel.load(Ordering::Relaxed) {
+        if ctx.cancel.is_cancelled() {
             return Ok(ScenarioOutcome {
                 targets,
                 cancelled: true,
@@ -121,6 +125,7 @@ async fn run_target(
         },
         ready_timeout: s.ready_timeout.map_or(Duration::from_secs(30), |d| d.get()),
         stop_grace: s.stop_grace.map_or(Duration::from_secs(5), |d| d.get()),
+        cpus: s.cpus.clone(),
         log: ctx
             .log_dir
             .join(format!("{}-{}.log", scenario.name, target.name)),
@@ -213,8 +218,9 @@ async fn repetitions<D: Driver>(
     let load = &scenario.load;
     let cold = scenario.file.scenario.mode == StateMode::Cold;
     let mut per_op: Vec<Vec<Repetition>> = vec![Vec::new(); scenario.ops.len()];
+    let mut samples = Vec::new();
     for rep in 0..load.repetitions {
-        if ctx.cancel.load(Ordering::Relaxed) {
+        if ctx.cancel.is_cancelled() {
             break;
         }
         if rep > 0 {
@@ -249,6 +255,11 @@ async fn repetitions<D: Driver>(
                 }
             }
         }
+        let sampler = Sampler::start(
+            rep + 1,
+            ctx.sample_interval,
+            service.as_ref().and_then(Service::pid),
+        );
         let result = phase(
             scenario,
             target,
@@ -263,16 +274,18 @@ async fn repetitions<D: Driver>(
             },
         )
         .await;
+        let rep_samples = sampler.finish();
         if let Err(e) = driver.cleanup().await {
             observer.note(&format!("{}/{}: {e}", scenario.name, target.name));
         }
-        if ctx.cancel.load(Ordering::Relaxed) {
+        if ctx.cancel.is_cancelled() {
             // A repetition cut short is not comparable with full ones: leave it out.
             break;
         }
         for (i, rec) in result.ops.into_iter().enumerate() {
             per_op[i].push(to_repetition(rep, scenario, i, rec, result.elapsed));
         }
+        samples.extend(rep_samples);
     }
     Ok(TargetRecord {
         name: target.name.to_string(),
@@ -292,6 +305,7 @@ async fn repetitions<D: Driver>(
                 repetitions: reps,
             })
             .collect(),
+        samples,
     })
 }
 
@@ -327,7 +341,7 @@ async fn phase<D: Driver>(
         stop,
         load: &scenario.load,
         progress,
-        cancel: Arc::clone(&ctx.cancel),
+        cancel: ctx.cancel.clone(),
     };
     let result = run_phase(driver, scenario, &spec).await;
     observer.phase_finished();

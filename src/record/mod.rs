@@ -21,7 +21,9 @@ use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
 ///
 /// - 1: the first format.
 /// - 2: adds `trigger` (what started the run). Version 1 records read as `trigger = null`.
-pub const FORMAT_VERSION: u32 = 2;
+/// - 3: adds `preflight`, per-target system `samples`, and the environment's governor, runner,
+///   runner labels and compiler. Older records read with those empty.
+pub const FORMAT_VERSION: u32 = 3;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -46,6 +48,9 @@ pub struct RunRecord {
     pub scenario: ScenarioInfo,
     pub load: LoadInfo,
     pub environment: Environment,
+    /// The preflight checks taken before the run.
+    #[serde(default)]
+    pub preflight: Option<crate::system::preflight::PreflightReport>,
     pub targets: Vec<TargetRecord>,
 }
 
@@ -111,6 +116,17 @@ pub struct Environment {
     pub kernel: String,
     pub arch: String,
     pub hostname: String,
+    #[serde(default)]
+    pub governor: Option<String>,
+    /// The Actions runner's name.
+    #[serde(default)]
+    pub runner: Option<String>,
+    /// Labels of the runner (`--runner-labels`), compared between records.
+    #[serde(default)]
+    pub runner_labels: Vec<String>,
+    /// `rustc -V` where a Rust toolchain is installed.
+    #[serde(default)]
+    pub rustc: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -120,6 +136,9 @@ pub struct TargetRecord {
     /// `http` or `command`.
     pub driver: String,
     pub operations: Vec<OperationRecord>,
+    /// System samples taken during the repetitions.
+    #[serde(default)]
+    pub samples: Vec<crate::system::sampler::Sample>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -21,7 +21,7 @@ pub use model::{
 };
 use rng::Rng;
 use template::{Gen, RenderCtx, Template};
-pub use units::{Dur, Name, Percent};
+pub use units::{Bytes, Dur, Name, Percent};
 
 /// A scenario that cannot be used, with where and why.
 #[derive(Debug, thiserror::Error)]

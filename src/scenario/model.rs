@@ -10,7 +10,7 @@ use std::fmt;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
-use super::units::{Dur, Name, Percent};
+use super::units::{Bytes, Dur, Name, Percent};
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -54,6 +54,8 @@ pub struct Meta {
     pub mode: StateMode,
     /// Seed of the operation sequence (default 1).
     pub seed: Option<u64>,
+    /// Memory the scenario needs free, e.g. `"2GiB"` (checked by preflight).
+    pub memory: Option<Bytes>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -162,6 +164,8 @@ pub struct Service {
     pub ready_timeout: Option<Dur>,
     /// After SIGTERM, wait this long before SIGKILL (default `5s`).
     pub stop_grace: Option<Dur>,
+    /// Pin the service to these CPUs, e.g. `[2, 3]`, away from the load generator's.
+    pub cpus: Option<Vec<usize>>,
 }
 
 /// Exactly one readiness check.

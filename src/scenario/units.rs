@@ -275,8 +275,85 @@ impl JsonSchema for Percent {
     }
 }
 
+/// A size in bytes written with a unit: `512MiB`, `2GiB`, `1.5GB`, `4096`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Bytes(pub u64);
+
+impl Bytes {
+    /// # Errors
+    /// A message when the text is not a number with a size unit.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let value: f64 = num
+            .parse()
+            .map_err(|_| format!("size `{s}` does not start with a number"))?;
+        let mult: f64 = match unit.trim() {
+            "" | "B" => 1.0,
+            "KiB" => 1024.0,
+            "MiB" => 1024.0 * 1024.0,
+            "GiB" => 1024.0 * 1024.0 * 1024.0,
+            "TiB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+            "kB" | "KB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            "TB" => 1e12,
+            other => return Err(format!("size `{s}` has unknown unit `{other}`; use B, KiB, MiB, GiB, TiB, kB, MB, GB or TB")),
+        };
+        let bytes = value * mult;
+        if !bytes.is_finite() || bytes > 1e18 {
+            return Err(format!("size `{s}` is out of range"));
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked finite, non-negative and below 1e18"
+        )]
+        Ok(Self(bytes.round() as u64))
+    }
+}
+
+impl TryFrom<String> for Bytes {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Bytes> for String {
+    fn from(b: Bytes) -> String {
+        b.0.to_string()
+    }
+}
+
+impl JsonSchema for Bytes {
+    fn schema_name() -> Cow<'static, str> {
+        "Bytes".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9.]+ ?(B|KiB|MiB|GiB|TiB|kB|KB|MB|GB|TB)?$",
+            "description": "a size such as `512MiB` or `2GiB`"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(Bytes::parse("2GiB").unwrap().0, 2 << 30);
+        assert_eq!(Bytes::parse("1.5GB").unwrap().0, 1_500_000_000);
+        assert!(Bytes::parse("3 parsecs")
+            .unwrap_err()
+            .contains("unknown unit"));
+    }
+
     use super::*;
 
     #[test]

@@ -153,6 +153,19 @@ pub fn incomparable(current: &RunRecord, baseline: &RunRecord) -> Option<String>
     if a.arch != b.arch {
         diffs.push(format!("{} vs {}", b.arch, a.arch));
     }
+    if a.kernel != b.kernel {
+        diffs.push(format!("kernel {} vs {}", b.kernel, a.kernel));
+    }
+    if !a.runner_labels.is_empty()
+        && !b.runner_labels.is_empty()
+        && a.runner_labels != b.runner_labels
+    {
+        diffs.push(format!(
+            "runner labels [{}] vs [{}]",
+            b.runner_labels.join(", "),
+            a.runner_labels.join(", ")
+        ));
+    }
     (!diffs.is_empty()).then(|| {
         format!(
             "incomparable environment: the baseline was measured on another machine ({})",
@@ -200,6 +213,7 @@ pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison 
         Vec::new()
     };
     let slos = slo_checks(current);
+    notes.extend(saturation_notes(current));
     let low_confidence = rows
         .iter()
         .any(|r| r.low_confidence && r.baseline.is_some());
@@ -232,6 +246,39 @@ pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison 
         notes,
         verdict,
     }
+}
+
+/// What the system samples say about the numbers: a saturated target, a CPU-bound generator.
+#[must_use]
+pub fn saturation_notes(record: &RunRecord) -> Vec<String> {
+    let mut notes = Vec::new();
+    #[expect(clippy::cast_precision_loss, reason = "core counts are small")]
+    let cores = record.environment.logical_cores.max(1) as f64;
+    for t in &record.targets {
+        if t.samples.is_empty() {
+            continue;
+        }
+        let service: Vec<f64> = t.samples.iter().filter_map(|s| s.service_cpu_pct).collect();
+        if !service.is_empty() {
+            let peak = service.iter().copied().fold(0.0, f64::max);
+            if peak >= 90.0 {
+                notes.push(format!("target `{}` used {peak:.0}% of a core: saturated (its throughput is its ceiling on this machine)", t.name));
+            }
+        }
+        let generator = t
+            .samples
+            .iter()
+            .map(|s| s.generator_cpu_pct)
+            .fold(0.0, f64::max);
+        if generator >= 85.0 * cores {
+            notes.push(format!("load generator was CPU-bound against `{}` ({generator:.0}% of {cores} cores): numbers are a floor", t.name));
+        }
+        let machine = t.samples.iter().map(|s| s.cpu_pct).fold(0.0, f64::max);
+        if machine >= 97.0 {
+            notes.push(format!("the machine was fully busy while measuring `{}` ({machine:.0}% CPU): generator and target competed for cores", t.name));
+        }
+    }
+    notes
 }
 
 fn floor(metric: Metric, current: &RunRecord) -> f64 {

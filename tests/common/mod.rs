@@ -102,6 +102,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
                 role: *role,
                 driver: "http".into(),
                 operations: vec![opr],
+                samples: Vec::new(),
             }),
         }
     }
@@ -156,7 +157,9 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
             kernel: "6.1".into(),
             arch: "x86_64".into(),
             hostname: "h".into(),
+            ..Environment::default()
         },
+        preflight: None,
         targets,
     }
 }
