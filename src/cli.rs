@@ -29,6 +29,8 @@ pub enum Command {
     Publish(PublishCmdArgs),
     /// Check that this machine is fit to benchmark on.
     Preflight(PreflightArgs),
+    /// Turn another tool's benchmark output into a run record.
+    Ingest(IngestArgs),
     /// Print the JSON Schema of a file format.
     Schema(SchemaArgs),
     /// Serve a small HTTP target with configurable latency (examples and tests).
@@ -351,4 +353,33 @@ pub struct PreflightArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Output files (for criterion: `target/criterion`, or an `estimates.json`).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: crate::ingest::Format,
+    /// Scenario name of the record (default: the format's name).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Target name of the record.
+    #[arg(long, default_value = "ours")]
+    pub target: String,
+    /// Relative regression threshold for later comparisons.
+    #[arg(long, default_value = "5%")]
+    pub threshold: String,
+    /// Absolute noise floor for times, e.g. `2ns` (default: none).
+    #[arg(long, default_value = "0ns")]
+    pub floor: String,
+    /// Also append the record to this results history.
+    #[arg(long, value_name = "REPO")]
+    pub history: Option<PathBuf>,
+    #[arg(long, default_value = crate::history::DEFAULT_BRANCH)]
+    pub history_branch: String,
+    /// Directory the record is written under (`records/<scenario>/<run-id>.json`).
+    #[arg(long, default_value = "benchbot-out")]
+    pub out: PathBuf,
 }

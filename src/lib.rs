@@ -6,6 +6,7 @@
 //! scenario   TOML model, validation (file:line:column), seeded operation sequence
 //!    │
 //! engine     targets × repetitions; open loop (intended-start latency) or closed loop
+//!    │       (or ingest: criterion, libtest, Go, hyperfine, pytest-benchmark, … → records)
 //!    │  └── driver   http (hyper, keep-alive) · command (hyperfine-style) · managed services
 //!    ▼
 //! record     versioned JSON run records with HdrHistograms        system: environment
@@ -28,6 +29,7 @@ pub mod driver;
 pub mod engine;
 pub mod github;
 pub mod history;
+pub mod ingest;
 pub mod printer;
 pub mod record;
 pub mod report;

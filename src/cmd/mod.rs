@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod compare;
 pub mod demo_server;
 pub mod history;
+pub mod ingest;
 pub mod preflight;
 pub mod publish;
 pub mod run;
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::History(a) => history::run(&a, &Printer::new(false)),
         Command::Publish(a) => publish::run(&a, &Printer::new(false)),
         Command::Preflight(a) => preflight::run(&a, &Printer::new(false)),
+        Command::Ingest(a) => ingest::run(&a, &Printer::new(false)),
         Command::Schema(a) => schema::run(&a, &Printer::new(false)),
         Command::DemoServer(a) => demo_server::run(&a, &Printer::new(false)),
     }

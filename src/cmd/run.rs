@@ -524,7 +524,7 @@ async fn signals(cancel: Cancel) {
     }
 }
 
-fn run_id(at: chrono::DateTime<Utc>, salt: &str) -> String {
+pub(crate) fn run_id(at: chrono::DateTime<Utc>, salt: &str) -> String {
     let mut h = Sha256::new();
     h.update(salt.as_bytes());
     h.update(std::process::id().to_le_bytes());
@@ -536,7 +536,7 @@ fn run_id(at: chrono::DateTime<Utc>, salt: &str) -> String {
     )
 }
 
-fn git_info() -> Option<GitInfo> {
+pub(crate) fn git_info() -> Option<GitInfo> {
     let git = |args: &[&str]| {
         std::process::Command::new("git")
             .args(args)

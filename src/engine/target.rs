@@ -303,6 +303,9 @@ async fn repetitions<D: Driver>(
             .map(|(op, reps)| OperationRecord {
                 name: op.name.to_string(),
                 repetitions: reps,
+                metrics: None,
+                summary: None,
+                extra: std::collections::BTreeMap::new(),
             })
             .collect(),
         samples,

@@ -145,6 +145,25 @@ pub struct TargetRecord {
 pub struct OperationRecord {
     pub name: String,
     pub repetitions: Vec<Repetition>,
+    /// Only these metrics are compared for this operation (ingested benchmarks: `mean` for
+    /// times, `throughput` for rates). Absent: the scenario's metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<Metric>>,
+    /// The tool's own mean, standard deviation and count, when it gave no raw samples
+    /// (nanoseconds for times, operations per second for rates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryRecord>,
+    /// Other figures the tool reported (Go's `B/op`, `allocs/op`, custom units); kept, not compared.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Vec<f64>>,
+}
+
+/// Summary statistics reported by a benchmark tool.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryRecord {
+    pub mean: f64,
+    pub stdev: f64,
+    pub n: u64,
 }
 
 /// One repetition of one operation against one target.
@@ -287,17 +306,31 @@ impl RunRecord {
         self.targets
             .iter()
             .flat_map(|t| {
-                t.operations.iter().map(move |o| Samples {
-                    target: &t.name,
-                    role: t.role,
-                    operation: &o.name,
-                    values: o
-                        .repetitions
-                        .iter()
-                        .map(|r| r.metric(metric))
-                        .filter(|v| !v.is_nan())
-                        .collect(),
-                })
+                t.operations
+                    .iter()
+                    .filter(move |o| o.metrics.as_ref().is_none_or(|m| m.contains(&metric)))
+                    .map(move |o| Samples {
+                        target: &t.name,
+                        role: t.role,
+                        operation: &o.name,
+                        values: o
+                            .repetitions
+                            .iter()
+                            .map(|r| r.metric(metric))
+                            .filter(|v| !v.is_nan())
+                            .collect(),
+                        summary: o
+                            .summary
+                            .filter(|_| {
+                                o.repetitions.len() <= 1
+                                    && matches!(metric, Metric::Mean | Metric::Throughput)
+                            })
+                            .map(|s| crate::stats::Summary {
+                                mean: s.mean,
+                                var: s.stdev * s.stdev,
+                                n: usize::try_from(s.n).unwrap_or(usize::MAX),
+                            }),
+                    })
             })
             .collect()
     }
@@ -310,6 +343,8 @@ pub struct Samples<'a> {
     pub role: Role,
     pub operation: &'a str,
     pub values: Vec<f64>,
+    /// Summary statistics from the tool, used instead of `values` when it gave no samples.
+    pub summary: Option<crate::stats::Summary>,
 }
 
 impl Repetition {
@@ -407,6 +442,7 @@ pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
     );
     for r in &records[1..] {
         for t in &r.targets {
+            // Summaries cannot be pooled with samples: pooling keeps raw repetitions only.
             let Some(ot) = out.targets.iter_mut().find(|o| o.name == t.name) else {
                 continue;
             };

@@ -63,6 +63,9 @@ pub struct Row {
     pub n_baseline: usize,
     pub n_current: usize,
     pub low_confidence: bool,
+    /// Judged from the tool's summary statistics (mean, stdev, n) rather than raw samples.
+    #[serde(default)]
+    pub from_summary: bool,
     pub status: Status,
 }
 
@@ -220,6 +223,9 @@ pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison 
     if low_confidence {
         notes.push("low confidence: fewer than 3 repetitions on one side; the verdict uses the threshold only".into());
     }
+    if rows.iter().any(|r| r.from_summary && r.baseline.is_some()) {
+        notes.push("some rows were judged by Welch's test from the tool's summary statistics (mean, stdev, n), not from raw samples".into());
+    }
     let internal_fail = slos.iter().any(|s| !s.passed)
         || (current.scenario.kind == Kind::Internal
             && rows.iter().any(|r| r.status == Status::Regression));
@@ -316,11 +322,19 @@ fn judge(
         p: None,
         n_baseline: 0,
         n_current: cur.values.len(),
-        low_confidence: cur.values.len() < 3,
+        low_confidence: cur.values.len() < 3 && cur.summary.is_none_or(|s| s.n < 3),
+        from_summary: false,
         status: Status::New,
     };
     let Some(base) = base else { return row };
-    let (bs, cs) = (Summary::of(&base.values), Summary::of(&cur.values));
+    // A tool that reported only mean, stdev and n: Welch's test from those summaries.
+    let (bs, cs) = (
+        base.summary.unwrap_or_else(|| Summary::of(&base.values)),
+        cur.summary.unwrap_or_else(|| Summary::of(&cur.values)),
+    );
+    row.from_summary = base.summary.is_some() || cur.summary.is_some();
+    row.n_current = cs.n;
+    row.current = cs.mean;
     row.baseline = Some(bs.mean);
     row.n_baseline = bs.n;
     row.low_confidence = bs.n < 3 || cs.n < 3;

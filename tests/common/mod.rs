@@ -94,6 +94,9 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
         let opr = OperationRecord {
             name: (*op).into(),
             repetitions: reps,
+            metrics: None,
+            summary: None,
+            extra: Default::default(),
         };
         match targets.iter_mut().find(|t| t.name == *target) {
             Some(t) => t.operations.push(opr),

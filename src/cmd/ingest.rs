@@ -1,0 +1,110 @@
+//! `benchbot ingest`: another tool's benchmark output as a run record.
+
+use anyhow::Context as _;
+use chrono::Utc;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::Table;
+use sha2::{Digest, Sha256};
+
+use crate::cli::IngestArgs;
+use crate::github::Context;
+use crate::history::{Appended, History};
+use crate::ingest::{self, detect, to_record, Format, IngestOptions, Kind};
+use crate::printer::Printer;
+use crate::report::{format_ns, sig3};
+use crate::scenario::{hex, Dur, Name, Percent};
+use crate::{system, ExitStatus};
+
+/// # Errors
+/// Unreadable, malformed or empty input; an invalid scenario name.
+pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let gh = Context::from_env()?;
+    let mut benches = Vec::new();
+    let mut digest = Sha256::new();
+    let mut format = args.format;
+    for f in &args.files {
+        let this = if args.format == Format::Auto {
+            detect(f)?
+        } else {
+            args.format
+        };
+        format = this;
+        benches.extend(ingest::parse(f, this)?);
+        if f.is_file() {
+            digest.update(std::fs::read(f).with_context(|| f.display().to_string())?);
+        }
+    }
+    let scenario = args
+        .scenario
+        .clone()
+        .unwrap_or_else(|| format.to_string().to_ascii_lowercase());
+    Name::parse(&scenario).map_err(|e| anyhow::anyhow!("--scenario: {e}"))?;
+    Name::parse(&args.target).map_err(|e| anyhow::anyhow!("--target: {e}"))?;
+    let threshold =
+        Percent::parse(&args.threshold).map_err(|e| anyhow::anyhow!("--threshold: {e}"))?;
+    let floor = Dur::parse(&args.floor).map_err(|e| anyhow::anyhow!("--floor: {e}"))?;
+    let now = Utc::now();
+    let options = IngestOptions {
+        scenario: scenario.clone(),
+        target: args.target.clone(),
+        format,
+        run_id: super::run::run_id(now, &scenario),
+        regression: threshold.fraction(),
+        floor_ns: u64::try_from(floor.get().as_nanos()).unwrap_or(u64::MAX),
+        git: super::run::git_info(),
+        trigger: Some(gh.trigger()),
+        environment: system::environment(gh.runner_name.clone(), Vec::new()),
+        source_digest: hex(&digest.finalize()),
+    };
+    let record = to_record(&benches, &options);
+    let path = args
+        .out
+        .join("records")
+        .join(&scenario)
+        .join(format!("{}.json", record.run_id));
+    record
+        .write(&path)
+        .with_context(|| format!("writing {}", path.display()))?;
+
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(["Benchmark", "Samples", "Mean", "Statistics"]);
+    for b in &benches {
+        let (n, mean, how) = if b.samples.is_empty() {
+            let s = b.summary.map_or((0, 0.0), |s| (s.n, s.mean));
+            (s.0, s.1, "summary (mean, stdev, n)")
+        } else {
+            #[expect(clippy::cast_precision_loss, reason = "sample counts are small")]
+            let mean = b.samples.iter().sum::<f64>() / b.samples.len() as f64;
+            (
+                b.samples.len() as u64,
+                mean,
+                if b.samples.len() >= 3 {
+                    "raw samples"
+                } else {
+                    "raw samples (low confidence)"
+                },
+            )
+        };
+        let shown = match b.kind {
+            Kind::Time => format_ns(mean),
+            Kind::Rate => format!("{}/s", sig3(mean)),
+        };
+        t.add_row(vec![b.name.clone(), n.to_string(), shown, how.to_owned()]);
+    }
+    printer.out(&format!("{t}\n"));
+    printer.msg(&format!(
+        "{} benchmark(s) from {format} output → {}",
+        benches.len(),
+        path.display()
+    ));
+    if let Some(h) = &args.history {
+        let h = History::open(h, &args.history_branch)?;
+        match h.append(&record)? {
+            Appended::Added { path, .. } | Appended::AlreadyPresent { path } => {
+                printer.msg(&format!("history: {path} on `{}`", h.branch()))
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}

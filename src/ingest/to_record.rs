@@ -1,0 +1,159 @@
+//! Ingested benchmarks as a run record, so `compare`, `history` and `publish` treat them like
+//! any other.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+
+use super::{Bench, Format, Kind};
+use crate::record::{
+    new_histogram, Environment, GitInfo, Latency, LoadInfo, OperationRecord, Repetition, RunRecord,
+    ScenarioInfo, SummaryRecord, TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
+};
+use crate::scenario::{hex, Kind as ScenarioKind, LoadMode, Metric, Role, StateMode};
+
+/// Where the record says the numbers came from.
+pub struct IngestOptions {
+    pub scenario: String,
+    pub target: String,
+    pub format: Format,
+    pub run_id: String,
+    pub regression: f64,
+    /// Changes smaller than this many nanoseconds are noise.
+    pub floor_ns: u64,
+    pub git: Option<GitInfo>,
+    pub trigger: Option<String>,
+    pub environment: Environment,
+    /// SHA-256 of the ingested file(s).
+    pub source_digest: String,
+}
+
+fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Repetition {
+    let ns = match kind {
+        Kind::Time => value,
+        Kind::Rate => 1e9 / value,
+    };
+    let mut h = new_histogram();
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "positive nanoseconds"
+    )]
+    let whole = ns.round().max(1.0) as u64;
+    h.saturating_record(whole);
+    let mut latency = Latency::from_histogram(&h);
+    latency.mean_ns = ns;
+    latency.stdev_ns = 0.0;
+    let throughput = if ns > 0.0 { 1e9 / ns } else { 0.0 };
+    Repetition {
+        index,
+        elapsed_ns: 0,
+        count: iterations.unwrap_or(1),
+        errors: BTreeMap::new(),
+        error_samples: BTreeMap::new(),
+        throughput,
+        target_rate: None,
+        achieved_rate: throughput,
+        late_sends: 0,
+        latency,
+        service: None,
+    }
+}
+
+/// Builds the record.
+#[must_use]
+pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
+    let operations = benches
+        .iter()
+        .map(|b| {
+            let values: Vec<f64> = if b.samples.is_empty() {
+                b.summary.iter().map(|s| s.mean).collect()
+            } else {
+                b.samples.clone()
+            };
+            let metric = match b.kind {
+                Kind::Time => Metric::Mean,
+                Kind::Rate => Metric::Throughput,
+            };
+            let mut extra: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            for (k, v) in &b.extra {
+                extra.entry(k.clone()).or_default().push(*v);
+            }
+            OperationRecord {
+                name: b.name.clone(),
+                repetitions: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        repetition(
+                            u32::try_from(i + 1).unwrap_or(u32::MAX),
+                            b.kind,
+                            *v,
+                            b.iterations,
+                        )
+                    })
+                    .collect(),
+                metrics: Some(vec![metric]),
+                summary: b.summary.map(|s| SummaryRecord {
+                    mean: s.mean,
+                    stdev: s.stdev,
+                    n: s.n,
+                }),
+                extra,
+            }
+        })
+        .collect();
+    let now = Utc::now();
+    RunRecord {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        benchbot_version: env!("CARGO_PKG_VERSION").into(),
+        run_id: o.run_id.clone(),
+        incomplete: false,
+        started_at: now,
+        finished_at: now,
+        git: o.git.clone(),
+        trigger: o.trigger.clone(),
+        scenario: ScenarioInfo {
+            name: o.scenario.clone(),
+            kind: ScenarioKind::Internal,
+            description: format!("ingested {} output", o.format),
+            tags: vec!["ingest".into(), o.format.to_string()],
+            tier: None,
+            mode: StateMode::Warm,
+            seed: 0,
+            source_digest: o.source_digest.clone(),
+            sequence_digest: hex(&[]),
+            sequence_ops: 0,
+            thresholds: ThresholdsInfo {
+                regression: o.regression,
+                warn: o.regression / 2.0,
+                latency_floor_ns: o.floor_ns,
+                throughput_floor: 0.0,
+                error_rate_floor: 0.001,
+                alpha: 0.05,
+                metrics: vec![Metric::Mean, Metric::Throughput],
+                slo: Vec::new(),
+            },
+        },
+        load: LoadInfo {
+            mode: LoadMode::Closed,
+            concurrency: 1,
+            rate: None,
+            duration_ns: None,
+            operations: None,
+            warmup: None,
+            repetitions: 0,
+            cooldown_ns: 0,
+        },
+        environment: o.environment.clone(),
+        preflight: None,
+        targets: vec![TargetRecord {
+            name: o.target.clone(),
+            role: Role::Ours,
+            driver: format!("ingest:{}", o.format),
+            operations,
+            samples: Vec::new(),
+        }],
+    }
+}

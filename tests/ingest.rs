@@ -1,0 +1,325 @@
+//! Ingesting other tools' output: real fixtures (see each folder under tests/fixtures for the
+//! command that produced it), hand-written edge cases, and a round trip through compare.
+
+mod common;
+
+use std::path::Path;
+
+use benchbot::ingest::{detect, parse, Format, IngestError, Kind};
+use common::{fixture, run, write};
+
+fn parsed(rel: &str, format: Format) -> Vec<benchbot::ingest::Bench> {
+    parse(&fixture(rel), format).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn hyperfine_runs_are_samples() {
+    let b = parsed("hyperfine/work-20ms.json", Format::Hyperfine);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].name, "work");
+    assert_eq!(b[0].samples.len(), 10);
+    assert!(
+        b[0].samples.iter().all(|ns| (19e6..40e6).contains(ns)),
+        "{:?}",
+        b[0].samples
+    );
+    assert_eq!(parsed("hyperfine/two-commands.json", Format::Auto).len(), 2);
+}
+
+#[test]
+fn google_benchmark_repetitions_and_aggregates() {
+    let b = parsed("google-benchmark/repetitions.json", Format::GoogleBenchmark);
+    let names: Vec<&str> = b.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["BM_StringCopy/8", "BM_StringCopy/4096", "BM_Sort/1024"]
+    );
+    assert!(b
+        .iter()
+        .all(|x| x.samples.len() == 5 && x.summary.is_none()));
+    // BM_Sort reports microseconds: normalized to ns.
+    assert!(b[2].samples[0] > 1_000.0, "{:?}", b[2].samples);
+    let agg = parsed("google-benchmark/aggregates.json", Format::Auto);
+    assert_eq!(agg.len(), 3);
+    assert!(agg
+        .iter()
+        .all(|x| x.samples.is_empty() && x.summary.is_some_and(|s| s.n == 5 && s.stdev > 0.0)));
+}
+
+#[test]
+fn go_count_runs_are_samples_and_memory_figures_are_kept() {
+    let b = parsed("go/count5.txt", Format::Auto);
+    assert_eq!(
+        b.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
+        ["BenchmarkJoin", "BenchmarkSort"]
+    );
+    assert!(b
+        .iter()
+        .all(|x| x.samples.len() == 5 && x.iterations == Some(20_000)));
+    assert!(b[0].extra.iter().any(|(k, v)| k == "B/op" && *v == 24.0));
+    assert!(b[0].extra.iter().any(|(k, _)| k == "allocs/op"));
+}
+
+#[test]
+fn pytest_benchmark_timings() {
+    let b = parsed("pytest-benchmark/default.json", Format::Auto);
+    assert_eq!(b[0].name, "test_bench.py::test_fib");
+    assert!(b[0].samples.len() > 100, "raw data kept");
+    assert!(b[0].samples.iter().all(|ns| *ns > 1_000.0), "seconds → ns");
+}
+
+#[test]
+fn benchmarkdotnet_jmh_and_catch2_reports() {
+    let d = parsed("benchmarkdotnet/full.json", Format::Auto);
+    assert_eq!(d[0].name, "Bench.Md5VsSha256.Sha256");
+    assert_eq!(d[0].samples.len(), 4, "workload result measurements only");
+    assert!((d[0].samples[0] - 419_717_324.8 / 8192.0).abs() < 1e-6);
+    assert!(
+        d[1].summary.is_some_and(|s| s.n == 15),
+        "statistics when no measurements"
+    );
+    let j = parsed("jmh/result.json", Format::Auto);
+    assert_eq!(j[0].kind, Kind::Rate);
+    assert_eq!(j[0].samples.len(), 6);
+    assert!(
+        (j[0].samples[0] - 1_520_100.0).abs() < 1e-6,
+        "ops/ms → ops/s"
+    );
+    assert_eq!(j[1].kind, Kind::Time);
+    assert!((j[1].samples[0] - 3401.0).abs() < 1e-6, "us/op → ns");
+    let c = parsed("catch2/report.xml", Format::Auto);
+    assert_eq!(c[1].name, "fib & memo 20");
+    assert!(c[0]
+        .summary
+        .is_some_and(|s| s.n == 100 && (s.mean - 22_140.3).abs() < 1e-9));
+}
+
+#[test]
+fn custom_json_and_github_action_benchmark_files() {
+    let c = parsed("custom/benchbot.json", Format::Auto);
+    assert_eq!(c[0].samples.len(), 5);
+    assert!((c[0].samples[0] - 12_100.0).abs() < 1e-9, "us → ns");
+    assert_eq!(c[1].kind, Kind::Rate);
+    assert!(c[1].summary.is_some_and(|s| s.n == 10));
+    assert_eq!(c[2].extra, vec![("bytes".to_owned(), 5_242_880.0)]);
+    let small = parsed(
+        "custom/github-action-benchmark-smaller.json",
+        Format::CustomSmallerIsBetter,
+    );
+    assert_eq!(small.len(), 2);
+    assert!((small[0].samples[0] - 50e6).abs() < 1e-3);
+    let big = parsed(
+        "custom/github-action-benchmark-bigger.json",
+        Format::CustomBiggerIsBetter,
+    );
+    assert_eq!(big[0].kind, Kind::Rate);
+    assert_eq!(
+        big[1].extra,
+        vec![("MB (higher is better)".to_owned(), 150.0)]
+    );
+}
+
+#[test]
+fn libtest_and_criterion_bencher_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // Windows line endings, thousands separators, unicode names.
+    let p = write(dir.path(), "bench.txt", "running 3 tests\r\ntest parse::small      ... bench:         312 ns/iter (+/- 12)\r\ntest parse::大きい     ... bench:   1,234,567 ns/iter (+/- 8,901)\r\ntest fmt ... bench:        15.25 ns/iter (+/- 0.5)\r\n\r\ntest result: ok. 0 passed; 0 failed; 0 ignored; 3 measured\r\n");
+    let b = parse(&p, Format::Auto).unwrap();
+    assert_eq!(b.len(), 3);
+    assert_eq!(b[1].name, "parse::大きい");
+    assert_eq!(b[1].samples, vec![1_234_567.0]);
+    assert_eq!(b[2].samples, vec![15.25]);
+}
+
+#[test]
+fn errors_name_the_file_and_line_and_empty_output_is_never_all_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "go.txt",
+        "goos: linux\nBenchmarkA-8  100  12 ns/op\nBenchmarkB-8  lots  12 ns/op\n",
+    );
+    let e = parse(&bad, Format::Go).unwrap_err();
+    assert!(matches!(e, IngestError::Parse { line: 3, .. }), "{e}");
+    assert!(
+        e.to_string().contains("go.txt:3:") && e.to_string().contains("iteration count"),
+        "{e}"
+    );
+    let empty = write(dir.path(), "empty.json", "");
+    assert!(matches!(
+        parse(&empty, Format::Hyperfine),
+        Err(IngestError::Empty { .. })
+    ));
+    let truncated = write(
+        dir.path(),
+        "cut.json",
+        &std::fs::read_to_string(fixture("hyperfine/work-20ms.json")).unwrap()[..200],
+    );
+    let e = parse(&truncated, Format::Hyperfine).unwrap_err();
+    assert!(e.to_string().contains("ends early"), "{e}");
+    let header_only = write(
+        dir.path(),
+        "go-empty.txt",
+        "goos: linux\ngoarch: amd64\npkg: x\n",
+    );
+    let e = parse(&header_only, Format::Go).unwrap_err();
+    assert!(e.to_string().contains("truncated"), "{e}");
+    let mystery = write(dir.path(), "what.txt", "hello\n");
+    assert!(matches!(detect(&mystery), Err(IngestError::Unknown { .. })));
+}
+
+#[test]
+fn ten_thousand_benchmarks_and_long_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(5000);
+    let mut text = String::new();
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "test bench_{i:05}_{} ... bench: {} ns/iter (+/- 1)\n",
+            if i == 0 { long.as_str() } else { "" },
+            100 + i
+        ));
+    }
+    let b = parse(&write(dir.path(), "many.txt", &text), Format::Libtest).unwrap();
+    assert_eq!(b.len(), 10_000);
+    assert!(b[0].name.len() > 5000);
+}
+
+fn ingest(file: &Path, out: &Path) -> std::path::PathBuf {
+    let (code, stdout, stderr) = run(&[
+        "ingest",
+        file.to_str().unwrap(),
+        "--scenario",
+        "sleepy",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("work"), "{stdout}");
+    std::fs::read_dir(out.join("records/sleepy"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .max()
+        .unwrap()
+}
+
+/// Round trip: a baseline from the 20 ms run, a current record from the 25 ms run (hyperfine,
+/// real output), compared: a regression of about +25% with p < 0.05.
+#[test]
+fn ingest_then_compare_finds_the_slowdown_with_sign_and_magnitude() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = ingest(&fixture("hyperfine/work-20ms.json"), &dir.path().join("a"));
+    let cur = ingest(&fixture("hyperfine/work-25ms.json"), &dir.path().join("b"));
+    let (code, stdout, stderr) = run(&[
+        "compare",
+        cur.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--out",
+        dir.path().join("c").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let row = &report["comparisons"][0]["rows"][0];
+    assert_eq!(row["metric"], "mean");
+    assert_eq!(row["status"], "regression");
+    let change = row["change"].as_f64().unwrap();
+    assert!(
+        (0.15..0.35).contains(&change),
+        "+25% expected, got {change}"
+    );
+    assert!(row["p"].as_f64().unwrap() < 0.05);
+    assert_eq!(
+        report["comparisons"][0]["rows"].as_array().unwrap().len(),
+        1,
+        "a time benchmark is judged on its mean only"
+    );
+}
+
+/// Summary statistics only (Google Benchmark aggregates): Welch from mean, stdev and n.
+#[test]
+fn summary_statistics_are_compared_with_welch_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let agg = fixture("google-benchmark/aggregates.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&agg).unwrap()).unwrap();
+    for b in v["benchmarks"].as_array_mut().unwrap() {
+        if b["aggregate_name"] == "mean" {
+            let t = b["real_time"].as_f64().unwrap();
+            b["real_time"] = (t * 1.5).into();
+        }
+    }
+    let slower = write(dir.path(), "slower.json", &v.to_string());
+    let rec = |f: &Path, out: &str| {
+        let (code, _, stderr) = run(&[
+            "ingest",
+            f.to_str().unwrap(),
+            "--scenario",
+            "gb",
+            "--out",
+            dir.path().join(out).to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        std::fs::read_dir(dir.path().join(out).join("records/gb"))
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path()
+    };
+    let (base, cur) = (rec(&agg, "a"), rec(&slower, "b"));
+    let (code, stdout, _) = run(&[
+        "compare",
+        cur.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--out",
+        dir.path().join("c").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let c = &report["comparisons"][0];
+    assert!(c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["from_summary"] == true && r["n_current"] == 5));
+    assert!(c["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("summary statistics")));
+    assert_eq!(code, 1, "+50% on every benchmark: {stdout}");
+}
+
+#[test]
+fn criterion_directories_keep_the_raw_samples() {
+    let b = parsed("criterion/target-criterion", Format::Auto);
+    let names: Vec<&str> = b.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["fib 15", "sum/100", "sum/1000"]);
+    // sample_size(20) in fib.rs: twenty samples, each total time ÷ iterations.
+    assert!(
+        b.iter().all(|x| x.samples.len() == 20),
+        "{:?}",
+        b.iter().map(|x| x.samples.len()).collect::<Vec<_>>()
+    );
+    let mean = b[0].samples.iter().sum::<f64>() / 20.0;
+    assert!((500.0..20_000.0).contains(&mean), "fib 15 took {mean} ns");
+    // One estimates.json on its own: its point estimates as summary statistics.
+    let one = parse(
+        &fixture("criterion/target-criterion/fib 15/new/estimates.json"),
+        Format::Criterion,
+    )
+    .unwrap();
+    assert!(one[0].summary.is_some());
+    // The same run through criterion's bencher output (libtest format).
+    let lines = parsed("libtest/criterion-bencher.txt", Format::Auto);
+    assert_eq!(
+        lines.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
+        ["fib 15", "sum/100", "sum/1000"]
+    );
+}
