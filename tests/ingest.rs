@@ -49,15 +49,31 @@ fn google_benchmark_repetitions_and_aggregates() {
 #[test]
 fn go_count_runs_are_samples_and_memory_figures_are_kept() {
     let b = parsed("go/count5.txt", Format::Auto);
+    let names: Vec<&str> = b.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(
-        b.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
-        ["BenchmarkJoin", "BenchmarkSort"]
+        names,
+        [
+            "BenchmarkJoin",
+            "BenchmarkJoin · B/op",
+            "BenchmarkJoin · allocs/op",
+            "BenchmarkSort",
+            "BenchmarkSort · B/op",
+            "BenchmarkSort · allocs/op"
+        ]
     );
-    assert!(b
-        .iter()
-        .all(|x| x.samples.len() == 5 && x.iterations == Some(20_000)));
-    assert!(b[0].extra.iter().any(|(k, v)| k == "B/op" && *v == 24.0));
-    assert!(b[0].extra.iter().any(|(k, _)| k == "allocs/op"));
+    assert!(
+        b.iter().all(|x| x.samples.len() == 5),
+        "five runs of each figure"
+    );
+    assert_eq!(b[0].iterations, Some(20_000));
+    assert_eq!(
+        b[1].kind,
+        Kind::Value {
+            higher_is_better: false
+        }
+    );
+    assert_eq!(b[1].unit.as_deref(), Some("B/op"));
+    assert!(b[1].samples.iter().all(|v| *v == 24.0));
 }
 
 #[test]
@@ -101,7 +117,16 @@ fn custom_json_and_github_action_benchmark_files() {
     assert!((c[0].samples[0] - 12_100.0).abs() < 1e-9, "us → ns");
     assert_eq!(c[1].kind, Kind::Rate);
     assert!(c[1].summary.is_some_and(|s| s.n == 10));
-    assert_eq!(c[2].extra, vec![("bytes".to_owned(), 5_242_880.0)]);
+    assert_eq!(
+        (c[2].kind, c[2].unit.as_deref(), c[2].samples.clone()),
+        (
+            Kind::Value {
+                higher_is_better: false
+            },
+            Some("bytes"),
+            vec![5_242_880.0]
+        )
+    );
     let small = parsed(
         "custom/github-action-benchmark-smaller.json",
         Format::CustomSmallerIsBetter,
@@ -114,8 +139,13 @@ fn custom_json_and_github_action_benchmark_files() {
     );
     assert_eq!(big[0].kind, Kind::Rate);
     assert_eq!(
-        big[1].extra,
-        vec![("MB (higher is better)".to_owned(), 150.0)]
+        (big[1].kind, big[1].unit.as_deref()),
+        (
+            Kind::Value {
+                higher_is_better: true
+            },
+            Some("MB")
+        )
     );
 }
 
@@ -321,5 +351,69 @@ fn criterion_directories_keep_the_raw_samples() {
     assert_eq!(
         lines.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
         ["fib 15", "sum/100", "sum/1000"]
+    );
+}
+
+/// Values in their own units are compared in their own direction: less free memory (bigger is
+/// better) is a regression; more bytes per operation (smaller is better) too.
+#[test]
+fn values_in_other_units_are_compared_in_their_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(
+        dir.path(),
+        "base.json",
+        r#"[{"name": "free memory", "unit": "MB", "value": 150}, {"name": "binary", "unit": "bytes", "value": 1000}]"#,
+    );
+    let cur = write(
+        dir.path(),
+        "cur.json",
+        r#"[{"name": "free memory", "unit": "MB", "value": 120}, {"name": "binary", "unit": "bytes", "value": 1200}]"#,
+    );
+    let rec = |f: &Path, out: &str| {
+        let (code, _, stderr) = run(&[
+            "ingest",
+            f.to_str().unwrap(),
+            "--format",
+            "customBiggerIsBetter",
+            "--scenario",
+            "mem",
+            "--out",
+            dir.path().join(out).to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        std::fs::read_dir(dir.path().join(out).join("records/mem"))
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path()
+    };
+    let (b, c) = (rec(&base, "a"), rec(&cur, "b"));
+    let (code, stdout, _) = run(&[
+        "compare",
+        c.to_str().unwrap(),
+        "--baseline",
+        b.to_str().unwrap(),
+        "--out",
+        dir.path().join("c").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    let mem = stdout.lines().find(|l| l.contains("free memory")).unwrap();
+    assert!(
+        mem.contains("150 MB")
+            && mem.contains("120 MB")
+            && mem.contains("-20.0%")
+            && mem.contains("REGRESSION"),
+        "{mem}"
+    );
+    // In this file bigger is better for every entry: more bytes is an improvement.
+    let bin = stdout.lines().find(|l| l.contains("binary")).unwrap();
+    assert!(
+        bin.contains("1000 bytes") && bin.contains("1200 bytes") && bin.contains("improved"),
+        "{bin}"
+    );
+    assert!(
+        !mem.contains("throughput"),
+        "a value row is labelled by its name and unit: {mem}"
     );
 }

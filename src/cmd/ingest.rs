@@ -89,6 +89,16 @@ pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         let shown = match b.kind {
             Kind::Time => format_ns(mean),
             Kind::Rate => format!("{}/s", sig3(mean)),
+            Kind::Value { higher_is_better } => format!(
+                "{} {}{}",
+                sig3(mean),
+                b.unit.as_deref().unwrap_or(""),
+                if higher_is_better {
+                    " (higher is better)"
+                } else {
+                    ""
+                }
+            ),
         };
         t.add_row(vec![b.name.clone(), n.to_string(), shown, how.to_owned()]);
     }

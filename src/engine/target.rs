@@ -305,7 +305,7 @@ async fn repetitions<D: Driver>(
                 repetitions: reps,
                 metrics: None,
                 summary: None,
-                extra: std::collections::BTreeMap::new(),
+                unit: None,
             })
             .collect(),
         samples,

@@ -200,17 +200,21 @@ fn go(path: &Path, text: &str) -> Result<Vec<Bench>, IngestError> {
             }
         }
         let ns = ns.ok_or_else(|| err("no `ns/op` figure"))?;
-        match out.iter_mut().find(|b| b.name == name) {
-            Some(b) => {
-                b.samples.push(ns);
-                b.extra.extend(extra);
-            }
-            None => {
-                let mut b = Bench::time(name, vec![ns]);
-                b.iterations = Some(iterations);
-                b.extra = extra;
-                out.push(b);
-            }
+        let mut time = Bench::time(name, vec![ns]);
+        time.iterations = Some(iterations);
+        add_samples(&mut out, time);
+        // Other figures (B/op, allocs/op, MB/s, b.ReportMetric units) are benchmarks of their
+        // own; as in benchstat, units per second are higher-is-better.
+        for (unit, value) in extra {
+            add_samples(
+                &mut out,
+                Bench::value(
+                    format!("{name} · {unit}"),
+                    &unit,
+                    unit.ends_with("/s"),
+                    vec![value],
+                ),
+            );
         }
     }
     if out.is_empty()
@@ -786,21 +790,15 @@ fn custom(path: &Path, text: &str, bigger: Option<bool>) -> Result<Vec<Bench>, I
             samples.iter_mut().for_each(|v| *v *= f);
             Kind::Rate
         } else {
-            // Another unit (bytes, %, points…): kept as an extra figure of the benchmark.
-            let mut x = Bench::time(b.name.clone(), Vec::new());
-            x.extra = samples
-                .iter()
-                .map(|v| {
-                    (
-                        format!("{unit}{}", if higher { " (higher is better)" } else { "" }),
-                        *v,
-                    )
-                })
-                .collect();
-            out.push(x);
-            continue;
+            // Another unit (bytes, %, points…): compared as it is, in its direction.
+            Kind::Value {
+                higher_is_better: higher,
+            }
         };
         let mut x = Bench::time(b.name.clone(), samples);
+        if matches!(kind, Kind::Value { .. }) {
+            x.unit = Some(unit.to_owned());
+        }
         x.kind = kind;
         if x.samples.len() == 1 {
             if let (Some(sd), Some(n)) = (b.stdev, b.n) {
@@ -820,4 +818,12 @@ fn custom(path: &Path, text: &str, bigger: Option<bool>) -> Result<Vec<Bench>, I
         out.push(x);
     }
     Ok(out)
+}
+
+/// Adds `b`, or its samples to the benchmark of the same name already in `out`.
+fn add_samples(out: &mut Vec<Bench>, b: Bench) {
+    match out.iter_mut().find(|x| x.name == b.name) {
+        Some(x) => x.samples.extend(b.samples),
+        None => out.push(b),
+    }
 }

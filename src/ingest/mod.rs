@@ -23,6 +23,8 @@ pub enum Kind {
     Time,
     /// Operations per second (higher is better).
     Rate,
+    /// A value in another unit (`B/op`, `allocs/op`, `MB`, `%`…), with its direction.
+    Value { higher_is_better: bool },
 }
 
 /// Mean, standard deviation and count reported by a tool without raw samples.
@@ -44,8 +46,8 @@ pub struct Bench {
     pub summary: Option<SummaryStats>,
     /// Iterations behind each sample, where the tool says.
     pub iterations: Option<u64>,
-    /// Metrics the tool reports besides time (Go's `B/op`, `allocs/op`, custom units), by name.
-    pub extra: Vec<(String, f64)>,
+    /// The unit of a [`Kind::Value`] benchmark.
+    pub unit: Option<String>,
 }
 
 impl Bench {
@@ -56,7 +58,23 @@ impl Bench {
             samples,
             summary: None,
             iterations: None,
-            extra: Vec::new(),
+            unit: None,
+        }
+    }
+
+    fn value(
+        name: impl Into<String>,
+        unit: &str,
+        higher_is_better: bool,
+        samples: Vec<f64>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            kind: Kind::Value { higher_is_better },
+            samples,
+            summary: None,
+            iterations: None,
+            unit: Some(unit.to_owned()),
         }
     }
 }

@@ -29,22 +29,30 @@ pub struct IngestOptions {
 }
 
 fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Repetition {
-    let ns = match kind {
-        Kind::Time => value,
-        Kind::Rate => 1e9 / value,
+    // Times are nanoseconds; rates are per second (their latency is the reciprocal); a value in
+    // another unit is kept as it is in the field its direction compares: `mean_ns` when lower
+    // is better, `throughput` when higher is better (the record's `unit` names the unit).
+    let (ns, throughput) = match kind {
+        Kind::Time => (value, if value > 0.0 { 1e9 / value } else { 0.0 }),
+        Kind::Rate => (if value > 0.0 { 1e9 / value } else { 0.0 }, value),
+        Kind::Value {
+            higher_is_better: false,
+        } => (value, 0.0),
+        Kind::Value {
+            higher_is_better: true,
+        } => (0.0, value),
     };
     let mut h = new_histogram();
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
-        reason = "positive nanoseconds"
+        reason = "non-negative values"
     )]
     let whole = ns.round().max(1.0) as u64;
     h.saturating_record(whole);
     let mut latency = Latency::from_histogram(&h);
     latency.mean_ns = ns;
     latency.stdev_ns = 0.0;
-    let throughput = if ns > 0.0 { 1e9 / ns } else { 0.0 };
     Repetition {
         index,
         elapsed_ns: 0,
@@ -72,13 +80,15 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                 b.samples.clone()
             };
             let metric = match b.kind {
-                Kind::Time => Metric::Mean,
-                Kind::Rate => Metric::Throughput,
+                Kind::Time
+                | Kind::Value {
+                    higher_is_better: false,
+                } => Metric::Mean,
+                Kind::Rate
+                | Kind::Value {
+                    higher_is_better: true,
+                } => Metric::Throughput,
             };
-            let mut extra: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-            for (k, v) in &b.extra {
-                extra.entry(k.clone()).or_default().push(*v);
-            }
             OperationRecord {
                 name: b.name.clone(),
                 repetitions: values
@@ -99,7 +109,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                     stdev: s.stdev,
                     n: s.n,
                 }),
-                extra,
+                unit: b.unit.clone(),
             }
         })
         .collect();

@@ -153,9 +153,10 @@ pub struct OperationRecord {
     /// (nanoseconds for times, operations per second for rates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<SummaryRecord>,
-    /// Other figures the tool reported (Go's `B/op`, `allocs/op`, custom units); kept, not compared.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, Vec<f64>>,
+    /// Unit of an ingested value that is neither a time nor a rate (`B/op`, `MB`, `%`…): the
+    /// value is stored in `latency.mean_ns` (lower is better) or `throughput` (higher is better).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// Summary statistics reported by a benchmark tool.
@@ -330,6 +331,7 @@ impl RunRecord {
                                 var: s.stdev * s.stdev,
                                 n: usize::try_from(s.n).unwrap_or(usize::MAX),
                             }),
+                        unit: o.unit.as_deref(),
                     })
             })
             .collect()
@@ -345,6 +347,8 @@ pub struct Samples<'a> {
     pub values: Vec<f64>,
     /// Summary statistics from the tool, used instead of `values` when it gave no samples.
     pub summary: Option<crate::stats::Summary>,
+    /// Unit of an ingested value that is neither a time nor a rate.
+    pub unit: Option<&'a str>,
 }
 
 impl Repetition {

@@ -36,7 +36,7 @@ fn row_md(scenario: &str, r: &Row) -> String {
         escape_md(scenario),
         escape_md(&r.target),
         escape_md(&r.operation),
-        r.metric,
+        super::metric_word(r),
         k.baseline,
         k.current,
         k.delta,

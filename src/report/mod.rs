@@ -54,6 +54,25 @@ pub fn format_value(metric: Metric, v: f64) -> String {
     }
 }
 
+/// The metric's name in a row label: empty for a value in its own unit (the unit says it).
+#[must_use]
+pub(crate) fn metric_word(r: &Row) -> String {
+    if r.unit.is_some() {
+        String::new()
+    } else {
+        r.metric.to_string()
+    }
+}
+
+/// A value of `metric`, in `unit` when the row has one of its own.
+#[must_use]
+pub fn format_value_in(metric: Metric, v: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some(u) => format!("{} {u}", sig3(v)),
+        None => format_value(metric, v),
+    }
+}
+
 /// Nanoseconds as a human duration with 3 significant figures.
 #[must_use]
 pub fn format_ns(ns: f64) -> String {
@@ -100,7 +119,7 @@ struct Cells {
 }
 
 fn cells(r: &Row) -> Cells {
-    let fmt = |v: f64| format_value(r.metric, v);
+    let fmt = |v: f64| format_value_in(r.metric, v, r.unit.as_deref());
     let pct_points = r.metric == Metric::ErrorRate;
     Cells {
         baseline: r.baseline.map_or_else(|| "—".into(), fmt),

@@ -24,7 +24,7 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
             table.add_row(vec![
                 Cell::new(&c.scenario),
                 Cell::new(&r.target),
-                Cell::new(format!("{} {}", r.operation, r.metric)),
+                Cell::new(format!("{} {}", r.operation, super::metric_word(r)).trim_end()),
                 Cell::new(k.baseline).set_alignment(CellAlignment::Right),
                 Cell::new(k.current).set_alignment(CellAlignment::Right),
                 Cell::new(k.delta).set_alignment(CellAlignment::Right),

@@ -66,6 +66,9 @@ pub struct Row {
     /// Judged from the tool's summary statistics (mean, stdev, n) rather than raw samples.
     #[serde(default)]
     pub from_summary: bool,
+    /// Unit of an ingested value that is neither a time nor a rate (shown instead of ns or /s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub status: Status,
 }
 
@@ -324,6 +327,7 @@ fn judge(
         n_current: cur.values.len(),
         low_confidence: cur.values.len() < 3 && cur.summary.is_none_or(|s| s.n < 3),
         from_summary: false,
+        unit: cur.unit.map(str::to_owned),
         status: Status::New,
     };
     let Some(base) = base else { return row };

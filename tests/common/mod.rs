@@ -96,7 +96,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
             repetitions: reps,
             metrics: None,
             summary: None,
-            extra: Default::default(),
+            unit: None,
         };
         match targets.iter_mut().find(|t| t.name == *target) {
             Some(t) => t.operations.push(opr),
