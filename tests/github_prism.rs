@@ -2,7 +2,7 @@
 //! OpenAPI description (npm `@octokit/openapi`, trimmed by `tests/github/trim-spec.py`).
 //!
 //! `scripts/test` installs the tools and sets `BENCHBOT_GITHUB_TOOLS`; with
-//! `BENCHBOT_REQUIRE_GITHUB_STANDINS=1` (as in CI) a missing tool fails the test instead of
+//! `BENCHBOT_REQUIRE_STANDINS=1` (as in CI) a missing tool fails the test instead of
 //! skipping it.
 
 mod common;
@@ -59,7 +59,7 @@ fn tools() -> Option<PathBuf> {
                 && d.join("node_modules/.bin/prism").exists()
         });
     if dir.is_none() {
-        assert!(std::env::var_os("BENCHBOT_REQUIRE_GITHUB_STANDINS").is_none(), "Prism and the GitHub OpenAPI description are required: run scripts/test, which installs them");
+        assert!(std::env::var_os("BENCHBOT_REQUIRE_STANDINS").is_none(), "Prism and the GitHub OpenAPI description are required: run scripts/test, which installs them");
         eprintln!(
             "SKIPPED: Prism is not installed (run scripts/test to install it and run this test)"
         );

@@ -620,6 +620,10 @@ pub fn plan(s: &Scenario) -> String {
     for t in &s.file.targets {
         let driver = if let Some(h) = &t.http {
             format!("http {}", h.base_url)
+        } else if let Some(r) = &t.redis {
+            format!("redis {}", r.address)
+        } else if t.postgres.is_some() {
+            "postgres".into()
         } else {
             "command".into()
         };

@@ -5,6 +5,8 @@
 
 pub mod command;
 pub mod http;
+pub mod postgres;
+pub mod redis;
 pub mod service;
 
 use std::fmt;
@@ -23,6 +25,8 @@ pub enum ErrorKind {
     Io,
     ExitStatus,
     Spawn,
+    /// The system under test refused the operation (an SQL error, a Redis error reply).
+    Driver,
 }
 
 impl ErrorKind {
@@ -37,6 +41,7 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::ExitStatus => "exit-status",
             ErrorKind::Spawn => "spawn",
+            ErrorKind::Driver => "driver",
         }
     }
 }
@@ -82,6 +87,11 @@ pub trait Driver: Send + Sync + 'static {
         conn: &mut Self::Conn,
         op: &Rendered<'_>,
     ) -> impl Future<Output = Result<(), OpError>> + Send;
+
+    /// Untimed work once before a target's first repetition (tables, keys).
+    fn setup(&self) -> impl Future<Output = Result<(), OpError>> + Send {
+        async { Ok(()) }
+    }
 
     /// Untimed work after each repetition (hyperfine's `--cleanup`).
     fn cleanup(&self) -> impl Future<Output = Result<(), OpError>> + Send {

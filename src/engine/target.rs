@@ -10,6 +10,8 @@ use super::phase::{run_phase, PhaseResult, PhaseSpec};
 use super::{Observer, PhaseKind};
 use crate::driver::command::CommandDriver;
 use crate::driver::http::{HttpDriver, HttpSetupError};
+use crate::driver::postgres::PostgresDriver;
+use crate::driver::redis::RedisDriver;
 use crate::driver::service::{free_port, ReadyCheck, Service, ServiceError, ServiceSpec};
 use crate::driver::Driver;
 use crate::record::{Latency, OperationRecord, Repetition, TargetRecord};
@@ -164,6 +166,47 @@ async fn run_target(
             }
             Err(e) => Err(e.into()),
         }
+    } else if let Some(pg) = &target.postgres {
+        let driver = PostgresDriver {
+            url: vars.fill(&pg.url),
+            setup: pg.setup.iter().map(|q| vars.fill(q)).collect(),
+            timeout: pg.timeout.map_or(Duration::from_secs(30), |d| d.get()),
+            statements: scenario
+                .ops
+                .iter()
+                .map(|o| o.sql.clone().unwrap_or_default())
+                .collect(),
+        };
+        repetitions(
+            scenario,
+            target,
+            &Arc::new(driver),
+            service_spec.as_ref(),
+            &mut service,
+            ctx,
+            observer,
+        )
+        .await
+    } else if let Some(r) = &target.redis {
+        let driver = RedisDriver {
+            address: vars.fill(&r.address),
+            setup: r
+                .setup
+                .iter()
+                .map(|c| c.iter().map(|w| vars.fill(w)).collect())
+                .collect(),
+            timeout: r.timeout.map_or(Duration::from_secs(30), |d| d.get()),
+        };
+        repetitions(
+            scenario,
+            target,
+            &Arc::new(driver),
+            service_spec.as_ref(),
+            &mut service,
+            ctx,
+            observer,
+        )
+        .await
     } else if let Some(c) = &target.command {
         let argv = match (&c.argv, &c.shell) {
             (Some(argv), _) => argv.iter().map(|a| vars.fill(a)).collect(),
@@ -235,6 +278,11 @@ async fn repetitions<D: Driver>(
             }
         }
         if rep == 0 || cold {
+            // Untimed: tables, keys, fixtures the operations need.
+            driver.setup().await.map_err(|e| EngineError::Setup {
+                target: target.name.to_string(),
+                message: e.to_string(),
+            })?;
             if let Some(w) = load.warmup {
                 let stop = match w {
                     Warmup::Duration(d) => Stop::Duration(d.get()),
@@ -292,6 +340,10 @@ async fn repetitions<D: Driver>(
         role: target.role,
         driver: if target.http.is_some() {
             "http"
+        } else if target.postgres.is_some() {
+            "postgres"
+        } else if target.redis.is_some() {
+            "redis"
         } else {
             "command"
         }

@@ -15,6 +15,8 @@ use hdrhistogram::Histogram;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub mod published;
+
 use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
 
 /// The record format this binary writes.

@@ -93,6 +93,11 @@ pub struct CompiledOp {
     pub weight: u32,
     pub http: Option<HttpOpPlan>,
     pub args: Vec<Template>,
+    /// `[operation.postgres]`: the statement and its parameter templates.
+    pub sql: Option<String>,
+    pub sql_params: Vec<Template>,
+    /// `[operation.redis]`: the command's templates.
+    pub redis: Vec<Template>,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +148,10 @@ pub struct Rendered<'a> {
     pub headers: Vec<(&'a str, Cow<'a, str>)>,
     pub body: Option<Cow<'a, str>>,
     pub args: Vec<Cow<'a, str>>,
+    /// SQL parameters.
+    pub params: Vec<Cow<'a, str>>,
+    /// Redis command words.
+    pub redis: Vec<Cow<'a, str>>,
 }
 
 /// Which stream of the sequence: measured operations or warmup.
@@ -228,12 +237,16 @@ impl Scenario {
             None => (Cow::Borrowed(""), Vec::new(), None),
         };
         let args = compiled.args.iter().map(&mut r).collect();
+        let params = compiled.sql_params.iter().map(&mut r).collect();
+        let redis = compiled.redis.iter().map(&mut r).collect();
         Rendered {
             op,
             path,
             headers,
             body,
             args,
+            params,
+            redis,
         }
     }
 
@@ -249,6 +262,8 @@ impl Scenario {
                 .chain(r.headers.iter().map(|(_, v)| v))
                 .chain(r.body.iter())
                 .chain(r.args.iter())
+                .chain(r.params.iter())
+                .chain(r.redis.iter())
             {
                 h.update(part.as_bytes());
                 h.update([0]);
@@ -358,10 +373,24 @@ impl Validator<'_> {
                     None,
                 ));
             }
-            match (&t.http, &t.command) {
-                (Some(_), Some(_)) => return Err(self.err(&at("command"), "a target has exactly one driver table, found both [target.http] and [target.command]", None)),
-                (None, None) => return Err(self.err(&[Seg::Key("target"), Seg::Index(i)], format!("target `{}` has no driver", t.name), Some("add a [target.http] or a [target.command] table"))),
-                _ => {}
+            let drivers = usize::from(t.http.is_some())
+                + usize::from(t.command.is_some())
+                + usize::from(t.postgres.is_some())
+                + usize::from(t.redis.is_some());
+            if drivers > 1 {
+                return Err(self.err(
+                    &[Seg::Key("target"), Seg::Index(i)],
+                    format!(
+                        "target `{}` has {drivers} driver tables; give exactly one",
+                        t.name
+                    ),
+                    Some(
+                        "one of [target.http], [target.command], [target.postgres], [target.redis]",
+                    ),
+                ));
+            }
+            if drivers == 0 {
+                return Err(self.err(&[Seg::Key("target"), Seg::Index(i)], format!("target `{}` has no driver", t.name), Some("add a [target.http], [target.command], [target.postgres] or [target.redis] table")));
             }
             if let Some(h) = &t.http {
                 let url = h.base_url.as_str();
@@ -474,16 +503,24 @@ impl Validator<'_> {
             param_names.push(name.clone());
         }
         let any_http = file.targets.iter().any(|t| t.http.is_some());
+        let any_pg = file.targets.iter().any(|t| t.postgres.is_some());
+        let any_redis = file.targets.iter().any(|t| t.redis.is_some());
         let mut ops = Vec::new();
         if file.operations.is_empty() {
             if any_http {
                 return Err(self.err(&[Seg::Key("scenario")], "an http target needs at least one [[operation]] with an [operation.http] table", Some("[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/\"")));
+            }
+            if any_pg || any_redis {
+                return Err(self.err(&[Seg::Key("scenario")], "a postgres or redis target needs at least one [[operation]] with an [operation.postgres] or [operation.redis] table", None));
             }
             ops.push(CompiledOp {
                 name: Name::parse("run").unwrap_or_else(|_| unreachable!()),
                 weight: 1,
                 http: None,
                 args: Vec::new(),
+                sql: None,
+                sql_params: Vec::new(),
+                redis: Vec::new(),
             });
         }
         for (i, op) in file.operations.iter().enumerate() {
@@ -540,11 +577,50 @@ impl Validator<'_> {
                     )
                 })?);
             }
+            let sub = |table: &'static str, k: &'static str| {
+                [
+                    Seg::Key("operation"),
+                    Seg::Index(i),
+                    Seg::Key(table),
+                    Seg::Key(k),
+                ]
+            };
+            let (sql, sql_params) = match &op.postgres {
+                None if any_pg => return Err(self.err(&[Seg::Key("operation"), Seg::Index(i)], format!("operation `{}` has no [operation.postgres] table, but a target uses the postgres driver", op.name), None)),
+                None => (None, Vec::new()),
+                Some(pg) => {
+                    if pg.sql.contains("{{") {
+                        return Err(self.err(&sub("postgres", "sql"), "placeholders go in `params`, bound as $1, $2…; the SQL text is never templated", Some("sql = \"SELECT v FROM kv WHERE k = $1\"\nparams = [\"{{int 1 1000}}\"]")));
+                    }
+                    let mut ps = Vec::new();
+                    for p in &pg.params {
+                        ps.push(Template::parse(p, &param_names).map_err(|m| self.err(&sub("postgres", "params"), m, None))?);
+                    }
+                    (Some(pg.sql.clone()), ps)
+                }
+            };
+            let redis = match &op.redis {
+                None if any_redis => return Err(self.err(&[Seg::Key("operation"), Seg::Index(i)], format!("operation `{}` has no [operation.redis] table, but a target uses the redis driver", op.name), None)),
+                None => Vec::new(),
+                Some(r) => {
+                    if r.command.is_empty() {
+                        return Err(self.err(&sub("redis", "command"), "the command cannot be empty", None));
+                    }
+                    let mut ts = Vec::new();
+                    for w in &r.command {
+                        ts.push(Template::parse(w, &param_names).map_err(|m| self.err(&sub("redis", "command"), m, None))?);
+                    }
+                    ts
+                }
+            };
             ops.push(CompiledOp {
                 name: op.name.clone(),
                 weight,
                 http,
                 args,
+                sql,
+                sql_params,
+                redis,
             });
         }
         let mut cumulative = Vec::with_capacity(ops.len());

@@ -110,7 +110,36 @@ pub struct Target {
     pub description: String,
     pub http: Option<HttpTarget>,
     pub command: Option<CommandTarget>,
+    pub postgres: Option<PostgresTarget>,
+    pub redis: Option<RedisTarget>,
     pub service: Option<Service>,
+}
+
+/// `[target.postgres]`: PostgreSQL over its wire protocol (tokio-postgres), one connection per worker.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PostgresTarget {
+    /// libpq-style `host=127.0.0.1 port={{port}} user=postgres dbname=postgres` or a `postgres://` URL.
+    pub url: String,
+    /// Statements run once before the target's first repetition (and after every restart in
+    /// cold mode); not timed.
+    #[serde(default)]
+    pub setup: Vec<String>,
+    /// Per-statement timeout (default `30s`).
+    pub timeout: Option<Dur>,
+}
+
+/// `[target.redis]`: Redis (or anything speaking RESP), one connection per worker.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RedisTarget {
+    /// `host:port`.
+    pub address: String,
+    /// Commands run once before the target's first repetition; not timed.
+    #[serde(default)]
+    pub setup: Vec<Vec<String>>,
+    /// Per-command timeout (default `30s`).
+    pub timeout: Option<Dur>,
 }
 
 /// `[target.http]`: an HTTP/1.1 API reached over a keep-alive connection pool.
@@ -189,6 +218,27 @@ pub struct Operation {
     pub weight: Option<u32>,
     pub http: Option<HttpOperation>,
     pub command: Option<CommandOperation>,
+    pub postgres: Option<PostgresOperation>,
+    pub redis: Option<RedisOperation>,
+}
+
+/// `[operation.postgres]`: a statement, prepared once per connection, with bound parameters.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PostgresOperation {
+    /// SQL with `$1`, `$2`… placeholders (never string-spliced).
+    pub sql: String,
+    /// Templates for the parameters, converted to each parameter's type (integers, floats,
+    /// text, booleans; cast in SQL, e.g. `$1::vector`, for other types).
+    #[serde(default)]
+    pub params: Vec<String>,
+}
+
+/// `[operation.redis]`: one command with templated arguments.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RedisOperation {
+    pub command: Vec<String>,
 }
 
 /// `[operation.http]`: the request, with `{{…}}` placeholders.
