@@ -154,6 +154,9 @@ pub struct PublishArgs {
     /// A label on a fork's pull request that allows running it.
     #[arg(long, default_value = "safe-to-benchmark")]
     pub fork_label: String,
+    /// Competitors' published figures, shown in the quarterly review when scenarios name them.
+    #[arg(long, default_value = "baselines/published.toml")]
+    pub published: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -2,19 +2,8 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{run, write};
+use common::{records, run, write};
 use serde_json::Value;
-
-fn records(out: &Path, scenario: &str) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(out.join("records").join(scenario))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn competitive_example_runs_against_a_real_python_http_server() {

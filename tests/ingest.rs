@@ -417,3 +417,26 @@ fn values_in_other_units_are_compared_in_their_direction() {
         "a value row is labelled by its name and unit: {mem}"
     );
 }
+
+#[test]
+fn missing_optional_fields_fall_back_to_the_tools_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    // hyperfine without `times` (older versions), pytest-benchmark without `data`.
+    let h = write(
+        dir.path(),
+        "h.json",
+        r#"{"results": [{"command": "old", "mean": 0.012, "stddev": 0.001, "median": 0.012, "min": 0.011, "max": 0.013}]}"#,
+    );
+    let b = parse(&h, Format::Hyperfine).unwrap();
+    assert!(b[0].samples.is_empty() && b[0].summary.is_some_and(|s| (s.mean - 12e6).abs() < 1e-3));
+    let p = write(
+        dir.path(),
+        "p.json",
+        r#"{"machine_info": {}, "benchmarks": [{"name": "t", "stats": {"mean": 0.5, "stddev": 0.1, "rounds": 7}}]}"#,
+    );
+    let b = parse(&p, Format::Auto).unwrap();
+    assert_eq!(b[0].name, "t", "no fullname: the name");
+    assert!(b[0]
+        .summary
+        .is_some_and(|s| s.n == 7 && (s.stdev - 1e8).abs() < 1e-3));
+}

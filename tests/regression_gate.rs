@@ -7,21 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{root, run, write};
-use serde_json::Value;
-
-fn latest(out: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("latest.json")).unwrap()).unwrap()
-}
-
-fn records(out: &Path, scenario: &str) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(out.join("records").join(scenario))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    v.sort();
-    v
-}
+use common::{latest, records, root, run, write};
 
 /// The example `http-kv` scenario, shortened, with the demo server's per-request delay set.
 fn http_kv(delay: &str) -> String {

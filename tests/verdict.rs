@@ -319,3 +319,38 @@ fn hostile_names_come_out_inert_in_markdown() {
     let unescaped = row.matches('|').count() - row.matches("\\|").count();
     assert_eq!(unescaped, 11, "10 columns: {row}");
 }
+
+#[test]
+fn the_quarterly_review_sets_ours_beside_the_published_figures() {
+    use benchbot::record::published::Published;
+    let figures = Published::load(&common::root().join("baselines/published.toml"))
+        .unwrap()
+        .figures;
+    // A competitive run that names the Qdrant figure (and one id that does not exist).
+    let mut rec = competitive(&[5.0, 5.0, 5.0], &[6.0, 6.0, 6.0], "r");
+    rec.scenario.thresholds.metrics = vec![Metric::P50, Metric::P99, Metric::Throughput];
+    let mut c = compare(&rec, None);
+    c.published = vec!["qdrant-vdbbench-768d1m".into(), "no-such-figure".into()];
+    let md = report::quarterly_markdown("2026-Q4", &[c], &[], &[], &figures);
+    assert!(
+        md.contains("### Published figures (context, not proof)"),
+        "{md}"
+    );
+    let p99 = md
+        .lines()
+        .find(|l| l.contains("Qdrant VectorDBBench Performance768D1M p99"))
+        .unwrap();
+    // Synthetic p99 is 2 × p50 = 10 ms against the published 6.4 ms.
+    assert!(
+        p99.contains("6.40ms")
+            && p99.contains("10.0ms")
+            && p99.contains("×1.56")
+            && p99.contains("2025-06-02"),
+        "{p99}"
+    );
+    assert!(
+        md.contains("Qdrant VectorDBBench Performance768D1M recall | 0.947"),
+        "{md}"
+    );
+    assert!(md.contains("unknown figure id"), "{md}");
+}

@@ -13,6 +13,7 @@ use crate::github::publish::{
 use crate::github::{runtime, Client, Context, Findings, Retry};
 use crate::history::History;
 use crate::printer::Printer;
+use crate::record::published::Published;
 use crate::record::write_atomic;
 use crate::report::{
     self, bounded_markdown, escape_md, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT,
@@ -159,12 +160,18 @@ pub fn publish(
         .clone()
         .unwrap_or_else(|| quarter_of(chrono::Utc::now().date_naive()));
     let task_list = tasks(comparisons, Priorities::default());
+    let figures = if quarterly && args.published.exists() {
+        Published::load(&args.published)?.figures
+    } else {
+        Vec::new()
+    };
     let issue = quarterly.then(|| {
         quarterly_markdown(
             &quarter,
             comparisons,
             &task_list,
             &trends(comparisons, history).unwrap_or_default(),
+            &figures,
         ) + &footer
     });
 

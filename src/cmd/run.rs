@@ -568,6 +568,7 @@ fn scenario_info(s: &Scenario) -> ScenarioInfo {
         source_digest: s.source_digest.clone(),
         sequence_digest: s.sequence_digest(s.digest_len()),
         sequence_ops: s.digest_len(),
+        published: m.published.clone(),
         thresholds: ThresholdsInfo {
             regression: th.regression,
             warn: th.warn,

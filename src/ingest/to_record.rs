@@ -135,6 +135,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
             source_digest: o.source_digest.clone(),
             sequence_digest: hex(&[]),
             sequence_ops: 0,
+            published: Vec::new(),
             thresholds: ThresholdsInfo {
                 regression: o.regression,
                 warn: o.regression / 2.0,

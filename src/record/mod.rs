@@ -79,6 +79,9 @@ pub struct ScenarioInfo {
     pub sequence_digest: String,
     pub sequence_ops: u64,
     pub thresholds: ThresholdsInfo,
+    /// Ids of the published figures the scenario is compared with (`baselines/published.toml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published: Vec<String>,
 }
 
 /// The judging rules in force when the record was made.

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{cells, escape_md, format_value, headline, markdown, sig3, HEADER};
+use super::{escape_md, format_value, headline, markdown, row_md, sig3, HEADER};
+use crate::record::published::Figure;
+use crate::scenario::Metric;
 use crate::verdict::{Comparison, Priority, Row, Status, Task};
 
 /// GitHub refuses comment and issue bodies longer than this many characters.
@@ -31,21 +33,7 @@ pub fn bounded_markdown(comparisons: &[Comparison], limit: usize, elsewhere: &st
         out.push_str("#### Regressions (largest first)\n\n");
         out.push_str(HEADER);
         for (i, (s, r)) in regressions.iter().enumerate() {
-            let k = cells(r);
-            let line = format!(
-                "| {} | {} | {} {} | {} | {} | {} | {} | {} | {} | **{}** |\n",
-                escape_md(s),
-                escape_md(&r.target),
-                escape_md(&r.operation),
-                super::metric_word(r),
-                k.baseline,
-                k.current,
-                k.delta,
-                k.change,
-                k.ci,
-                k.p,
-                k.status
-            );
+            let line = row_md(s, r);
             if out.len() + line.len() > budget * 3 / 4 {
                 rows_left = regressions.len() - i;
                 break;
@@ -79,6 +67,7 @@ pub fn quarterly_markdown(
     comparisons: &[Comparison],
     tasks: &[Task],
     trends: &[(String, String)],
+    figures: &[Figure],
 ) -> String {
     let mut out = format!("## Competitive review {quarter}\n\n");
     let competitive: Vec<&Comparison> = comparisons
@@ -119,6 +108,7 @@ pub fn quarterly_markdown(
         }
         out.push('\n');
     }
+    published(&mut out, comparisons, figures);
     out.push_str("### Changes against the last quarter\n\n");
     let changed: Vec<(&str, &Row)> = comparisons
         .iter()
@@ -139,22 +129,7 @@ pub fn quarterly_markdown(
     } else {
         out.push_str(HEADER);
         for (s, r) in changed {
-            let k = cells(r);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} {} | {} | {} | {} | {} | {} | {} | {} |",
-                escape_md(s),
-                escape_md(&r.target),
-                escape_md(&r.operation),
-                super::metric_word(r),
-                k.baseline,
-                k.current,
-                k.delta,
-                k.change,
-                k.ci,
-                k.p,
-                k.status
-            );
+            out.push_str(&row_md(s, r));
         }
         out.push('\n');
     }
@@ -201,4 +176,68 @@ pub fn task_markdown(t: &Task) -> String {
         escape_md(&t.leader),
         t.reproduce.replace('`', "")
     )
+}
+
+/// Ours against the published figures each competitive scenario names, as ratios. A published
+/// figure is context: other hardware, recall and k (see docs/competitive_baselines.md).
+fn published(out: &mut String, comparisons: &[Comparison], figures: &[Figure]) {
+    let wanted: Vec<(&Comparison, &str)> = comparisons
+        .iter()
+        .flat_map(|c| c.published.iter().map(move |id| (c, id.as_str())))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    out.push_str("### Published figures (context, not proof)\n\n| Scenario | Figure | Published | Ours | Ours ÷ published | Source |\n|---|---|--:|--:|--:|---|\n");
+    for (c, id) in wanted {
+        let Some(f) = figures.iter().find(|f| f.id == id) else {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | — | — | — | unknown figure id |",
+                escape_md(&c.scenario),
+                escape_md(id)
+            );
+            continue;
+        };
+        let ours = |m: Metric| {
+            c.rows
+                .iter()
+                .find(|r| r.role == crate::scenario::Role::Ours && r.metric == m)
+                .map(|r| r.current)
+        };
+        let what = format!("{} {}", escape_md(&f.system), escape_md(&f.benchmark));
+        let source = format!(
+            "[{}]({}), {}",
+            escape_md(&f.source.publisher),
+            f.source.url.replace(['(', ')', ' '], ""),
+            escape_md(&f.source.date)
+        );
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "nanoseconds fit f64 well enough"
+        )]
+        let p99 = f.p99.map(|d| d.get().as_nanos() as f64);
+        for (label, theirs, mine, m) in [
+            ("p99", p99, ours(Metric::P99), Metric::P99),
+            ("QPS", f.qps, ours(Metric::Throughput), Metric::Throughput),
+        ] {
+            let Some(theirs) = theirs else { continue };
+            let ratio = mine.map_or_else(|| "—".to_owned(), |v| format!("×{}", sig3(v / theirs)));
+            let mine = mine.map_or_else(|| "—".to_owned(), |v| format_value(m, v));
+            let _ = writeln!(
+                out,
+                "| {} | {what} {label} | {} | {mine} | {ratio} | {source} |",
+                escape_md(&c.scenario),
+                format_value(m, theirs)
+            );
+        }
+        if let Some(r) = f.recall {
+            let _ = writeln!(
+                out,
+                "| {} | {what} recall | {r} | — | — | {source} |",
+                escape_md(&c.scenario)
+            );
+        }
+    }
+    out.push('\n');
 }

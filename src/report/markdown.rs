@@ -29,7 +29,7 @@ pub fn escape_md(s: &str) -> String {
     out
 }
 
-fn row_md(scenario: &str, r: &Row) -> String {
+pub(super) fn row_md(scenario: &str, r: &Row) -> String {
     let k = cells(r);
     format!(
         "| {} | {} | {} {} | {} | {} | {} | {} | {} | {} | {} |\n",

@@ -56,6 +56,10 @@ pub struct Meta {
     pub seed: Option<u64>,
     /// Memory the scenario needs free, e.g. `"2GiB"` (checked by preflight).
     pub memory: Option<Bytes>,
+    /// Ids of figures in `baselines/published.toml` this scenario is set beside (competitive
+    /// reviews show ours against them, as ratios).
+    #[serde(default)]
+    pub published: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

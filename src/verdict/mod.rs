@@ -133,6 +133,9 @@ pub struct Comparison {
     pub slos: Vec<SloCheck>,
     pub notes: Vec<String>,
     pub verdict: Verdict,
+    /// Ids of published figures to show beside this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published: Vec<String>,
 }
 
 impl Comparison {
@@ -254,6 +257,7 @@ pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison 
         slos,
         notes,
         verdict,
+        published: current.scenario.published.clone(),
     }
 }
 

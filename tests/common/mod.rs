@@ -35,6 +35,21 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// The record files under `out/records/<scenario>/`, sorted (run ids sort by time).
+pub fn records(out: &Path, scenario: &str) -> Vec<PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(out.join("records").join(scenario))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `out/latest.json`, parsed.
+pub fn latest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("latest.json")).unwrap()).unwrap()
+}
+
 /// Runs benchbot and returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
     let out = benchbot().args(args).output().expect("run benchbot");
@@ -130,6 +145,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
             source_digest: "s".into(),
             sequence_digest: "d".into(),
             sequence_ops: 10,
+            published: Vec::new(),
             thresholds: ThresholdsInfo {
                 regression: if kind == Kind::Internal { 0.05 } else { 0.10 },
                 warn: if kind == Kind::Internal { 0.025 } else { 0.05 },
