@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{escape_md, format_value, headline, markdown, row_md, sig3, HEADER};
+use super::{competitors_md, escape_md, format_value, headline, markdown, row_md, sig3, HEADER};
 use crate::record::published::Figure;
 use crate::scenario::Metric;
 use crate::verdict::{Comparison, Priority, Row, Status, Task};
@@ -81,19 +81,7 @@ pub fn quarterly_markdown(
         out.push_str("| Scenario | Operation | Metric | Ours | Competitors (ours ÷ theirs) | Leader | Gap |\n|---|---|---|--:|---|---|--:|\n");
         for c in &competitive {
             for s in &c.standings {
-                let comps = s
-                    .competitors
-                    .iter()
-                    .map(|(n, v)| {
-                        format!(
-                            "{} {} (×{})",
-                            escape_md(n),
-                            format_value(s.metric, *v),
-                            sig3(if *v == 0.0 { f64::NAN } else { s.ours / v })
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let comps = competitors_md(s);
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {comps} | {} | {:+.1}% |",

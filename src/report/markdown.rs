@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::terminal::ratio;
 use super::{cells, format_value, headline, sig3};
-use crate::verdict::{Comparison, Row, Status};
+use crate::verdict::{Comparison, Row, Standing, Status};
 
 /// Escapes text for a Markdown table cell or paragraph.
 #[must_use]
@@ -49,6 +49,22 @@ pub(super) fn row_md(scenario: &str, r: &Row) -> String {
             k.status
         }
     )
+}
+
+/// The competitors of a standing: `name value (×ours÷theirs)`, escaped.
+pub(super) fn competitors_md(s: &Standing) -> String {
+    s.competitors
+        .iter()
+        .map(|(n, v)| {
+            format!(
+                "{} {} (×{})",
+                escape_md(n),
+                format_value(s.metric, *v),
+                sig3(ratio(s.ours, *v))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(super) const HEADER: &str = "| Scenario | Target | Metric | Baseline | Current | Δ | Change % | 95% CI | p | Status |\n|---|---|---|--:|--:|--:|--:|---|--:|---|\n";
@@ -117,19 +133,7 @@ pub fn markdown(comparisons: &[Comparison]) -> String {
         if !c.standings.is_empty() {
             out.push_str("\n| Operation | Metric | Ours | Competitors (ours ÷ theirs) | Leader | Gap | Baseline gap |\n|---|---|--:|---|---|--:|--:|\n");
             for s in &c.standings {
-                let comps = s
-                    .competitors
-                    .iter()
-                    .map(|(n, v)| {
-                        format!(
-                            "{} {} (×{})",
-                            escape_md(n),
-                            format_value(s.metric, *v),
-                            sig3(ratio(s.ours, *v))
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let comps = competitors_md(s);
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {:+.1}% | {} |",

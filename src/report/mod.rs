@@ -6,8 +6,8 @@ mod terminal;
 
 pub use bodies::{bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT};
 
+use markdown::{competitors_md, row_md, HEADER};
 pub use markdown::{escape_md, markdown};
-use markdown::{row_md, HEADER};
 pub use terminal::terminal;
 
 use crate::scenario::Metric;
