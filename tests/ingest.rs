@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use benchbot::ingest::{detect, parse, Format, IngestError, Kind};
-use common::{fixture, run, write};
+use common::{fixture, records, run, write};
 
 fn parsed(rel: &str, format: Format) -> Vec<benchbot::ingest::Bench> {
     parse(&fixture(rel), format).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -215,23 +215,31 @@ fn ten_thousand_benchmarks_and_long_names() {
     assert!(b[0].name.len() > 5000);
 }
 
-fn ingest(file: &Path, out: &Path) -> std::path::PathBuf {
-    let (code, stdout, stderr) = run(&[
+/// Runs `benchbot ingest FILE --scenario SCENARIO --out OUT EXTRA…`; returns the record and stdout.
+fn ingest_to(
+    file: &Path,
+    scenario: &str,
+    out: &Path,
+    extra: &[&str],
+) -> (std::path::PathBuf, String) {
+    let mut args = vec![
         "ingest",
         file.to_str().unwrap(),
         "--scenario",
-        "sleepy",
+        scenario,
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(&args);
     assert_eq!(code, 0, "{stderr}");
+    (records(out, scenario).pop().unwrap(), stdout)
+}
+
+fn ingest(file: &Path, out: &Path) -> std::path::PathBuf {
+    let (record, stdout) = ingest_to(file, "sleepy", out, &[]);
     assert!(stdout.contains("work"), "{stdout}");
-    std::fs::read_dir(out.join("records/sleepy"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .max()
-        .unwrap()
+    record
 }
 
 /// Round trip: a baseline from the 20 ms run, a current record from the 25 ms run (hyperfine,
@@ -283,23 +291,7 @@ fn summary_statistics_are_compared_with_welch_and_said_so() {
         }
     }
     let slower = write(dir.path(), "slower.json", &v.to_string());
-    let rec = |f: &Path, out: &str| {
-        let (code, _, stderr) = run(&[
-            "ingest",
-            f.to_str().unwrap(),
-            "--scenario",
-            "gb",
-            "--out",
-            dir.path().join(out).to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        std::fs::read_dir(dir.path().join(out).join("records/gb"))
-            .unwrap()
-            .flatten()
-            .next()
-            .unwrap()
-            .path()
-    };
+    let rec = |f: &Path, out: &str| ingest_to(f, "gb", &dir.path().join(out), &[]).0;
     let (base, cur) = (rec(&agg, "a"), rec(&slower, "b"));
     let (code, stdout, _) = run(&[
         "compare",
@@ -370,23 +362,13 @@ fn values_in_other_units_are_compared_in_their_direction() {
         r#"[{"name": "free memory", "unit": "MB", "value": 120}, {"name": "binary", "unit": "bytes", "value": 1200}]"#,
     );
     let rec = |f: &Path, out: &str| {
-        let (code, _, stderr) = run(&[
-            "ingest",
-            f.to_str().unwrap(),
-            "--format",
-            "customBiggerIsBetter",
-            "--scenario",
+        ingest_to(
+            f,
             "mem",
-            "--out",
-            dir.path().join(out).to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        std::fs::read_dir(dir.path().join(out).join("records/mem"))
-            .unwrap()
-            .flatten()
-            .next()
-            .unwrap()
-            .path()
+            &dir.path().join(out),
+            &["--format", "customBiggerIsBetter"],
+        )
+        .0
     };
     let (b, c) = (rec(&base, "a"), rec(&cur, "b"));
     let (code, stdout, _) = run(&[
