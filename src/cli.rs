@@ -118,6 +118,10 @@ pub struct RunArgs {
     /// Interval of system samples during repetitions.
     #[arg(long, default_value = "5s", value_name = "DURATION")]
     pub sample_interval: String,
+    /// Where exact ground truth of vector datasets is cached (default: `$BENCHBOT_CACHE_DIR`,
+    /// else `$XDG_CACHE_HOME/benchbot`, else `~/.cache/benchbot`, else `<out>/cache`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub publishing: PublishArgs,
     #[command(flatten)]

@@ -24,6 +24,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod dataset;
 pub mod demo;
 pub mod driver;
 pub mod engine;

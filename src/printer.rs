@@ -46,6 +46,7 @@ impl Printer {
 
 fn label(scenario: &str, target: &str, kind: &PhaseKind) -> String {
     match kind {
+        PhaseKind::Ingest => format!("{scenario}/{target} load"),
         PhaseKind::Warmup => format!("{scenario}/{target} warmup"),
         PhaseKind::Repetition { index, of } => format!("{scenario}/{target} rep {index}/{of}"),
     }
@@ -74,7 +75,7 @@ impl Observer for Printer {
                 let bar = expected.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
                 bar.set_style(
                     ProgressStyle::with_template(
-                        "{msg} [{elapsed_precise}] {wide_bar} {pos} ops ({per_sec})",
+                        "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, ETA {eta})",
                     )
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );

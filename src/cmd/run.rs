@@ -262,6 +262,7 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         benchbot_exe: std::env::current_exe().context("locating the benchbot executable")?,
         cancel: cancel.clone(),
         sample_interval,
+        cache_dir: cache_dir(args.cache_dir.as_deref(), &args.output.out),
     };
     rt.spawn(signals(cancel.clone()));
     let history = args
@@ -694,6 +695,22 @@ pub fn plan(s: &Scenario) -> String {
         s.sequence_digest(s.digest_len().min(crate::scenario::DIGEST_OPS))
     );
     out
+}
+
+/// The ground-truth cache: the flag, `$BENCHBOT_CACHE_DIR`, the XDG cache, `~/.cache`, or
+/// the output directory.
+#[must_use]
+pub fn cache_dir(flag: Option<&Path>, out: &Path) -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    flag.map(Path::to_owned)
+        .or_else(|| env("BENCHBOT_CACHE_DIR"))
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("benchbot")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache").join("benchbot")))
+        .unwrap_or_else(|| out.join("cache"))
 }
 
 fn display_path(p: &Path) -> String {

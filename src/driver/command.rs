@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
-use super::{tail, Driver, ErrorKind, OpError};
+use super::{tail, Driver, ErrorKind, OpError, Reply};
 use crate::scenario::Rendered;
 
 /// A command target after placeholders were filled in.
@@ -87,14 +87,16 @@ impl Driver for CommandDriver {
         }
     }
 
-    async fn execute(&self, (): &mut (), op: &Rendered<'_>) -> Result<(), OpError> {
+    async fn execute(&self, (): &mut (), op: &Rendered<'_>) -> Result<Reply, OpError> {
         let argv: Vec<&str> = self
             .argv
             .iter()
             .map(String::as_str)
             .chain(op.args.iter().map(AsRef::as_ref))
             .collect();
-        self.run(&argv, self.timeout).await
+        self.run(&argv, self.timeout)
+            .await
+            .map(|()| Reply::default())
     }
 
     async fn cleanup(&self) -> Result<(), OpError> {

@@ -12,7 +12,9 @@ use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{Driver, ErrorKind, OpError};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{Batches, Driver, ErrorKind, IngestStats, OpError, Reply};
 use crate::scenario::{Rendered, Scenario};
 
 /// Largest response head accepted.
@@ -26,11 +28,51 @@ pub struct HttpDriver {
     prefix: String,
     ops: Vec<OpSpec>,
     timeout: Duration,
+    /// The load phase's method and extra headers.
+    ingest: (String, Vec<(String, String)>),
 }
 
 struct OpSpec {
     method: String,
     expect: Option<Vec<u16>>,
+    /// JSON pointer to the ids a search returned.
+    ids: Option<String>,
+}
+
+/// A request sent once before the operations, e.g. creating a collection.
+pub struct SetupRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub expect: Option<Vec<u16>>,
+    /// Name → JSON pointer into the response.
+    pub capture: Vec<(String, String)>,
+}
+
+/// The ids at `pointer` in a JSON document: an array of non-negative integers or of strings
+/// holding them.
+///
+/// # Errors
+/// A message saying what is missing or malformed.
+pub fn ids_at(body: &[u8], pointer: &str) -> Result<Vec<u64>, String> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("response is not JSON: {e}"))?;
+    let arr = doc
+        .pointer(pointer)
+        .ok_or_else(|| format!("no `{pointer}` in the response"))?
+        .as_array()
+        .ok_or_else(|| format!("`{pointer}` is not an array"))?;
+    arr.iter()
+        .map(|v| {
+            match v {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.parse().ok(),
+                _ => None,
+            }
+            .ok_or_else(|| format!("`{pointer}` holds `{v}`, not a row id"))
+        })
+        .collect()
 }
 
 /// One worker's connection and buffers.
@@ -136,6 +178,7 @@ impl HttpDriver {
                     .as_ref()
                     .map_or_else(|| "GET".to_owned(), |h| h.method.clone()),
                 expect: o.http.as_ref().and_then(|h| h.expect_status.clone()),
+                ids: o.http.as_ref().and_then(|h| h.ids.clone()),
             })
             .collect();
         Ok(Self {
@@ -144,7 +187,158 @@ impl HttpDriver {
             prefix: prefix.to_owned(),
             ops,
             timeout,
+            ingest: ("POST".into(), Vec::new()),
         })
+    }
+
+    /// Sets the method and extra headers of the load phase's requests.
+    #[must_use]
+    pub fn with_ingest(mut self, method: String, headers: Vec<(String, String)>) -> Self {
+        self.ingest = (method, headers);
+        self
+    }
+
+    /// Sends `requests` in order on one connection; returns the captured values.
+    ///
+    /// # Errors
+    /// The first request that fails, answers with an unexpected status, or lacks a capture.
+    /// `fill` is applied to paths and bodies first, with the captures made so far.
+    pub async fn setup_requests(
+        &self,
+        requests: &[SetupRequest],
+        fill: impl Fn(&str, &[(String, String)]) -> String,
+    ) -> Result<Vec<(String, String)>, OpError> {
+        let mut conn = self.conn();
+        let mut captured: Vec<(String, String)> = Vec::new();
+        for r in requests {
+            let path = fill(&r.path, &captured);
+            let body = r.body.as_deref().map(|b| fill(b, &captured));
+            let headers: Vec<(String, String)> = r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), fill(v, &captured)))
+                .collect();
+            let what = format!("setup {} {path}", r.method);
+            let status = self
+                .request(
+                    &mut conn,
+                    &r.method,
+                    &path,
+                    &headers,
+                    body.as_deref().map(str::as_bytes),
+                )
+                .await
+                .map_err(|e| OpError::new(e.kind, format!("{what}: {}", e.detail)))?;
+            let ok = r
+                .expect
+                .as_ref()
+                .map_or((200..300).contains(&status), |l| l.contains(&status));
+            if !ok {
+                let text = String::from_utf8_lossy(&conn.body);
+                return Err(OpError::new(
+                    ErrorKind::HttpStatus,
+                    format!("{what}: status {status}: {}", super::tail(&text, 300)),
+                ));
+            }
+            for (name, pointer) in &r.capture {
+                let doc: serde_json::Value = serde_json::from_slice(&conn.body).map_err(|e| {
+                    OpError::new(
+                        ErrorKind::Driver,
+                        format!("{what}: response is not JSON: {e}"),
+                    )
+                })?;
+                let value =
+                    match doc.pointer(pointer) {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                            v.to_string()
+                        }
+                        _ => return Err(OpError::new(
+                            ErrorKind::Driver,
+                            format!(
+                                "{what}: no string or number at `{pointer}` to capture as `{name}`"
+                            ),
+                        )),
+                    };
+                captured.push((name.clone(), value));
+            }
+        }
+        Ok(captured)
+    }
+
+    /// One request with an arbitrary method, path (below the base URL's path), headers and
+    /// body; returns the status, the body is left in `conn.body`.
+    async fn request(
+        &self,
+        conn: &mut Conn,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<&[u8]>,
+    ) -> Result<u16, OpError> {
+        use std::io::Write as _;
+        if path.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return Err(OpError::new(
+                ErrorKind::Io,
+                format!(
+                    "path `{}` contains spaces or control characters",
+                    path.escape_debug()
+                ),
+            ));
+        }
+        let out = &mut conn.write;
+        out.clear();
+        let _ = write!(
+            out,
+            "{method} {}{path} HTTP/1.1\r\n{}",
+            self.prefix, self.fixed_headers
+        );
+        for (k, v) in headers {
+            if !valid_token(k) || !valid_value(v) {
+                return Err(OpError::new(ErrorKind::Io, format!("invalid header `{k}`")));
+            }
+            let _ = write!(out, "{k}: {v}\r\n");
+        }
+        let body = body.unwrap_or_default();
+        let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
+        out.extend_from_slice(body);
+        self.send(conn, method == "HEAD").await
+    }
+
+    /// Writes `conn.write` and reads the response, retrying once on a reused connection the
+    /// server closed while idle.
+    async fn send(&self, conn: &mut Conn, head_only: bool) -> Result<u16, OpError> {
+        let mut reused = conn.stream.is_some();
+        loop {
+            let stream = match &mut conn.stream {
+                Some(s) => s,
+                None => conn.stream.insert(self.connect().await?),
+            };
+            conn.read.clear();
+            let attempt = async {
+                stream
+                    .write_all(&conn.write)
+                    .await
+                    .map_err(|e| (true, e.to_string()))?;
+                read_response(stream, &mut conn.read, &mut conn.body, head_only).await
+            };
+            match attempt.await {
+                Ok((status, keep_alive)) => {
+                    if !keep_alive {
+                        conn.stream = None;
+                    }
+                    return Ok(status);
+                }
+                Err((nothing_read, message)) => {
+                    conn.stream = None;
+                    if reused && nothing_read {
+                        reused = false;
+                        continue;
+                    }
+                    return Err(OpError::new(ErrorKind::Io, message));
+                }
+            }
+        }
     }
 
     async fn connect(&self) -> Result<TcpStream, OpError> {
@@ -203,49 +397,22 @@ impl HttpDriver {
         Ok(())
     }
 
-    async fn round_trip(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<(), OpError> {
+    async fn round_trip(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<Reply, OpError> {
         let spec = &self.ops[op.op];
-        let head_only = spec.method == "HEAD";
         self.encode(op, &spec.method, &mut conn.write)?;
-        // A reused connection may have been closed by the server while idle: if it fails
-        // before any byte of a response arrived, retry once on a fresh one.
-        let mut reused = conn.stream.is_some();
-        let status = loop {
-            let stream = match &mut conn.stream {
-                Some(s) => s,
-                None => conn.stream.insert(self.connect().await?),
-            };
-            conn.read.clear();
-            let attempt = async {
-                stream
-                    .write_all(&conn.write)
-                    .await
-                    .map_err(|e| (true, e.to_string()))?;
-                read_response(stream, &mut conn.read, &mut conn.body, head_only).await
-            };
-            match attempt.await {
-                Ok((status, keep_alive)) => {
-                    if !keep_alive {
-                        conn.stream = None;
-                    }
-                    break status;
-                }
-                Err((nothing_read, message)) => {
-                    conn.stream = None;
-                    if reused && nothing_read {
-                        reused = false;
-                        continue;
-                    }
-                    return Err(OpError::new(ErrorKind::Io, message));
-                }
-            }
-        };
+        let status = self.send(conn, spec.method == "HEAD").await?;
         let ok = match &spec.expect {
             Some(list) => list.contains(&status),
             None => (200..300).contains(&status),
         };
         if ok {
-            return Ok(());
+            let ids = match &spec.ids {
+                Some(p) => {
+                    Some(ids_at(&conn.body, p).map_err(|m| OpError::new(ErrorKind::Driver, m))?)
+                }
+                None => None,
+            };
+            return Ok(Reply { ids });
         }
         let kind = match status {
             400..=499 => ErrorKind::Http4xx,
@@ -435,7 +602,53 @@ impl Driver for HttpDriver {
         }
     }
 
-    async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<(), OpError> {
+    async fn ingest(&self, mut batches: Batches, done: &AtomicU64) -> Result<IngestStats, OpError> {
+        let mut conn = self.conn();
+        let mut hist = crate::record::new_histogram();
+        let (method, headers) = &self.ingest;
+        let start = std::time::Instant::now();
+        let mut rows = 0;
+        while let Some(b) = batches.recv().await {
+            let t = std::time::Instant::now();
+            let status = tokio::time::timeout(
+                self.timeout,
+                self.request(&mut conn, method, &b.path, headers, Some(&b.bytes)),
+            )
+            .await
+            .map_err(|_| {
+                OpError::new(
+                    ErrorKind::Timeout,
+                    format!("ingest: no reply within {:?}", self.timeout),
+                )
+            })??;
+            if !(200..300).contains(&status) {
+                let text = String::from_utf8_lossy(&conn.body);
+                return Err(OpError::new(
+                    ErrorKind::HttpStatus,
+                    format!(
+                        "ingest {method} {}: status {status}: {}",
+                        b.path,
+                        super::tail(&text, 300)
+                    ),
+                ));
+            }
+            hist.saturating_record(
+                u64::try_from(t.elapsed().as_nanos())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            );
+            rows += b.rows;
+            done.fetch_add(b.rows, Ordering::Relaxed);
+        }
+        Ok(IngestStats {
+            rows,
+            elapsed: start.elapsed(),
+            batches: hist,
+            index: None,
+        })
+    }
+
+    async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<Reply, OpError> {
         if let Ok(r) = tokio::time::timeout(self.timeout, self.round_trip(conn, op)).await {
             r
         } else {

@@ -68,6 +68,39 @@ impl fmt::Display for OpError {
     }
 }
 
+/// What a successful operation returned that the engine checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    /// The ids a search returned, in order (operations with `recall` only).
+    pub ids: Option<Vec<u64>>,
+}
+
+/// One unit of the load phase, already encoded for the target's protocol: `COPY` text
+/// (PostgreSQL), a request body (HTTP) or pipelined commands (Redis).
+#[derive(Clone, Debug)]
+pub struct Batch {
+    /// Rows (Redis: commands) in this batch.
+    pub rows: u64,
+    /// HTTP only: the request path.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What the load phase measured.
+#[derive(Debug)]
+pub struct IngestStats {
+    pub rows: u64,
+    /// Time to send every batch (and have it acknowledged).
+    pub elapsed: std::time::Duration,
+    /// Round trip of each batch, in nanoseconds (COPY: the time to hand it to the server).
+    pub batches: hdrhistogram::Histogram<u64>,
+    /// PostgreSQL `after` statements (index build).
+    pub index: Option<std::time::Duration>,
+}
+
+/// Receives the batches of the load phase, in order.
+pub type Batches = tokio::sync::mpsc::Receiver<Batch>;
+
 /// One way of executing operations against a target.
 pub trait Driver: Send + Sync + 'static {
     /// Per-worker state, e.g. a keep-alive connection.
@@ -86,11 +119,25 @@ pub trait Driver: Send + Sync + 'static {
         &self,
         conn: &mut Self::Conn,
         op: &Rendered<'_>,
-    ) -> impl Future<Output = Result<(), OpError>> + Send;
+    ) -> impl Future<Output = Result<Reply, OpError>> + Send;
 
     /// Untimed work once before a target's first repetition (tables, keys).
     fn setup(&self) -> impl Future<Output = Result<(), OpError>> + Send {
         async { Ok(()) }
+    }
+
+    /// The load phase: sends every batch, counting rows into `done`.
+    fn ingest(
+        &self,
+        _batches: Batches,
+        _done: &std::sync::atomic::AtomicU64,
+    ) -> impl Future<Output = Result<IngestStats, OpError>> + Send {
+        async {
+            Err(OpError::new(
+                ErrorKind::Driver,
+                "this driver has no load phase",
+            ))
+        }
     }
 
     /// Untimed work after each repetition (hyperfine's `--cleanup`).

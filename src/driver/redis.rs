@@ -6,7 +6,9 @@ use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{Driver, ErrorKind, OpError};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{Batches, Driver, ErrorKind, IngestStats, OpError, Reply};
 use crate::scenario::Rendered;
 
 /// A Redis target after placeholders were filled in.
@@ -25,8 +27,14 @@ pub struct Conn {
 
 fn encode(words: &[&str], out: &mut Vec<u8>) {
     out.clear();
+    append(words, out);
+}
+
+/// Appends one command in RESP to `out` (pipelines are several appended commands).
+pub fn append<S: AsRef<str>>(words: &[S], out: &mut Vec<u8>) {
     out.extend_from_slice(format!("*{}\r\n", words.len()).as_bytes());
     for w in words {
+        let w = w.as_ref();
         out.extend_from_slice(format!("${}\r\n", w.len()).as_bytes());
         out.extend_from_slice(w.as_bytes());
         out.extend_from_slice(b"\r\n");
@@ -156,9 +164,63 @@ impl Driver for RedisDriver {
         Ok(())
     }
 
-    async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<(), OpError> {
+    async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<Reply, OpError> {
         let words: Vec<&str> = op.redis.iter().map(AsRef::as_ref).collect();
-        self.timed(conn, &words).await
+        self.timed(conn, &words).await.map(|()| Reply::default())
+    }
+
+    async fn ingest(&self, mut batches: Batches, done: &AtomicU64) -> Result<IngestStats, OpError> {
+        let io = |e: std::io::Error| OpError::new(ErrorKind::Io, format!("{}: {e}", self.address));
+        let mut stream = TcpStream::connect(&self.address)
+            .await
+            .map_err(|e| OpError::new(ErrorKind::Connect, format!("{}: {e}", self.address)))?;
+        let _ = stream.set_nodelay(true);
+        let mut read = BytesMut::with_capacity(64 * 1024);
+        let mut hist = crate::record::new_histogram();
+        let start = std::time::Instant::now();
+        let mut rows = 0;
+        while let Some(b) = batches.recv().await {
+            let t = std::time::Instant::now();
+            stream.write_all(&b.bytes).await.map_err(io)?;
+            // One reply per pipelined command.
+            let mut replies = 0;
+            while replies < b.rows {
+                match parse(&read) {
+                    Ok(Some((len, error))) => {
+                        read.advance(len);
+                        if let Some(e) = error {
+                            return Err(OpError::new(ErrorKind::Driver, format!("ingest: {e}")));
+                        }
+                        replies += 1;
+                    }
+                    Ok(None) => {
+                        read.reserve(64 * 1024);
+                        if stream.read_buf(&mut read).await.map_err(io)? == 0 {
+                            return Err(OpError::new(
+                                ErrorKind::Io,
+                                "connection closed during ingest",
+                            ));
+                        }
+                    }
+                    Err(e) => {
+                        return Err(OpError::new(ErrorKind::Io, format!("malformed reply: {e}")))
+                    }
+                }
+            }
+            hist.saturating_record(
+                u64::try_from(t.elapsed().as_nanos())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            );
+            rows += b.rows;
+            done.fetch_add(b.rows, Ordering::Relaxed);
+        }
+        Ok(IngestStats {
+            rows,
+            elapsed: start.elapsed(),
+            batches: hist,
+            index: None,
+        })
     }
 }
 

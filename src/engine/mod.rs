@@ -8,13 +8,14 @@
 //! The engine never prints: progress goes to an [`Observer`].
 
 mod cancel;
+pub mod load;
 mod phase;
 mod target;
 mod timer;
 
 pub use cancel::Cancel;
 pub use phase::{run_phase, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
-pub use target::{run_scenario, EngineError, RunContext, ScenarioOutcome};
+pub use target::{run_scenario, EngineError, RunContext, ScenarioOutcome, INDEX_OP, INGEST_OP};
 pub use timer::PreciseTimer;
 
 use std::sync::atomic::AtomicU64;
@@ -24,8 +25,13 @@ use std::time::Duration;
 /// What the engine is doing, for progress displays.
 #[derive(Clone, Debug)]
 pub enum PhaseKind {
+    /// The load phase: `expected` counts rows.
+    Ingest,
     Warmup,
-    Repetition { index: u32, of: u32 },
+    Repetition {
+        index: u32,
+        of: u32,
+    },
 }
 
 /// Receives progress events; implemented by the output layer.

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::cancel::Cancel;
 use super::timer::PreciseTimer;
-use crate::driver::{Driver, ErrorKind, OpError};
+use crate::driver::{Driver, ErrorKind, OpError, Reply};
 use crate::record::new_histogram;
 use crate::scenario::{LoadMode, LoadPlan, Scenario, Stop, Stream};
 
@@ -29,6 +29,10 @@ pub struct OpRec {
     pub late: u64,
     pub errors: BTreeMap<ErrorKind, u64>,
     pub samples: BTreeMap<ErrorKind, String>,
+    /// Searches: sums of recall@k and precision over the `judged` successful operations.
+    pub recall_sum: f64,
+    pub precision_sum: f64,
+    pub judged: u64,
 }
 
 impl OpRec {
@@ -41,16 +45,19 @@ impl OpRec {
             late: 0,
             errors: BTreeMap::new(),
             samples: BTreeMap::new(),
+            recall_sum: 0.0,
+            precision_sum: 0.0,
+            judged: 0,
         }
     }
 
-    fn record(&mut self, result: Result<(), OpError>, latency: Duration, service: Duration) {
+    fn record(&mut self, result: Result<Reply, OpError>, latency: Duration, service: Duration) {
         self.sent += 1;
         if latency.saturating_sub(service) > LATE_AFTER {
             self.late += 1;
         }
         match result {
-            Ok(()) => {
+            Ok(_) => {
                 self.ok += 1;
                 self.latency.saturating_record(nanos(latency));
                 self.service.saturating_record(nanos(service));
@@ -158,10 +165,17 @@ pub async fn run_phase<D: Driver>(
                 let done = Instant::now();
                 let service = done.duration_since(sent);
                 let latency = intended.map_or(service, |at| done.duration_since(at));
-                shared.recs[op.op]
+                let judged = judge(&scenario, &op, &result);
+                let mut rec = shared.recs[op.op]
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .record(result, latency, service);
+                    .unwrap_or_else(PoisonError::into_inner);
+                if let Some((recall, precision)) = judged {
+                    rec.recall_sum += recall;
+                    rec.precision_sum += precision;
+                    rec.judged += 1;
+                }
+                rec.record(result, latency, service);
+                drop(rec);
                 progress.fetch_add(1, Ordering::Relaxed);
             }
         });
@@ -177,6 +191,22 @@ pub async fn run_phase<D: Driver>(
             .collect(),
         elapsed,
     }
+}
+
+/// Recall@k and precision of a successful search against the ground truth.
+fn judge(
+    scenario: &Scenario,
+    op: &crate::scenario::Rendered<'_>,
+    result: &Result<Reply, OpError>,
+) -> Option<(f64, f64)> {
+    let k = scenario.ops[op.op].recall?;
+    let truth = scenario.dataset.as_ref()?.truth()?;
+    let ids = result.as_ref().ok()?.ids.as_ref()?;
+    Some(crate::dataset::recall_precision(
+        ids,
+        truth.of(op.query? as usize),
+        k,
+    ))
 }
 
 #[expect(clippy::cast_precision_loss, reason = "indices stay far below 2^53")]

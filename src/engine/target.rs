@@ -6,16 +6,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::cancel::Cancel;
+use super::load::{produce, Encoding};
 use super::phase::{run_phase, PhaseResult, PhaseSpec};
 use super::{Observer, PhaseKind};
+use crate::dataset::Dataset;
 use crate::driver::command::CommandDriver;
+use crate::driver::http::SetupRequest;
 use crate::driver::http::{HttpDriver, HttpSetupError};
 use crate::driver::postgres::PostgresDriver;
 use crate::driver::redis::RedisDriver;
 use crate::driver::service::{free_port, ReadyCheck, Service, ServiceError, ServiceSpec};
-use crate::driver::Driver;
+use crate::driver::{Driver, IngestStats};
 use crate::record::{Latency, OperationRecord, Repetition, TargetRecord};
+use crate::scenario::model::HttpTarget;
 use crate::scenario::model::Target;
+use crate::scenario::IngestPlan;
 use crate::scenario::{LoadMode, Scenario, StateMode, Stop, Stream, Warmup};
 use crate::system::sampler::Sampler;
 
@@ -29,6 +34,8 @@ pub struct RunContext {
     pub cancel: Cancel,
     /// How often system samples are taken during a repetition.
     pub sample_interval: Duration,
+    /// Ground truth of vector datasets is cached here, by dataset digest.
+    pub cache_dir: PathBuf,
 }
 
 /// A failure that stops a scenario.
@@ -54,14 +61,25 @@ struct Vars {
     port: String,
     exe: String,
     dir: String,
+    /// Values captured from HTTP setup responses.
+    captures: Vec<(String, String)>,
 }
 
 impl Vars {
     fn fill(&self, s: &str) -> String {
-        s.replace("{{port}}", &self.port)
-            .replace("{{benchbot}}", &self.exe)
-            .replace("{{scenario-dir}}", &self.dir)
+        fill_captures(
+            &s.replace("{{port}}", &self.port)
+                .replace("{{benchbot}}", &self.exe)
+                .replace("{{scenario-dir}}", &self.dir),
+            &self.captures,
+        )
     }
+}
+
+fn fill_captures(s: &str, captures: &[(String, String)]) -> String {
+    captures.iter().fold(s.to_owned(), |s, (k, v)| {
+        s.replace(&format!("{{{{{k}}}}}"), v)
+    })
 }
 
 /// Runs every target of `scenario` in declaration order, the identical operation sequence each.
@@ -73,12 +91,36 @@ pub async fn run_scenario(
     ctx: &RunContext,
     observer: &dyn Observer,
 ) -> Result<ScenarioOutcome, EngineError> {
+    if let Some(d) = &scenario.dataset {
+        if d.vectors.is_some() {
+            let (d2, dir) = (Arc::clone(d), ctx.cache_dir.clone());
+            let t = std::time::Instant::now();
+            let hit = tokio::task::spawn_blocking(move || d2.prepare_truth(&dir))
+                .await
+                .map_err(|e| EngineError::Setup {
+                    target: String::new(),
+                    message: format!("ground truth: {e}"),
+                })?
+                .map_err(|e| EngineError::Setup {
+                    target: String::new(),
+                    message: e.to_string(),
+                })?;
+            if hit == Some(false) {
+                observer.note(&format!(
+                    "{}: exact ground truth computed in {:.1?} (cached in {})",
+                    scenario.name,
+                    t.elapsed(),
+                    ctx.cache_dir.display()
+                ));
+            }
+        }
+    }
     let mut targets = Vec::new();
     for (i, target) in scenario.file.targets.iter().enumerate() {
         if i > 0 && !scenario.load.cooldown.is_zero() {
             tokio::time::sleep(scenario.load.cooldown).await;
         }
-        let record = run_target(scenario, target, ctx, observer).await?;
+        let record = run_target(scenario, i, target, ctx, observer).await?;
         targets.push(record);
         if ctx.cancel.is_cancelled() {
             return Ok(ScenarioOutcome {
@@ -95,6 +137,7 @@ pub async fn run_scenario(
 
 async fn run_target(
     scenario: &Arc<Scenario>,
+    index: usize,
     target: &Target,
     ctx: &RunContext,
     observer: &dyn Observer,
@@ -104,10 +147,11 @@ async fn run_target(
         message: format!("no free port: {e}"),
     })?;
     let dir = std::fs::canonicalize(scenario.dir()).unwrap_or_else(|_| scenario.dir().to_owned());
-    let vars = Vars {
+    let mut vars = Vars {
         port: port.to_string(),
         exe: ctx.benchbot_exe.display().to_string(),
         dir: dir.display().to_string(),
+        captures: Vec::new(),
     };
     let service_spec = target.service.as_ref().map(|s| ServiceSpec {
         target: target.name.to_string(),
@@ -137,48 +181,68 @@ async fn run_target(
         None => None,
     };
     let result = if let Some(h) = &target.http {
-        let headers: Vec<(String, String)> = h
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), vars.fill(v)))
-            .collect();
-        let timeout = h.timeout.map_or(Duration::from_secs(30), |d| d.get());
-        let driver = HttpDriver::new(
-            target.name.as_str(),
-            &vars.fill(&h.base_url),
-            &headers,
-            timeout,
-            scenario,
-        )
-        .await;
-        match driver {
-            Ok(d) => {
-                repetitions(
-                    scenario,
-                    target,
-                    &Arc::new(d),
-                    service_spec.as_ref(),
-                    &mut service,
-                    ctx,
-                    observer,
-                )
-                .await
+        let reps = async {
+            let timeout = h.timeout.map_or(Duration::from_secs(30), |d| d.get());
+            if !h.setup.is_empty() {
+                vars.captures = http_setup(scenario, target, h, &vars, timeout).await?;
             }
-            Err(e) => Err(e.into()),
-        }
+            let headers: Vec<(String, String)> = h
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), vars.fill(v)))
+                .collect();
+            let mut driver = HttpDriver::new(
+                target.name.as_str(),
+                &vars.fill(&h.base_url),
+                &headers,
+                timeout,
+                scenario,
+            )
+            .await?;
+            if let Some(http) = scenario.ingests[index]
+                .as_ref()
+                .and_then(|p| p.http.as_ref())
+            {
+                driver = driver.with_ingest(
+                    http.method.clone(),
+                    http.headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), vars.fill(v)))
+                        .collect(),
+                );
+            }
+            repetitions(
+                scenario,
+                index,
+                target,
+                &Arc::new(driver),
+                service_spec.as_ref(),
+                &mut service,
+                ctx,
+                observer,
+            )
+            .await
+        };
+        reps.await
     } else if let Some(pg) = &target.postgres {
+        let ingest = scenario.ingests[index].as_ref();
         let driver = PostgresDriver {
             url: vars.fill(&pg.url),
             setup: pg.setup.iter().map(|q| vars.fill(q)).collect(),
+            session: pg.session.iter().map(|q| vars.fill(q)).collect(),
             timeout: pg.timeout.map_or(Duration::from_secs(30), |d| d.get()),
             statements: scenario
                 .ops
                 .iter()
                 .map(|o| o.sql.clone().unwrap_or_default())
                 .collect(),
+            searches: scenario.ops.iter().map(|o| o.recall.is_some()).collect(),
+            copy: ingest.and_then(|p| p.copy.clone()),
+            after: ingest.map(|p| p.after.clone()).unwrap_or_default(),
         };
         repetitions(
             scenario,
+            index,
             target,
             &Arc::new(driver),
             service_spec.as_ref(),
@@ -199,6 +263,7 @@ async fn run_target(
         };
         repetitions(
             scenario,
+            index,
             target,
             &Arc::new(driver),
             service_spec.as_ref(),
@@ -229,6 +294,7 @@ async fn run_target(
         };
         repetitions(
             scenario,
+            index,
             target,
             &Arc::new(driver),
             service_spec.as_ref(),
@@ -249,8 +315,13 @@ async fn run_target(
     result
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "internal helper threading the run's context"
+)]
 async fn repetitions<D: Driver>(
     scenario: &Arc<Scenario>,
+    index: usize,
     target: &Target,
     driver: &Arc<D>,
     service_spec: Option<&ServiceSpec>,
@@ -261,6 +332,7 @@ async fn repetitions<D: Driver>(
     let load = &scenario.load;
     let cold = scenario.file.scenario.mode == StateMode::Cold;
     let mut per_op: Vec<Vec<Repetition>> = vec![Vec::new(); scenario.ops.len()];
+    let mut loads: Vec<(u32, IngestStats)> = Vec::new();
     let mut samples = Vec::new();
     for rep in 0..load.repetitions {
         if ctx.cancel.is_cancelled() {
@@ -283,6 +355,10 @@ async fn repetitions<D: Driver>(
                 target: target.name.to_string(),
                 message: e.to_string(),
             })?;
+            if let (Some(plan), Some(data)) = (&scenario.ingests[index], &scenario.dataset) {
+                let stats = ingest(scenario, target, plan, data, driver.as_ref(), observer).await?;
+                loads.push((rep, stats));
+            }
             if let Some(w) = load.warmup {
                 let stop = match w {
                     Warmup::Duration(d) => Stop::Duration(d.get()),
@@ -335,6 +411,19 @@ async fn repetitions<D: Driver>(
         }
         samples.extend(rep_samples);
     }
+    let mut operations: Vec<OperationRecord> = scenario
+        .ops
+        .iter()
+        .zip(per_op)
+        .map(|(op, reps)| OperationRecord {
+            name: op.name.to_string(),
+            repetitions: reps,
+            metrics: None,
+            summary: None,
+            unit: None,
+        })
+        .collect();
+    operations.extend(load_records(loads));
     Ok(TargetRecord {
         name: target.name.to_string(),
         role: target.role,
@@ -348,18 +437,7 @@ async fn repetitions<D: Driver>(
             "command"
         }
         .into(),
-        operations: scenario
-            .ops
-            .iter()
-            .zip(per_op)
-            .map(|(op, reps)| OperationRecord {
-                name: op.name.to_string(),
-                repetitions: reps,
-                metrics: None,
-                summary: None,
-                unit: None,
-            })
-            .collect(),
+        operations,
         samples,
     })
 }
@@ -435,5 +513,163 @@ fn to_repetition(
         late_sends: if open { rec.late } else { 0 },
         latency: Latency::from_histogram(&rec.latency),
         service: open.then(|| Latency::from_histogram(&rec.service)),
+        recall: (rec.judged > 0).then(|| rec.recall_sum / rec.judged as f64),
+        precision: (rec.judged > 0).then(|| rec.precision_sum / rec.judged as f64),
     }
+}
+
+/// Name of the load phase's pseudo-operation in records (rows per second; batch latencies).
+pub const INGEST_OP: &str = "ingest";
+/// Name of the index build's pseudo-operation (PostgreSQL `after` statements).
+pub const INDEX_OP: &str = "index-build";
+
+/// Sends the target's setup requests and returns what they captured.
+async fn http_setup(
+    scenario: &Scenario,
+    target: &Target,
+    h: &HttpTarget,
+    vars: &Vars,
+    timeout: Duration,
+) -> Result<Vec<(String, String)>, EngineError> {
+    // Setup may create what the base URL points into: send it to the host's root.
+    let base = vars.fill(&h.base_url);
+    let root = base.strip_prefix("http://").map_or(base.clone(), |r| {
+        format!("http://{}", r.split('/').next().unwrap_or(r))
+    });
+    let headers: Vec<(String, String)> = h
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), vars.fill(v)))
+        .collect();
+    let driver = HttpDriver::new(target.name.as_str(), &root, &headers, timeout, scenario).await?;
+    let requests: Vec<SetupRequest> = h
+        .setup
+        .iter()
+        .map(|s| SetupRequest {
+            method: s
+                .method
+                .clone()
+                .unwrap_or_else(|| "POST".into())
+                .to_ascii_uppercase(),
+            path: s.path.clone(),
+            headers: s
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            body: s.body.clone(),
+            expect: s.expect_status.clone(),
+            capture: s
+                .capture
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
+        .collect();
+    driver
+        .setup_requests(&requests, |text, captured| {
+            fill_captures(&vars.fill(text), captured)
+        })
+        .await
+        .map_err(|e| EngineError::Setup {
+            target: target.name.to_string(),
+            message: e.to_string(),
+        })
+}
+
+/// The load phase: rows rendered by a producer thread, sent by the driver, with progress.
+async fn ingest<D: Driver>(
+    scenario: &Scenario,
+    target: &Target,
+    plan: &IngestPlan,
+    data: &Arc<Dataset>,
+    driver: &D,
+    observer: &dyn Observer,
+) -> Result<IngestStats, EngineError> {
+    let encoding = if plan.copy.is_some() {
+        Encoding::CopyText
+    } else if plan.http.is_some() {
+        Encoding::Http
+    } else {
+        Encoding::Resp
+    };
+    let rows = data.rows(plan.rows);
+    let done = Arc::new(AtomicU64::new(0));
+    observer.phase_started(
+        scenario.name.as_str(),
+        target.name.as_str(),
+        PhaseKind::Ingest,
+        Arc::clone(&done),
+        Some(rows),
+        None,
+    );
+    let result = driver.ingest(produce(plan, data, encoding), &done).await;
+    observer.phase_finished();
+    let stats = result.map_err(|e| EngineError::Setup {
+        target: target.name.to_string(),
+        message: format!("load phase: {e}"),
+    })?;
+    if stats.rows != rows {
+        return Err(EngineError::Setup {
+            target: target.name.to_string(),
+            message: format!("load phase: {} of {rows} rows written", stats.rows),
+        });
+    }
+    Ok(stats)
+}
+
+/// The load phases as pseudo-operations: `ingest` (rows per second) and `index-build`.
+#[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+fn load_records(loads: Vec<(u32, IngestStats)>) -> Vec<OperationRecord> {
+    use crate::scenario::Metric;
+    if loads.is_empty() {
+        return Vec::new();
+    }
+    let rep = |index: u32, rows: u64, elapsed: Duration, latency: Latency| Repetition {
+        index: index + 1,
+        elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
+        count: rows,
+        errors: std::collections::BTreeMap::new(),
+        error_samples: std::collections::BTreeMap::new(),
+        throughput: rows as f64 / elapsed.as_secs_f64().max(1e-9),
+        target_rate: None,
+        achieved_rate: rows as f64 / elapsed.as_secs_f64().max(1e-9),
+        late_sends: 0,
+        latency,
+        service: None,
+        recall: None,
+        precision: None,
+    };
+    let mut ingest = Vec::new();
+    let mut index = Vec::new();
+    for (i, s) in loads {
+        ingest.push(rep(
+            i,
+            s.rows,
+            s.elapsed,
+            Latency::from_histogram(&s.batches),
+        ));
+        if let Some(d) = s.index {
+            let mut h = crate::record::new_histogram();
+            h.saturating_record(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1));
+            index.push(rep(i, 1, d, Latency::from_histogram(&h)));
+        }
+    }
+    let mut out = vec![OperationRecord {
+        name: INGEST_OP.into(),
+        repetitions: ingest,
+        metrics: Some(vec![Metric::Throughput]),
+        summary: None,
+        unit: None,
+    }];
+    if !index.is_empty() {
+        out.push(OperationRecord {
+            name: INDEX_OP.into(),
+            repetitions: index,
+            metrics: Some(vec![Metric::Mean]),
+            summary: None,
+            unit: None,
+        });
+    }
+    out
 }

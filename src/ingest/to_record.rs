@@ -54,6 +54,8 @@ fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Re
     latency.mean_ns = ns;
     latency.stdev_ns = 0.0;
     Repetition {
+        recall: None,
+        precision: None,
         index,
         elapsed_ns: 0,
         count: iterations.unwrap_or(1),

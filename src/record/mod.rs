@@ -25,7 +25,9 @@ use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
 /// - 2: adds `trigger` (what started the run). Version 1 records read as `trigger = null`.
 /// - 3: adds `preflight`, per-target system `samples`, and the environment's governor, runner,
 ///   runner labels and compiler. Older records read with those empty.
-pub const FORMAT_VERSION: u32 = 3;
+/// - 4: adds per-repetition `recall` and `precision` of searches, and the load phase as the
+///   operations `ingest` (rows per second) and `index-build`. Older records read without them.
+pub const FORMAT_VERSION: u32 = 4;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -200,6 +202,12 @@ pub struct Repetition {
     pub latency: Latency,
     /// Open loop only: from the actual send to the reply (uncorrected service time).
     pub service: Option<Latency>,
+    /// Searches: mean recall@k of the successful operations against the exact ground truth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<f64>,
+    /// Searches: mean share of returned ids that are among the true k nearest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<f64>,
 }
 
 /// Latency summary in nanoseconds, with the serialized histogram.
@@ -339,6 +347,10 @@ impl RunRecord {
                         unit: o.unit.as_deref(),
                     })
             })
+            // Recall and precision exist for searches only.
+            .filter(|s| {
+                !(metric.is_fraction() && metric != Metric::ErrorRate && s.values.is_empty())
+            })
             .collect()
     }
 }
@@ -384,6 +396,8 @@ impl Repetition {
             Metric::Max => l.max_ns as f64,
             Metric::Mean => l.mean_ns,
             Metric::Throughput => self.throughput,
+            Metric::Recall => self.recall.unwrap_or(f64::NAN),
+            Metric::Precision => self.precision.unwrap_or(f64::NAN),
             Metric::ErrorRate => {
                 let errors = self.error_count();
                 let total = self.count + errors;

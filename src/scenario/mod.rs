@@ -1,6 +1,7 @@
 //! Scenarios: the TOML model, validation with precise locations, the compiled plan and the
 //! seeded operation sequence.
 
+mod data;
 mod locate;
 pub mod model;
 pub mod rng;
@@ -10,10 +11,12 @@ pub mod units;
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+pub use data::{IngestHttpPlan, IngestPlan, BATCH_FIELDS};
 pub use locate::line_col;
 use locate::{closest, Doc, Seg};
 pub use model::{
@@ -84,6 +87,10 @@ pub struct Scenario {
     cumulative: Vec<u64>,
     pub load: LoadPlan,
     pub thresholds: ThresholdPlan,
+    /// The scenario's datasets, when it has a `[dataset]` table.
+    pub dataset: Option<Arc<crate::dataset::Dataset>>,
+    /// The load phase of each target (same order as `file.targets`).
+    pub ingests: Vec<Option<IngestPlan>>,
 }
 
 /// One operation with its templates parsed.
@@ -98,6 +105,24 @@ pub struct CompiledOp {
     pub sql_params: Vec<Template>,
     /// `[operation.redis]`: the command's templates.
     pub redis: Vec<Template>,
+    /// A search measured for recall@`recall`.
+    pub recall: Option<usize>,
+}
+
+impl CompiledOp {
+    /// Every template of the operation.
+    pub fn templates(&self) -> impl Iterator<Item = &Template> {
+        self.http
+            .iter()
+            .flat_map(|h| {
+                std::iter::once(&h.path)
+                    .chain(h.headers.iter().map(|(_, t)| t))
+                    .chain(h.body.iter())
+            })
+            .chain(self.args.iter())
+            .chain(self.sql_params.iter())
+            .chain(self.redis.iter())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +132,8 @@ pub struct HttpOpPlan {
     pub headers: Vec<(String, Template)>,
     pub body: Option<Template>,
     pub expect_status: Option<Vec<u16>>,
+    /// JSON pointer to the returned ids.
+    pub ids: Option<String>,
 }
 
 /// When a repetition ends.
@@ -130,6 +157,8 @@ pub struct LoadPlan {
 
 #[derive(Clone, Debug)]
 pub struct ThresholdPlan {
+    /// Largest recall difference (absolute) at which searches are still compared like for like.
+    pub recall_margin: f64,
     pub regression: f64,
     pub warn: f64,
     pub latency_floor: Duration,
@@ -152,6 +181,8 @@ pub struct Rendered<'a> {
     pub params: Vec<Cow<'a, str>>,
     /// Redis command words.
     pub redis: Vec<Cow<'a, str>>,
+    /// The query of `[dataset.vectors]` the operation sends, if any.
+    pub query: Option<u32>,
 }
 
 /// Which stream of the sequence: measured operations or warmup.
@@ -218,7 +249,7 @@ impl Scenario {
     pub fn render<'a>(&'a self, stream: Stream, index: u64) -> Rendered<'a> {
         let (op, rng) = self.pick(stream, index);
         let compiled = &self.ops[op];
-        let mut ctx = RenderCtx::new(rng, index, &self.params);
+        let mut ctx = RenderCtx::new(rng, index, &self.params, self.dataset.as_deref());
         let mut r = |t: &'a Template| -> Cow<'a, str> {
             if let Some(s) = t.as_static() {
                 Cow::Borrowed(s)
@@ -240,6 +271,7 @@ impl Scenario {
         let params = compiled.sql_params.iter().map(&mut r).collect();
         let redis = compiled.redis.iter().map(&mut r).collect();
         Rendered {
+            query: ctx.query(),
             op,
             path,
             headers,
@@ -521,6 +553,7 @@ impl Validator<'_> {
                 sql: None,
                 sql_params: Vec::new(),
                 redis: Vec::new(),
+                recall: None,
             });
         }
         for (i, op) in file.operations.iter().enumerate() {
@@ -559,6 +592,7 @@ impl Validator<'_> {
                         headers,
                         body: h.body.as_deref().map(|b| t(b, "body")).transpose()?,
                         expect_status: h.expect_status.clone(),
+                        ids: h.ids.clone(),
                     })
                 }
             };
@@ -621,7 +655,33 @@ impl Validator<'_> {
                 sql,
                 sql_params,
                 redis,
+                recall: op.recall.map(|k| k as usize),
             });
+        }
+        let seed = file.scenario.seed.unwrap_or(1);
+        let dataset = self.dataset(&file, seed)?;
+        let param_needs: Vec<_> = params.iter().map(Gen::needs).collect();
+        self.searches(&file, &ops, &param_needs, dataset.as_ref())?;
+        let mut ingests = Vec::with_capacity(file.targets.len());
+        for (i, t) in file.targets.iter().enumerate() {
+            ingests.push(self.ingest(i, t, dataset.as_ref())?);
+            self.http_setup(i, t)?;
+        }
+        for (i, op) in file.operations.iter().enumerate() {
+            if let Some(p) = op.http.as_ref().and_then(|h| h.ids.as_ref()) {
+                if !(p.is_empty() || p.starts_with('/')) {
+                    return Err(self.err(
+                        &[
+                            Seg::Key("operation"),
+                            Seg::Index(i),
+                            Seg::Key("http"),
+                            Seg::Key("ids"),
+                        ],
+                        format!("`{p}` is not a JSON pointer"),
+                        Some("JSON pointers start with `/`, e.g. \"/ids/0\""),
+                    ));
+                }
+            }
         }
         let mut cumulative = Vec::with_capacity(ops.len());
         let mut total = 0u64;
@@ -790,7 +850,12 @@ impl Validator<'_> {
                 ));
             }
         }
+        let recall_margin = th.recall_margin.map_or(0.02, Percent::fraction);
+        if recall_margin > 1.0 {
+            return Err(self.err(&tat("recall-margin"), "recall-margin is at most 100%", None));
+        }
         let thresholds = ThresholdPlan {
+            recall_margin,
             regression,
             warn,
             latency_floor: th.latency_floor.map_or(Duration::from_micros(50), Dur::get),
@@ -817,8 +882,10 @@ impl Validator<'_> {
             source_digest,
             name: file.scenario.name.clone(),
             kind,
-            seed: file.scenario.seed.unwrap_or(1),
+            seed,
             ops,
+            dataset: dataset.map(Arc::new),
+            ingests,
             params,
             cumulative,
             load,

@@ -33,6 +33,163 @@ pub struct ScenarioFile {
     /// What counts as a regression.
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// Seeded datasets (vectors with ground truth, a graph, a key space) the operations draw
+    /// from and targets ingest.
+    pub dataset: Option<DatasetTable>,
+}
+
+/// The `[dataset]` table: any of its three parts.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DatasetTable {
+    pub vectors: Option<VectorsTable>,
+    pub graph: Option<GraphTable>,
+    pub keys: Option<KeysTable>,
+}
+
+/// `[dataset.vectors]`: clustered vectors generated from the seed, or read from files.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct VectorsTable {
+    /// Number of base vectors (generated data).
+    pub count: Option<u64>,
+    /// Dimension (generated data).
+    pub dim: Option<u32>,
+    /// Number of seeded centroids the vectors cluster around (default 16).
+    pub clusters: Option<u32>,
+    /// Standard deviation of each component around its centroid (default 0.1).
+    pub spread: Option<f64>,
+    /// Scale every vector to unit length.
+    #[serde(default)]
+    pub normalize: bool,
+    /// `l2` (default), `cosine` or `ip` (inner product): what "nearest" means for the ground truth.
+    pub distance: Option<DistanceName>,
+    /// Number of query vectors (default 1000; generated data).
+    pub queries: Option<u32>,
+    /// Ground-truth depth: nearest neighbours computed per query (default 10).
+    pub k: Option<u32>,
+    /// Base vectors from a file (`.fvecs`, `.npy`, `.csv`, `.jsonl`), relative to the scenario.
+    pub file: Option<String>,
+    /// Query vectors from a file; required with `file`.
+    pub query_file: Option<String>,
+    /// JSON Lines: the field holding each vector when lines are objects (default `vector`).
+    pub json_field: Option<String>,
+    /// Seed of this dataset (default: the scenario's).
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DistanceName {
+    L2,
+    Cosine,
+    Ip,
+}
+
+/// `[dataset.graph]`: a seeded directed graph.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct GraphTable {
+    pub nodes: u64,
+    /// Out-edges per node (default 8).
+    pub degree: Option<u32>,
+    /// `uniform` (default) or `power-law` in-degrees.
+    pub distribution: Option<GraphDistribution>,
+    /// Skew of a power-law graph, in (0, 1) (default 0.9).
+    pub theta: Option<f64>,
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GraphDistribution {
+    Uniform,
+    PowerLaw,
+}
+
+/// `[dataset.keys]`: a key space with uniform or zipfian access.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct KeysTable {
+    pub count: u64,
+    /// `uniform` (default) or `zipf`.
+    pub access: Option<KeyAccess>,
+    /// Zipf skew in (0, 1) (default 0.99, YCSB's).
+    pub theta: Option<f64>,
+    /// Bytes of each value written by an ingest (default 100).
+    pub value_size: Option<u32>,
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyAccess {
+    Uniform,
+    Zipf,
+}
+
+/// `[target.ingest]`: the load phase, bulk-writing a dataset into the target before the
+/// operations run. Measured on its own: rows per second and, with `after`, the index build.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Ingest {
+    /// Which rows: `vectors` (`id`, `vector`), `edges` (`from`, `to`) or `keys` (`key`, `value`).
+    pub rows: RowsName,
+    /// Rows per request (HTTP) or per pipeline flush (Redis); default 500.
+    pub batch: Option<u32>,
+    /// PostgreSQL: a `COPY … FROM STDIN` statement; rows are sent in text format, fields in
+    /// the order above, tab-separated.
+    pub copy: Option<String>,
+    /// HTTP: one request per batch; `{{ids}}`, `{{int-ids}}`, `{{vectors}}`, `{{keys}}`,
+    /// `{{values}}` and `{{edges}}` are JSON arrays of the batch's rows.
+    pub http: Option<IngestHttp>,
+    /// Redis: one command per row, `{{id}}`, `{{vector}}`, `{{from}}`, `{{to}}`, `{{key}}`,
+    /// `{{value}}` filled in; pipelined `batch` at a time.
+    pub redis: Option<Vec<String>>,
+    /// PostgreSQL statements run after the rows (e.g. `CREATE INDEX`), timed as `index-build`.
+    #[serde(default)]
+    pub after: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowsName {
+    Vectors,
+    Edges,
+    Keys,
+}
+
+/// `[target.ingest.http]`: the request sent per batch.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct IngestHttp {
+    /// Default `POST`.
+    pub method: Option<String>,
+    /// Relative to the target's `base-url`.
+    pub path: String,
+    pub body: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// One `[[target.http.setup]]` request, sent once before the target's first repetition.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HttpSetup {
+    /// Default `POST`.
+    pub method: Option<String>,
+    /// An absolute path on the base URL's host (setup may create what `base-url` points into).
+    pub path: String,
+    pub body: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Statuses that count as success (default: any 2xx).
+    pub expect_status: Option<Vec<u16>>,
+    /// Values taken from the JSON response by JSON pointer (RFC 6901), e.g.
+    /// `{ collection = "/id" }`, then usable as `{{collection}}` in `base-url`, headers,
+    /// the ingest request and later setup requests.
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
 }
 
 /// The `[scenario]` table.
@@ -117,6 +274,8 @@ pub struct Target {
     pub postgres: Option<PostgresTarget>,
     pub redis: Option<RedisTarget>,
     pub service: Option<Service>,
+    /// The load phase: a dataset written into the target before the operations run.
+    pub ingest: Option<Ingest>,
 }
 
 /// `[target.postgres]`: PostgreSQL over its wire protocol (tokio-postgres), one connection per worker.
@@ -129,6 +288,10 @@ pub struct PostgresTarget {
     /// cold mode); not timed.
     #[serde(default)]
     pub setup: Vec<String>,
+    /// Statements run on every new connection before its statements are prepared (e.g.
+    /// `SET hnsw.ef_search = 100`), so every prepared plan sees them.
+    #[serde(default)]
+    pub session: Vec<String>,
     /// Per-statement timeout (default `30s`).
     pub timeout: Option<Dur>,
 }
@@ -157,6 +320,9 @@ pub struct HttpTarget {
     pub headers: BTreeMap<String, String>,
     /// Per-request timeout (default `30s`).
     pub timeout: Option<Dur>,
+    /// Requests sent once before the target's first repetition, in order.
+    #[serde(default)]
+    pub setup: Vec<HttpSetup>,
 }
 
 /// `[target.command]`: a command run once per operation, timed hyperfine-style.
@@ -224,6 +390,10 @@ pub struct Operation {
     pub command: Option<CommandOperation>,
     pub postgres: Option<PostgresOperation>,
     pub redis: Option<RedisOperation>,
+    /// A search: compare the returned ids with the `recall` nearest true neighbours of the
+    /// operation's `{{query}}` (recall@k and precision). PostgreSQL: the first column of the
+    /// rows; HTTP: the array at `ids` in the JSON response.
+    pub recall: Option<u32>,
 }
 
 /// `[operation.postgres]`: a statement, prepared once per connection, with bound parameters.
@@ -258,6 +428,9 @@ pub struct HttpOperation {
     pub body: Option<String>,
     /// Statuses that count as success (default: any 2xx).
     pub expect_status: Option<Vec<u16>>,
+    /// JSON pointer (RFC 6901) to the array of returned ids in the response, e.g. `/ids/0`;
+    /// needed by `recall`.
+    pub ids: Option<String>,
 }
 
 /// `[operation.command]`: extra arguments appended to the target's `argv`.
@@ -354,6 +527,9 @@ pub struct Thresholds {
     pub throughput_floor: Option<f64>,
     /// Error-rate changes smaller than this are noise (default 0.1%).
     pub error_rate_floor: Option<Percent>,
+    /// Competitive comparisons of searches whose recall differs by more than this are
+    /// flagged as not like for like (default 2%, in recall points).
+    pub recall_margin: Option<Percent>,
     /// Significance level of the Welch t-test (default 0.05).
     pub alpha: Option<f64>,
     /// Metrics compared against the baseline (default p50, p99, mean, throughput, error-rate).
@@ -438,6 +614,12 @@ pub enum Metric {
     Throughput,
     #[serde(rename = "error-rate")]
     ErrorRate,
+    /// Recall@k of a search (`recall` operations only).
+    #[serde(rename = "recall")]
+    Recall,
+    /// Share of returned ids that are true neighbours (`recall` operations only).
+    #[serde(rename = "precision")]
+    Precision,
 }
 
 impl Metric {
@@ -461,18 +643,32 @@ impl Metric {
             Metric::Mean => "mean",
             Metric::Throughput => "throughput",
             Metric::ErrorRate => "error-rate",
+            Metric::Recall => "recall",
+            Metric::Precision => "precision",
         }
     }
 
     /// Whether a larger value is better (throughput) or worse (latencies, errors).
     #[must_use]
     pub fn higher_is_better(self) -> bool {
-        matches!(self, Metric::Throughput)
+        matches!(
+            self,
+            Metric::Throughput | Metric::Recall | Metric::Precision
+        )
+    }
+
+    /// A share in `[0, 1]` compared in absolute points (error rate, recall, precision).
+    #[must_use]
+    pub fn is_fraction(self) -> bool {
+        matches!(self, Metric::ErrorRate | Metric::Recall | Metric::Precision)
     }
 
     #[must_use]
     pub fn is_latency(self) -> bool {
-        !matches!(self, Metric::Throughput | Metric::ErrorRate)
+        !matches!(
+            self,
+            Metric::Throughput | Metric::ErrorRate | Metric::Recall | Metric::Precision
+        )
     }
 }
 

@@ -8,22 +8,68 @@
 //! - `{{seq}}` / `{{seq START}}` the operation's index in the sequence, plus START
 //! - `{{string LEN}}` `LEN` random alphanumerics
 //! - `{{vector DIM}}` a JSON array of `DIM` reals in `[-1, 1)`, six decimals
+//! - `{{query}}` the operation's query vector from `[dataset.vectors]` (JSON array), and
+//!   `{{query-id}}` its index; one query per operation however often it appears
+//! - `{{node}}` a node of `[dataset.graph]`, drawn uniformly
+//! - `{{key}}` a key index of `[dataset.keys]`, drawn by its access distribution
 //! - `{{NAME}}` the value of `[params] NAME = "…"`, drawn once per operation
 
 use std::fmt::Write as _;
 
 use super::rng::Rng;
+use crate::dataset::{Dataset, Vectors};
 
 /// One value generator.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Gen {
-    Int { lo: i64, hi: i64 },
-    Float { lo: f64, hi: f64 },
+    Int {
+        lo: i64,
+        hi: i64,
+    },
+    Float {
+        lo: f64,
+        hi: f64,
+    },
     Zipf(Zipf),
     Choice(Vec<String>),
-    Seq { start: i64 },
-    Str { len: usize },
-    Vector { dim: usize },
+    Seq {
+        start: i64,
+    },
+    Str {
+        len: usize,
+    },
+    Vector {
+        dim: usize,
+    },
+    /// The operation's query vector.
+    Query,
+    /// The index of the operation's query vector.
+    QueryId,
+    /// A node of the graph.
+    Node,
+    /// A key of the key space.
+    Key,
+}
+
+/// Which dataset a generator needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    Vectors,
+    Graph,
+    Keys,
+}
+
+impl Gen {
+    /// The dataset this generator draws from, if any.
+    #[must_use]
+    pub fn needs(&self) -> Option<Needs> {
+        match self {
+            Gen::Query | Gen::QueryId => Some(Needs::Vectors),
+            Gen::Node => Some(Needs::Graph),
+            Gen::Key => Some(Needs::Keys),
+            _ => None,
+        }
+    }
 }
 
 /// YCSB's zipfian generator (Gray et al., "Quickly generating billion-record synthetic databases").
@@ -73,7 +119,8 @@ impl Zipf {
         clippy::cast_precision_loss,
         reason = "bounded by n"
     )]
-    fn sample(&self, rng: &mut Rng) -> u64 {
+    /// A value in `1..=n`.
+    pub fn sample(&self, rng: &mut Rng) -> u64 {
         let u = rng.unit();
         let uz = u * self.zetan;
         if uz < 1.0 || self.n == 1 {
@@ -159,6 +206,10 @@ impl Gen {
                 }
                 Ok(Gen::Str { len })
             }
+            "query" => want(0).map(|()| Gen::Query),
+            "query-id" => want(0).map(|()| Gen::QueryId),
+            "node" => want(0).map(|()| Gen::Node),
+            "key" => want(0).map(|()| Gen::Key),
             "vector" => {
                 want(1)?;
                 let dim = size(args[0])?;
@@ -168,7 +219,7 @@ impl Gen {
                 Ok(Gen::Vector { dim })
             }
             other => Err(format!(
-                "unknown generator `{other}`; use int, float, zipf, choice, seq, string, vector or a name from [params]"
+                "unknown generator `{other}`; use int, float, zipf, choice, seq, string, vector, query, query-id, node, key or a name from [params]"
             )),
         }
     }
@@ -180,7 +231,8 @@ impl Gen {
         clippy::cast_possible_truncation,
         reason = "ranges are checked"
     )]
-    pub fn render(&self, rng: &mut Rng, index: u64, out: &mut String) {
+    fn render(&self, ctx: &mut Draw<'_>, out: &mut String) {
+        let (rng, index) = (&mut ctx.rng, ctx.index);
         match self {
             Gen::Int { lo, hi } => {
                 let span = hi.wrapping_sub(*lo) as u64;
@@ -219,6 +271,29 @@ impl Gen {
                     let _ = write!(out, "{:.6}", rng.unit() * 2.0 - 1.0);
                 }
                 out.push(']');
+            }
+            Gen::Query | Gen::QueryId => {
+                let Some(v) = ctx.dataset.and_then(|d| d.vectors.as_ref()) else {
+                    return;
+                };
+                let q = *ctx
+                    .query
+                    .get_or_insert_with(|| rng.below(v.query_count() as u64) as u32);
+                if matches!(self, Gen::Query) {
+                    Vectors::write_json(v.query(q as usize), out);
+                } else {
+                    let _ = write!(out, "{q}");
+                }
+            }
+            Gen::Node => {
+                if let Some(g) = ctx.dataset.and_then(|d| d.graph.as_ref()) {
+                    let _ = write!(out, "{}", g.node(rng));
+                }
+            }
+            Gen::Key => {
+                if let Some(k) = ctx.dataset.and_then(|d| d.keys.as_ref()) {
+                    let _ = write!(out, "{}", k.draw(rng));
+                }
             }
         }
     }
@@ -283,16 +358,32 @@ impl Template {
         self.as_static().is_some()
     }
 
+    /// The named params this template uses, by index.
+    pub fn param_refs(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Param(i) => Some(*i),
+            _ => None,
+        })
+    }
+
+    /// The inline generators of this template (named params are checked where declared).
+    pub fn generators(&self) -> impl Iterator<Item = &Gen> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Inline(g) => Some(g),
+            _ => None,
+        })
+    }
+
     /// Renders into `out`, drawing values from `ctx`.
     pub fn render(&self, ctx: &mut RenderCtx<'_>, out: &mut String) {
         for piece in &self.pieces {
             match piece {
                 Piece::Lit(s) => out.push_str(s),
-                Piece::Inline(g) => g.render(&mut ctx.rng, ctx.index, out),
+                Piece::Inline(g) => g.render(&mut ctx.draw, out),
                 Piece::Param(i) => {
                     if ctx.cache[*i].is_none() {
                         let mut v = String::new();
-                        ctx.params[*i].render(&mut ctx.rng, ctx.index, &mut v);
+                        ctx.params[*i].render(&mut ctx.draw, &mut v);
                         ctx.cache[*i] = Some(v);
                     }
                     if let Some(v) = &ctx.cache[*i] {
@@ -304,22 +395,105 @@ impl Template {
     }
 }
 
+/// What generators draw from: the operation's random stream and the datasets.
+struct Draw<'a> {
+    rng: Rng,
+    index: u64,
+    dataset: Option<&'a Dataset>,
+    /// The operation's query, once drawn.
+    query: Option<u32>,
+}
+
 /// Per-operation rendering state: the generator and the values of named params drawn so far.
 pub struct RenderCtx<'a> {
-    pub rng: Rng,
-    pub index: u64,
+    draw: Draw<'a>,
     params: &'a [Gen],
     cache: Vec<Option<String>>,
 }
 
 impl<'a> RenderCtx<'a> {
     #[must_use]
-    pub fn new(rng: Rng, index: u64, params: &'a [Gen]) -> Self {
+    pub fn new(rng: Rng, index: u64, params: &'a [Gen], dataset: Option<&'a Dataset>) -> Self {
         Self {
-            rng,
-            index,
+            draw: Draw {
+                rng,
+                index,
+                dataset,
+                query: None,
+            },
             params,
             cache: vec![None; params.len()],
+        }
+    }
+
+    /// The query drawn for this operation, if a template used `{{query}}` or `{{query-id}}`.
+    #[must_use]
+    pub fn query(&self) -> Option<u32> {
+        self.draw.query
+    }
+}
+
+/// A template over a fixed set of named fields (ingest rows and batches), e.g. `item:{{id}}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldTemplate {
+    pieces: Vec<FieldPiece>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum FieldPiece {
+    Lit(String),
+    Field(usize),
+}
+
+impl FieldTemplate {
+    /// Parses `text`; every `{{name}}` must be one of `fields`.
+    ///
+    /// # Errors
+    /// A message naming the unknown field and the allowed ones.
+    pub fn parse(text: &str, fields: &[&str]) -> Result<Self, String> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find("{{") {
+            if open > 0 {
+                pieces.push(FieldPiece::Lit(rest[..open].to_owned()));
+            }
+            let after = &rest[open + 2..];
+            let close = after
+                .find("}}")
+                .ok_or_else(|| format!("unclosed `{{{{` in `{text}`"))?;
+            let name = after[..close].trim();
+            let i = fields.iter().position(|f| *f == name).ok_or_else(|| {
+                format!(
+                    "`{{{{{name}}}}}` is not available here; use {}",
+                    fields
+                        .iter()
+                        .map(|f| format!("{{{{{f}}}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            pieces.push(FieldPiece::Field(i));
+            rest = &after[close + 2..];
+        }
+        if !rest.is_empty() {
+            pieces.push(FieldPiece::Lit(rest.to_owned()));
+        }
+        Ok(Self { pieces })
+    }
+
+    /// Whether field `i` appears.
+    #[must_use]
+    pub fn uses(&self, i: usize) -> bool {
+        self.pieces.contains(&FieldPiece::Field(i))
+    }
+
+    /// Renders into `out`, writing field `i` with `field(i, out)`.
+    pub fn render(&self, out: &mut String, mut field: impl FnMut(usize, &mut String)) {
+        for p in &self.pieces {
+            match p {
+                FieldPiece::Lit(s) => out.push_str(s),
+                FieldPiece::Field(i) => field(*i, out),
+            }
         }
     }
 }
@@ -329,7 +503,7 @@ mod tests {
     use super::*;
 
     fn render(t: &Template, params: &[Gen], seed: u64, index: u64) -> String {
-        let mut ctx = RenderCtx::new(Rng::for_index(seed, 0, index), index, params);
+        let mut ctx = RenderCtx::new(Rng::for_index(seed, 0, index), index, params, None);
         let mut s = String::new();
         t.render(&mut ctx, &mut s);
         s

@@ -90,6 +90,8 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
                     target_rate: None,
                     achieved_rate: *tput,
                     late_sends: 0,
+                    recall: None,
+                    precision: None,
                     latency: Latency {
                         min_ns: ns(0.5),
                         p50_ns: ns(1.0),
