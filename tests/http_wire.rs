@@ -63,7 +63,12 @@ async fn exchange(url: &str, times: usize) -> (Vec<Result<(), ErrorKind>>, Vec<u
     let op = s.render(Stream::Measured, 0);
     let mut results = Vec::new();
     for _ in 0..times {
-        results.push(d.execute(&mut conn, &op).await.map(|_| ()).map_err(|e| e.kind));
+        results.push(
+            d.execute(&mut conn, &op)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.kind),
+        );
     }
     (results, conn.body.to_vec())
 }

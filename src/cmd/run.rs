@@ -570,6 +570,10 @@ fn scenario_info(s: &Scenario) -> ScenarioInfo {
         sequence_digest: s.sequence_digest(s.digest_len()),
         sequence_ops: s.digest_len(),
         published: m.published.clone(),
+        dataset: s
+            .dataset
+            .as_ref()
+            .map(|d| crate::record::DatasetInfo::of(d, true)),
         thresholds: ThresholdsInfo {
             regression: th.regression,
             warn: th.warn,
@@ -577,6 +581,7 @@ fn scenario_info(s: &Scenario) -> ScenarioInfo {
             throughput_floor: th.throughput_floor,
             error_rate_floor: th.error_rate_floor,
             alpha: th.alpha,
+            recall_margin: th.recall_margin,
             metrics: th.metrics.clone(),
             slo: th.slos.clone(),
         },
@@ -688,6 +693,41 @@ pub fn plan(s: &Scenario) -> String {
             |t| format!("~{t:.0}s of measurement")
         )
     );
+    if let Some(d) = &s.dataset {
+        let info = crate::record::DatasetInfo::of(d, false);
+        for (what, text) in [
+            ("vectors", &info.vectors),
+            ("graph", &info.graph),
+            ("keys", &info.keys),
+        ] {
+            if let Some(t) = text {
+                let _ = writeln!(out, "  dataset {what}: {t}");
+            }
+        }
+        let e = d.estimate();
+        if let (Some(truth), Some(rate)) = (e.truth, e.rows_per_sec) {
+            let size = |b: u64| {
+                if b >= 1 << 30 {
+                    format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
+                } else {
+                    format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64)
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  memory: {} of vectors per target (plus its index); benchbot holds {}",
+                size(e.vector_bytes),
+                size(e.resident_bytes)
+            );
+            let ingests = s.ingests.iter().flatten().count();
+            let _ = writeln!(
+                out,
+                "  estimate: exact ground truth ~{} on this machine (cached after the first run); generating the vectors for {ingests} load phase(s) ≥ {} (the targets' ingest takes longer)",
+                human_secs(truth.as_secs_f64()),
+                human_secs(ingests as f64 * d.rows(crate::dataset::RowKind::Vectors) as f64 / rate)
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "  sequence digest (first {} ops): {}",
@@ -711,6 +751,16 @@ pub fn cache_dir(flag: Option<&Path>, out: &Path) -> PathBuf {
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("benchbot")))
         .or_else(|| env("HOME").map(|d| d.join(".cache").join("benchbot")))
         .unwrap_or_else(|| out.join("cache"))
+}
+
+fn human_secs(s: f64) -> String {
+    if s < 120.0 {
+        format!("{s:.1}s")
+    } else if s < 7200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
 }
 
 fn display_path(p: &Path) -> String {

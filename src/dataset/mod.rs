@@ -196,6 +196,61 @@ impl Dataset {
     }
 }
 
+/// What a dataset will cost, measured on a sample on this machine (`run --dry-run`).
+#[derive(Clone, Debug)]
+pub struct Estimate {
+    /// Bytes of the vectors as `f32` (what a target stores at least, before its index).
+    pub vector_bytes: u64,
+    /// Bytes benchbot holds: queries, centroids or file rows, and the ground truth.
+    pub resident_bytes: u64,
+    /// Brute-force ground truth on every core of this machine.
+    pub truth: Option<std::time::Duration>,
+    /// Vectors generated per second on one core (the load phase's producer).
+    pub rows_per_sec: Option<f64>,
+}
+
+impl Dataset {
+    /// Times a sample of generation and distance computations and extrapolates.
+    #[must_use]
+    #[expect(clippy::cast_precision_loss, reason = "estimates")]
+    pub fn estimate(&self) -> Estimate {
+        let Some(v) = &self.vectors else {
+            return Estimate {
+                vector_bytes: 0,
+                resident_bytes: 0,
+                truth: None,
+                rows_per_sec: None,
+            };
+        };
+        let rows = v.count().min(2000);
+        let queries = v.query_count().min(32);
+        let mut row = vec![0f32; v.dim()];
+        let t = std::time::Instant::now();
+        for i in 0..rows {
+            v.row(i, &mut row);
+        }
+        let gen = t.elapsed().as_secs_f64().max(1e-9) / rows as f64;
+        let t = std::time::Instant::now();
+        let mut sink = 0f32;
+        for i in 0..rows {
+            v.row(i, &mut row);
+            for q in 0..queries {
+                sink += v.distance.between(v.query(q), &row);
+            }
+        }
+        std::hint::black_box(sink);
+        let per_pair = (t.elapsed().as_secs_f64() / rows as f64 - gen).max(1e-12) / queries as f64;
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get) as f64;
+        let truth = (v.count() as f64 * (gen + per_pair * v.query_count() as f64)) / cores;
+        Estimate {
+            vector_bytes: v.count() * v.dim() as u64 * 4,
+            resident_bytes: v.resident_bytes() + (v.query_count() * v.k * 8) as u64,
+            truth: Some(std::time::Duration::from_secs_f64(truth)),
+            rows_per_sec: Some(1.0 / gen),
+        }
+    }
+}
+
 /// Recall@k and precision of `returned` against the true nearest `truth` (at least `k` long).
 ///
 /// Recall@k: the share of the true `k` nearest found among the first `k` returned.

@@ -50,8 +50,8 @@ pub struct SetupRequest {
     pub capture: Vec<(String, String)>,
 }
 
-/// The ids at `pointer` in a JSON document: an array of non-negative integers or of strings
-/// holding them.
+/// The ids at `pointer` in a JSON document: an array of non-negative integers, of strings
+/// holding them, or of objects whose `id` member is one.
 ///
 /// # Errors
 /// A message saying what is missing or malformed.
@@ -63,12 +63,17 @@ pub fn ids_at(body: &[u8], pointer: &str) -> Result<Vec<u64>, String> {
         .ok_or_else(|| format!("no `{pointer}` in the response"))?
         .as_array()
         .ok_or_else(|| format!("`{pointer}` is not an array"))?;
+    let id = |v: &serde_json::Value| match v {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
     arr.iter()
         .map(|v| {
             match v {
-                serde_json::Value::Number(n) => n.as_u64(),
-                serde_json::Value::String(s) => s.parse().ok(),
-                _ => None,
+                // Result objects such as Qdrant's `{"id": 7, "score": …}` or Milvus's.
+                serde_json::Value::Object(o) => o.get("id").and_then(id),
+                v => id(v),
             }
             .ok_or_else(|| format!("`{pointer}` holds `{v}`, not a row id"))
         })
@@ -247,19 +252,20 @@ impl HttpDriver {
                         format!("{what}: response is not JSON: {e}"),
                     )
                 })?;
-                let value =
-                    match doc.pointer(pointer) {
-                        Some(serde_json::Value::String(s)) => s.clone(),
-                        Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
-                            v.to_string()
-                        }
-                        _ => return Err(OpError::new(
+                let value = match doc.pointer(pointer) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                        v.to_string()
+                    }
+                    _ => {
+                        return Err(OpError::new(
                             ErrorKind::Driver,
                             format!(
                                 "{what}: no string or number at `{pointer}` to capture as `{name}`"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 captured.push((name.clone(), value));
             }
         }

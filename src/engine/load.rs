@@ -101,13 +101,35 @@ pub fn render(
                 };
             };
             let mut field = |b: usize, out: &mut String| {
-                // BATCH_FIELDS: ids, int-ids, vectors, keys, values, edges.
+                // BATCH_FIELDS: ids, int-ids, vectors, keys, values, edges, rows.
                 out.push('[');
                 for (n, i) in range.clone().enumerate() {
                     if n > 0 {
                         out.push(',');
                     }
                     match (b, kind) {
+                        // Row objects: {"id": 1, "vector": [...]}, {"key": "1", "value": "…"},
+                        // {"from": 1, "to": 2}.
+                        (6, _) => {
+                            out.push('{');
+                            for (f, name) in kind.fields().iter().enumerate() {
+                                if f > 0 {
+                                    out.push(',');
+                                }
+                                out.push('"');
+                                out.push_str(name);
+                                out.push_str("\":");
+                                let quoted = kind == RowKind::Keys;
+                                if quoted {
+                                    out.push('"');
+                                }
+                                data.write_field(kind, i, f, scratch, out);
+                                if quoted {
+                                    out.push('"');
+                                }
+                            }
+                            out.push('}');
+                        }
                         (0 | 3, _) => {
                             out.push('"');
                             data.write_field(kind, i, 0, scratch, out);

@@ -138,6 +138,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
             sequence_digest: hex(&[]),
             sequence_ops: 0,
             published: Vec::new(),
+            dataset: None,
             thresholds: ThresholdsInfo {
                 regression: o.regression,
                 warn: o.regression / 2.0,
@@ -145,6 +146,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                 throughput_floor: 0.0,
                 error_rate_floor: 0.001,
                 alpha: 0.05,
+                recall_margin: 0.02,
                 metrics: vec![Metric::Mean, Metric::Throughput],
                 slo: Vec::new(),
             },

@@ -84,6 +84,68 @@ pub struct ScenarioInfo {
     /// Ids of the published figures the scenario is compared with (`baselines/published.toml`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub published: Vec<String>,
+    /// The scenario's datasets: sizes and the digest of their contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetInfo>,
+}
+
+/// What a scenario's datasets were.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DatasetInfo {
+    /// SHA-256 over the vectors and queries (see `docs/datasets.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vectors_digest: Option<String>,
+    /// `count × dim`, distance, queries and ground-truth depth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vectors: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<String>,
+}
+
+impl DatasetInfo {
+    /// Describes `d`; computes the vector digest (a pass over the data) when asked.
+    #[must_use]
+    pub fn of(d: &crate::dataset::Dataset, digest: bool) -> Self {
+        let access = |a: &crate::dataset::Access, skewed: &'static str| match a {
+            crate::dataset::Access::Uniform => "uniform",
+            crate::dataset::Access::Zipf(_) => skewed,
+        };
+        Self {
+            vectors_digest: d
+                .vectors
+                .as_ref()
+                .filter(|_| digest)
+                .map(|v| v.digest().to_owned()),
+            vectors: d.vectors.as_ref().map(|v| {
+                format!(
+                    "{} × {}, {}, {} queries, k = {}",
+                    v.count(),
+                    v.dim(),
+                    v.distance.as_str(),
+                    v.query_count(),
+                    v.k
+                )
+            }),
+            graph: d.graph.as_ref().map(|g| {
+                format!(
+                    "{} nodes, {} edges, {} targets",
+                    g.nodes,
+                    g.edges(),
+                    access(&g.targets, "power-law")
+                )
+            }),
+            keys: d.keys.as_ref().map(|k| {
+                format!(
+                    "{} keys, {} access, {}-byte values",
+                    k.count,
+                    access(&k.access, "zipfian"),
+                    k.value_size
+                )
+            }),
+        }
+    }
 }
 
 /// The judging rules in force when the record was made.
@@ -95,6 +157,9 @@ pub struct ThresholdsInfo {
     pub throughput_floor: f64,
     pub error_rate_floor: f64,
     pub alpha: f64,
+    /// Searches whose recall differs by more than this are not compared like for like.
+    #[serde(default = "default_recall_margin")]
+    pub recall_margin: f64,
     pub metrics: Vec<Metric>,
     #[serde(default)]
     pub slo: Vec<Slo>,
@@ -568,4 +633,8 @@ mod tests {
         let err = RunRecord::from_json(Path::new("r.json"), "[1, 2").unwrap_err();
         assert!(matches!(err, RecordError::Parse { .. }), "{err}");
     }
+}
+
+fn default_recall_margin() -> f64 {
+    0.02
 }

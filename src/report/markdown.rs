@@ -147,6 +147,18 @@ pub fn markdown(comparisons: &[Comparison]) -> String {
                         .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0))
                 );
             }
+            let mut seen = Vec::new();
+            for s in &c.standings {
+                if let Some(n) = s.recall_note.as_ref().filter(|n| !seen.contains(n)) {
+                    let _ = writeln!(
+                        out,
+                        "\n> ⚠️ `{}`: {}",
+                        escape_md(&s.operation),
+                        escape_md(n)
+                    );
+                    seen.push(n);
+                }
+            }
         }
         for n in &c.notes {
             let _ = writeln!(out, "\n> {}", escape_md(n));

@@ -50,6 +50,7 @@ pub fn format_value(metric: Metric, v: f64) -> String {
     match metric {
         Metric::Throughput => format!("{}/s", sig3(v)),
         Metric::ErrorRate => format!("{}%", sig3(v * 100.0)),
+        Metric::Recall | Metric::Precision => format!("{v:.3}"),
         _ => format_ns(v),
     }
 }

@@ -79,15 +79,26 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
                     format!("{:+.1}%", s.gap * 100.0),
                     s.baseline_gap
                         .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0)),
-                    if s.regressed {
-                        "GAP WORSENED".into()
-                    } else {
-                        "ok".into()
+                    match (s.regressed, s.recall_note.is_some()) {
+                        (true, false) => "GAP WORSENED".into(),
+                        (true, true) => "GAP WORSENED, recall differs".into(),
+                        (false, true) => "recall differs".into(),
+                        (false, false) => "ok".into(),
                     },
                 ]);
             }
             out.push_str(&t.to_string());
             out.push('\n');
+            let mut notes: Vec<String> = Vec::new();
+            for s in &c.standings {
+                if let Some(n) = &s.recall_note {
+                    let line = format!("note: {} {}: {n}\n", c.scenario, s.operation);
+                    if !notes.contains(&line) {
+                        notes.push(line);
+                    }
+                }
+            }
+            out.extend(notes);
         }
         for s in &c.slos {
             out.push_str(&format!(

@@ -12,7 +12,9 @@ use super::{CompiledOp, ScenarioError, Validator};
 use crate::dataset::{Access, Dataset, Distance, Graph, Keys, RowKind, Synthetic, Vectors};
 
 /// Fields of an HTTP ingest batch, each a JSON array over the batch's rows.
-pub const BATCH_FIELDS: [&str; 6] = ["ids", "int-ids", "vectors", "keys", "values", "edges"];
+pub const BATCH_FIELDS: [&str; 7] = [
+    "ids", "int-ids", "vectors", "keys", "values", "edges", "rows",
+];
 
 /// A target's load phase, checked.
 #[derive(Clone, Debug)]
@@ -493,9 +495,9 @@ impl Validator<'_> {
                 }
                 let body = f(body)?;
                 let offered: &[usize] = match rows {
-                    RowKind::Vectors => &[0, 1, 2],
-                    RowKind::Keys => &[3, 4],
-                    RowKind::Edges => &[5],
+                    RowKind::Vectors => &[0, 1, 2, 6],
+                    RowKind::Keys => &[3, 4, 6],
+                    RowKind::Edges => &[5, 6],
                 };
                 if let Some(bad) =
                     (0..BATCH_FIELDS.len()).find(|b| body.uses(*b) && !offered.contains(b))

@@ -862,10 +862,13 @@ impl Validator<'_> {
             throughput_floor,
             error_rate_floor: th.error_rate_floor.map_or(0.001, Percent::fraction),
             alpha,
-            metrics: th
-                .metrics
-                .clone()
-                .unwrap_or_else(|| Metric::DEFAULT_COMPARED.to_vec()),
+            metrics: th.metrics.clone().unwrap_or_else(|| {
+                let mut m = Metric::DEFAULT_COMPARED.to_vec();
+                if ops.iter().any(|o| o.recall.is_some()) {
+                    m.push(Metric::Recall);
+                }
+                m
+            }),
             slos: th.slo.clone(),
         };
         let load = LoadPlan {

@@ -141,7 +141,8 @@ pub struct Ingest {
     /// the order above, tab-separated.
     pub copy: Option<String>,
     /// HTTP: one request per batch; `{{ids}}`, `{{int-ids}}`, `{{vectors}}`, `{{keys}}`,
-    /// `{{values}}` and `{{edges}}` are JSON arrays of the batch's rows.
+    /// `{{values}}`, `{{edges}}` and `{{rows}}` (one object per row) are JSON arrays of the
+    /// batch's rows.
     pub http: Option<IngestHttp>,
     /// Redis: one command per row, `{{id}}`, `{{vector}}`, `{{from}}`, `{{to}}`, `{{key}}`,
     /// `{{value}}` filled in; pipelined `batch` at a time.
@@ -428,8 +429,9 @@ pub struct HttpOperation {
     pub body: Option<String>,
     /// Statuses that count as success (default: any 2xx).
     pub expect_status: Option<Vec<u16>>,
-    /// JSON pointer (RFC 6901) to the array of returned ids in the response, e.g. `/ids/0`;
-    /// needed by `recall`.
+    /// JSON pointer (RFC 6901) to the array of returned ids in the response, e.g. `/ids/0`
+    /// (elements: integers, strings holding them, or objects with an `id` member); needed by
+    /// `recall`.
     pub ids: Option<String>,
 }
 

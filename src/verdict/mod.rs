@@ -97,6 +97,10 @@ pub struct Standing {
     pub gap: f64,
     pub baseline_gap: Option<f64>,
     pub regressed: bool,
+    /// Set when the operation is a search and the targets' recall differs by more than the
+    /// scenario's `recall-margin`: the comparison is not like for like.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall_note: Option<String>,
 }
 
 /// An absolute objective checked on this run.
@@ -303,6 +307,8 @@ fn floor(metric: Metric, current: &RunRecord) -> f64 {
     match metric {
         Metric::Throughput => th.throughput_floor,
         Metric::ErrorRate => th.error_rate_floor,
+        // Half a point of recall or precision is within what query sampling moves.
+        Metric::Recall | Metric::Precision => 0.005,
         _ => th.latency_floor_ns as f64,
     }
 }
@@ -475,7 +481,11 @@ fn standings(current: &RunRecord, baseline: Option<&RunRecord>, threshold: f64) 
                 .find(|b| b.operation == operation)
                 .map(|b| b.gap);
             let regressed = baseline_gap.is_some_and(|b| gap - b > threshold);
+            let recall_note = (metric != Metric::Recall && metric != Metric::Precision)
+                .then(|| recall_mismatch(current, &operation))
+                .flatten();
             out.push(Standing {
+                recall_note,
                 operation,
                 metric,
                 ours,
@@ -488,6 +498,30 @@ fn standings(current: &RunRecord, baseline: Option<&RunRecord>, threshold: f64) 
         }
     }
     out
+}
+
+/// "recall differs: ours 0.91, chroma 0.99 (margin 0.02)" when a search's targets found
+/// different shares of the true neighbours.
+fn recall_mismatch(record: &RunRecord, operation: &str) -> Option<String> {
+    let margin = record.scenario.thresholds.recall_margin;
+    let recalls: Vec<(&str, Role, f64)> = record
+        .samples(Metric::Recall)
+        .into_iter()
+        .filter(|s| s.operation == operation && !s.values.is_empty())
+        .map(|s| (s.target, s.role, stats::mean(&s.values)))
+        .collect();
+    let ours = recalls.iter().find(|r| r.1 == Role::Ours)?.2;
+    let off: Vec<String> = recalls
+        .iter()
+        .filter(|r| r.1 == Role::Competitor && (r.2 - ours).abs() > margin)
+        .map(|r| format!("{} {:.3}", r.0, r.2))
+        .collect();
+    (!off.is_empty()).then(|| {
+        format!(
+            "not like for like: recall@k ours {ours:.3}, {} (margin {margin:.3})",
+            off.join(", ")
+        )
+    })
 }
 
 fn slo_checks(record: &RunRecord) -> Vec<SloCheck> {

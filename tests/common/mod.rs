@@ -148,6 +148,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
             sequence_digest: "d".into(),
             sequence_ops: 10,
             published: Vec::new(),
+            dataset: None,
             thresholds: ThresholdsInfo {
                 regression: if kind == Kind::Internal { 0.05 } else { 0.10 },
                 warn: if kind == Kind::Internal { 0.025 } else { 0.05 },
@@ -155,6 +156,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
                 throughput_floor: 1.0,
                 error_rate_floor: 0.001,
                 alpha: 0.05,
+                recall_margin: 0.02,
                 metrics: vec![Metric::P50, Metric::Throughput],
                 slo: vec![],
             },
