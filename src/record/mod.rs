@@ -593,6 +593,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path).map_err(with_path)
 }
 
+fn default_recall_margin() -> f64 {
+    0.02
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -633,8 +637,4 @@ mod tests {
         let err = RunRecord::from_json(Path::new("r.json"), "[1, 2").unwrap_err();
         assert!(matches!(err, RecordError::Parse { .. }), "{err}");
     }
-}
-
-fn default_recall_margin() -> f64 {
-    0.02
 }
