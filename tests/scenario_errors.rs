@@ -94,3 +94,27 @@ fn every_example_scenario_is_valid() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.lines().count() >= 4, "{stdout}");
 }
+
+#[test]
+fn a_search_needs_a_way_to_read_its_ids() {
+    insta::assert_snapshot!("recall-without-ids", check("recall-without-ids"));
+}
+
+#[test]
+fn query_placeholders_need_a_vector_dataset() {
+    insta::assert_snapshot!("query-without-vectors", check("query-without-vectors"));
+}
+
+#[test]
+fn a_corrupt_vector_file_is_named_with_its_line() {
+    let e = check("bad-vector-file");
+    assert!(
+        e.contains("bad-vectors.csv:3: `oops` is not a number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ingest_fields_must_belong_to_the_rows() {
+    insta::assert_snapshot!("ingest-unknown-field", check("ingest-unknown-field"));
+}

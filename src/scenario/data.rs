@@ -254,7 +254,7 @@ impl Validator<'_> {
         Ok(Some(Dataset::new(vectors, graph, keys)))
     }
 
-    /// Operations that draw from a dataset need it; searches need vectors, `{{query}}` and a
+    /// Operations that draw from a dataset need it; searches need vectors, `{{vectors.query}}` and a
     /// way to read the returned ids.
     pub(super) fn searches(
         &self,
@@ -320,7 +320,7 @@ impl Validator<'_> {
             if !needs.contains(&Needs::Vectors) {
                 return Err(self.err(
                     &rat,
-                    "a search measured for recall must send its `{{query}}`",
+                    "a search measured for recall must send its `{{vectors.query}}`",
                     None,
                 ));
             }

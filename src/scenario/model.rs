@@ -392,7 +392,7 @@ pub struct Operation {
     pub postgres: Option<PostgresOperation>,
     pub redis: Option<RedisOperation>,
     /// A search: compare the returned ids with the `recall` nearest true neighbours of the
-    /// operation's `{{query}}` (recall@k and precision). PostgreSQL: the first column of the
+    /// operation's `{{vectors.query}}` (recall@k and precision). PostgreSQL: the first column of the
     /// rows; HTTP: the array at `ids` in the JSON response.
     pub recall: Option<u32>,
 }

@@ -8,10 +8,10 @@
 //! - `{{seq}}` / `{{seq START}}` the operation's index in the sequence, plus START
 //! - `{{string LEN}}` `LEN` random alphanumerics
 //! - `{{vector DIM}}` a JSON array of `DIM` reals in `[-1, 1)`, six decimals
-//! - `{{query}}` the operation's query vector from `[dataset.vectors]` (JSON array), and
-//!   `{{query-id}}` its index; one query per operation however often it appears
-//! - `{{node}}` a node of `[dataset.graph]`, drawn uniformly
-//! - `{{key}}` a key index of `[dataset.keys]`, drawn by its access distribution
+//! - `{{vectors.query}}` the operation's query vector from `[dataset.vectors]` (JSON array),
+//!   and `{{vectors.query-id}}` its index; one query per operation however often it appears
+//! - `{{graph.node}}` a node of `[dataset.graph]`, drawn uniformly
+//! - `{{keys.key}}` a key index of `[dataset.keys]`, drawn by its access distribution
 //! - `{{NAME}}` the value of `[params] NAME = "…"`, drawn once per operation
 
 use std::fmt::Write as _;
@@ -206,10 +206,10 @@ impl Gen {
                 }
                 Ok(Gen::Str { len })
             }
-            "query" => want(0).map(|()| Gen::Query),
-            "query-id" => want(0).map(|()| Gen::QueryId),
-            "node" => want(0).map(|()| Gen::Node),
-            "key" => want(0).map(|()| Gen::Key),
+            "vectors.query" => want(0).map(|()| Gen::Query),
+            "vectors.query-id" => want(0).map(|()| Gen::QueryId),
+            "graph.node" => want(0).map(|()| Gen::Node),
+            "keys.key" => want(0).map(|()| Gen::Key),
             "vector" => {
                 want(1)?;
                 let dim = size(args[0])?;
@@ -219,7 +219,7 @@ impl Gen {
                 Ok(Gen::Vector { dim })
             }
             other => Err(format!(
-                "unknown generator `{other}`; use int, float, zipf, choice, seq, string, vector, query, query-id, node, key or a name from [params]"
+                "unknown generator `{other}`; use int, float, zipf, choice, seq, string, vector, vectors.query, vectors.query-id, graph.node, keys.key or a name from [params]"
             )),
         }
     }
@@ -426,7 +426,8 @@ impl<'a> RenderCtx<'a> {
         }
     }
 
-    /// The query drawn for this operation, if a template used `{{query}}` or `{{query-id}}`.
+    /// The query drawn for this operation, if a template used `{{vectors.query}}` or
+    /// `{{vectors.query-id}}`.
     #[must_use]
     pub fn query(&self) -> Option<u32> {
         self.draw.query

@@ -1,0 +1,496 @@
+//! Seeded datasets through real servers: vectors into PostgreSQL + pgvector and Chroma with
+//! recall checked against the exact ground truth, a graph into PostgreSQL and a key space into
+//! Redis read back row for row. `scripts/test` installs the servers (`scripts/services`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use benchbot::dataset::{Access, Graph, Keys};
+use common::{root, run, write};
+use serde_json::Value;
+
+fn services() -> Option<PathBuf> {
+    let venv = std::env::var_os("BENCHBOT_SERVICES_VENV")
+        .map_or_else(|| root().join("target/services/venv"), PathBuf::from);
+    if venv.join(".installed").exists() {
+        return Some(venv);
+    }
+    assert!(
+        std::env::var_os("BENCHBOT_REQUIRE_STANDINS").is_none(),
+        "the database servers are required: run scripts/services (scripts/test does)"
+    );
+    eprintln!(
+        "SKIPPED: no database servers in {} (run scripts/services)",
+        venv.display()
+    );
+    None
+}
+
+fn record(out: &Path, scenario: &str) -> Value {
+    let p = std::fs::read_dir(out.join("records").join(scenario))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn op<'a>(rec: &'a Value, target: &str, name: &str) -> &'a Value {
+    let t = rec["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == target)
+        .unwrap_or_else(|| panic!("no target {target}"));
+    t["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("{target} has no operation {name}"))
+}
+
+fn mean(op: &Value, field: &str) -> f64 {
+    let reps = op["repetitions"].as_array().unwrap();
+    reps.iter().map(|r| r[field].as_f64().unwrap()).sum::<f64>() / reps.len() as f64
+}
+
+fn errors(op: &Value) -> u64 {
+    op["repetitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["errors"].as_object().unwrap().values())
+        .map(|v| v.as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn vector_search_recall_against_exact_ground_truth_on_pgvector_and_chroma() {
+    let Some(venv) = services() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let svc = root().join("scenarios/services");
+    let pg = |session: &str| {
+        format!(
+            r#"[target.postgres]
+url = "host=127.0.0.1 port={{{{port}}}} user=postgres dbname=postgres"
+setup = ["CREATE EXTENSION IF NOT EXISTS vector", "CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(24))"]
+session = [{session}]
+[target.service]
+command = ["{svc}/postgres.sh", "pgvector", "{{{{port}}}}"]
+env = {{ BENCHBOT_SERVICES_VENV = "{venv}" }}
+ready = {{ command = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "{{{{port}}}}"] }}
+ready-timeout = "60s""#,
+            svc = svc.display(),
+            venv = venv.display()
+        )
+    };
+    let scenario = format!(
+        r#"
+[scenario]
+name = "ann-small"
+kind = "competitive"
+seed = 9
+
+[dataset.vectors]
+count = 3000
+dim = 24
+clusters = 12
+spread = 0.2
+queries = 200
+k = 10
+
+# ef_search = 1 set per session before the statement is prepared: HNSW then returns at most
+# one row, so recall@10 is at most 0.1. Were the setting lost (another connection, a plan
+# cached before it), the default ef_search of 40 would find nearly everything.
+[[target]]
+name = "hnsw-ef1"
+role = "ours"
+{ef1}
+[target.ingest]
+rows = "vectors"
+copy = "COPY items (id, embedding) FROM STDIN"
+after = ["CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)"]
+
+# No index: PostgreSQL sorts by exact distance, which must agree with benchbot's brute force.
+[[target]]
+name = "exact"
+role = "competitor"
+{exact}
+[target.ingest]
+rows = "vectors"
+copy = "COPY items (id, embedding) FROM STDIN"
+
+[[target]]
+name = "chroma"
+role = "competitor"
+[target.http]
+base-url = "http://127.0.0.1:{{{{port}}}}/api/v2/tenants/default_tenant/databases/default_database/collections/{{{{collection}}}}"
+headers = {{ Content-Type = "application/json" }}
+[[target.http.setup]]
+path = "/api/v2/tenants/default_tenant/databases/default_database/collections"
+body = '{{"name": "ann-small", "configuration": {{"hnsw": {{"space": "l2"}}}}}}'
+capture = {{ collection = "/id" }}
+[target.ingest]
+rows = "vectors"
+batch = 700
+http = {{ path = "/add", body = '{{"ids": {{{{ids}}}}, "embeddings": {{{{vectors}}}}}}' }}
+[target.service]
+command = ["{svc}/chroma.sh", "{{{{port}}}}"]
+env = {{ BENCHBOT_SERVICES_VENV = "{venv}" }}
+ready = {{ http = "http://127.0.0.1:{{{{port}}}}/api/v2/heartbeat" }}
+ready-timeout = "90s"
+
+[[operation]]
+name = "search"
+recall = 10
+[operation.postgres]
+sql = "SELECT id FROM items ORDER BY embedding <-> $1::text::vector LIMIT 10"
+params = ["{{{{vectors.query}}}}"]
+[operation.http]
+method = "POST"
+path = "/query"
+body = '{{"query_embeddings": [{{{{vectors.query}}}}], "n_results": 10, "include": []}}'
+ids = "/ids/0"
+
+[load]
+concurrency = 2
+operations = 300
+repetitions = 2
+
+[thresholds]
+recall-margin = "2%"
+"#,
+        svc = svc.display(),
+        venv = venv.display(),
+        ef1 = pg("\"SET hnsw.ef_search = 1\""),
+        exact = pg(""),
+    );
+    let s = write(dir.path(), "ann.toml", &scenario);
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = run(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--baselines",
+        dir.path().to_str().unwrap(),
+        "--cache-dir",
+        dir.path().join("cache").to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let rec = record(&out, "ann-small");
+    assert!(
+        rec["scenario"]["dataset"]["vectors_digest"]
+            .as_str()
+            .is_some_and(|d| d.len() == 64),
+        "{}",
+        rec["scenario"]["dataset"]
+    );
+    for t in ["hnsw-ef1", "exact", "chroma"] {
+        let search = op(&rec, t, "search");
+        assert_eq!(errors(search), 0, "{t}: {search}");
+        // The load phase wrote every row, once per target.
+        let ingest = op(&rec, t, "ingest");
+        assert_eq!(ingest["repetitions"][0]["count"], 3000, "{t}");
+        assert!(ingest["repetitions"][0]["throughput"].as_f64().unwrap() > 0.0);
+    }
+    let exact = mean(op(&rec, "exact", "search"), "recall");
+    assert!(exact >= 0.999, "exact search recall {exact}");
+    assert!((mean(op(&rec, "exact", "search"), "precision") - exact).abs() < 1e-9);
+    let ef1 = mean(op(&rec, "hnsw-ef1", "search"), "recall");
+    assert!(ef1 <= 0.1 + 1e-9 && ef1 > 0.0, "ef_search = 1 recall {ef1}");
+    let chroma = mean(op(&rec, "chroma", "search"), "recall");
+    assert!(chroma > 0.9, "chroma recall {chroma}");
+    // The index build is measured on its own, for the target that has one.
+    assert_eq!(
+        op(&rec, "hnsw-ef1", "index-build")["repetitions"][0]["count"],
+        1
+    );
+    // The comparison at such different recall is flagged, in the terminal and the summary.
+    assert!(
+        stdout.contains(&format!(
+            "not like for like: recall@k ours {ef1:.3}, exact 1.000"
+        )),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(out.join("latest.md")).unwrap();
+    assert!(summary.contains("not like for like"), "{summary}");
+    // The ground truth was computed once and cached under the dataset digest.
+    assert!(stderr.contains("exact ground truth computed"), "{stderr}");
+    let cached: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(cached.len(), 1);
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SAFETY: kill has no memory preconditions; the group was created by process_group(0).
+        unsafe {
+            libc::kill(-(self.0.id() as i32), libc::SIGTERM);
+        }
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(cmd: &mut Command, ready: impl Fn() -> bool) -> Server {
+    use std::os::unix::process::CommandExt as _;
+    let child = cmd
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let s = Server(child);
+    let t = Instant::now();
+    while !ready() {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    s
+}
+
+fn output(cmd: &mut Command) -> String {
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn a_seeded_graph_and_key_space_arrive_row_for_row() {
+    if services().is_none() {
+        return;
+    }
+    let (pg_port, redis_port) = (free_port(), free_port());
+    let _pg = start(
+        Command::new(root().join("scenarios/services/postgres.sh"))
+            .args(["debian", &pg_port.to_string()]),
+        || {
+            Command::new("pg_isready")
+                .args(["-q", "-h", "127.0.0.1", "-p", &pg_port.to_string()])
+                .status()
+                .is_ok_and(|s| s.success())
+        },
+    );
+    let _redis = start(
+        Command::new("redis-server").args([
+            "--port",
+            &redis_port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]),
+        || std::net::TcpStream::connect(("127.0.0.1", redis_port)).is_ok(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = format!(
+        r#"
+[scenario]
+name = "graph-keys"
+kind = "internal"
+seed = 77
+
+[dataset.graph]
+nodes = 3000
+degree = 5
+distribution = "power-law"
+
+[dataset.keys]
+count = 4000
+access = "zipf"
+value-size = 24
+
+[[target]]
+name = "pg"
+role = "ours"
+[target.postgres]
+url = "host=127.0.0.1 port={pg_port} user=postgres dbname=postgres"
+setup = ["DROP TABLE IF EXISTS edges", "CREATE TABLE edges (src bigint, dst bigint)"]
+[target.ingest]
+rows = "edges"
+copy = "COPY edges (src, dst) FROM STDIN"
+after = ["CREATE INDEX ON edges (src)"]
+
+[[target]]
+name = "redis"
+role = "ours"
+[target.redis]
+address = "127.0.0.1:{redis_port}"
+setup = [["FLUSHALL"]]
+[target.ingest]
+rows = "keys"
+batch = 300
+redis = ["SET", "key:{{{{key}}}}", "{{{{value}}}}"]
+
+[[operation]]
+name = "lookup"
+[operation.postgres]
+sql = "SELECT dst FROM edges WHERE src = $1"
+params = ["{{{{graph.node}}}}"]
+[operation.redis]
+command = ["GET", "key:{{{{keys.key}}}}"]
+
+[load]
+operations = 200
+repetitions = 1
+"#
+    );
+    let s = write(dir.path(), "gk.toml", &scenario);
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = run(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--baselines",
+        dir.path().to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let rec = record(&out, "graph-keys");
+    assert_eq!(op(&rec, "pg", "ingest")["repetitions"][0]["count"], 15_000);
+    assert_eq!(op(&rec, "redis", "ingest")["repetitions"][0]["count"], 4000);
+    assert_eq!(errors(op(&rec, "pg", "lookup")), 0);
+    assert_eq!(errors(op(&rec, "redis", "lookup")), 0);
+
+    // The edges in PostgreSQL are exactly the generator's, in content and multiplicity.
+    let graph = Graph {
+        seed: 77,
+        nodes: 3000,
+        degree: 5,
+        targets: Access::Zipf(benchbot::scenario::template::Zipf::new(3000, 0.9).unwrap()),
+    };
+    let (mut sum, mut sq) = (0u128, 0u128);
+    for e in 0..graph.edges() {
+        let (a, b) = graph.edge(e);
+        let x = u128::from(a) * 100_003 + u128::from(b);
+        sum += x;
+        sq += x * x % 1_000_000_007;
+    }
+    let psql = |q: &str| {
+        output(Command::new("psql").args([
+            "-X",
+            "-A",
+            "-t",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &pg_port.to_string(),
+            "-U",
+            "postgres",
+            "-c",
+            q,
+        ]))
+    };
+    assert_eq!(psql("SELECT count(*) FROM edges"), "15000");
+    assert_eq!(
+        psql("SELECT sum(src * 100003 + dst) FROM edges"),
+        sum.to_string()
+    );
+    assert_eq!(
+        psql("SELECT sum(((src * 100003 + dst)::numeric * (src * 100003 + dst)) % 1000000007) FROM edges"),
+        sq.to_string()
+    );
+    // A power-law graph has hubs: the most linked-to node has far more than the mean of 5.
+    let top: u64 = psql("SELECT max(c) FROM (SELECT count(*) c FROM edges GROUP BY dst) t")
+        .parse()
+        .unwrap();
+    assert!(top > 100, "{top}");
+
+    // Every key holds the generator's value.
+    let keys = Keys {
+        seed: 77,
+        count: 4000,
+        access: Access::Uniform,
+        value_size: 24,
+    };
+    let cli = |args: &[&str]| {
+        output(
+            Command::new("redis-cli")
+                .args(["-p", &redis_port.to_string()])
+                .args(args),
+        )
+    };
+    assert_eq!(cli(&["DBSIZE"]), "4000");
+    for i in [0u64, 1, 1234, 3999] {
+        let mut want = String::new();
+        keys.value(i, &mut want);
+        assert_eq!(cli(&["GET", &format!("key:{i}")]), want, "key {i}");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_dataset_and_operation_digests() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |seed: u64| {
+        format!(
+            r#"
+[scenario]
+name = "digests"
+kind = "internal"
+seed = {seed}
+[dataset.vectors]
+count = 5000
+dim = 16
+queries = 50
+[[target]]
+name = "t"
+role = "ours"
+[target.http]
+base-url = "http://127.0.0.1:9"
+[[operation]]
+name = "search"
+[operation.http]
+method = "POST"
+path = "/s"
+body = '{{{{vectors.query}}}}'
+[load]
+operations = 500
+"#
+        )
+    };
+    let plan = |seed: u64| {
+        let s = write(dir.path(), &format!("d{seed}.toml"), &text(seed));
+        let (code, stdout, stderr) = run(&["run", "--dry-run", s.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+        let digest = stdout
+            .lines()
+            .find(|l| l.contains("sequence digest"))
+            .unwrap()
+            .to_owned();
+        digest
+    };
+    assert_eq!(plan(1), plan(1));
+    assert_ne!(plan(1), plan(2));
+    // The vector digest, in process: pinned, so a change to the generator (or a platform that
+    // computes it differently) fails here instead of silently changing every dataset.
+    let s = benchbot::scenario::Scenario::from_source(Path::new("d.toml"), &text(1)).unwrap();
+    let v = s.dataset.as_ref().unwrap().vectors.as_ref().unwrap();
+    assert_eq!(v.digest(), PINNED_DIGEST);
+}
+
+/// `Vectors::digest` of the scenario above with seed 1 (algorithm version 1).
+const PINNED_DIGEST: &str = "312b001eec90415e9c7dd0b6de3a2d42c5b0d36d75bd73f44dbe5388211cf73a";
