@@ -66,6 +66,10 @@ pub struct RunArgs {
     /// Only scenarios with these names (repeatable).
     #[arg(long = "scenario", value_name = "NAME")]
     pub filter: Vec<String>,
+    /// Only scenarios of these tiers (`[scenario] tier`; repeatable or comma separated), e.g.
+    /// `small,ci` on every pull request and `seed` on runners with the real servers.
+    #[arg(long = "tier", value_name = "TIER", value_delimiter = ',')]
+    pub tiers: Vec<String>,
     /// Validate and print the plan without running anything.
     #[arg(long)]
     pub dry_run: bool,

@@ -111,7 +111,7 @@ k = 10
 name = "hnsw-ef1"
 role = "ours"
 {ef1}
-[target.ingest]
+[[target.ingest]]
 rows = "vectors"
 copy = "COPY items (id, embedding) FROM STDIN"
 after = ["CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)"]
@@ -121,7 +121,7 @@ after = ["CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)"]
 name = "exact"
 role = "competitor"
 {exact}
-[target.ingest]
+[[target.ingest]]
 rows = "vectors"
 copy = "COPY items (id, embedding) FROM STDIN"
 
@@ -135,7 +135,7 @@ headers = {{ Content-Type = "application/json" }}
 path = "/api/v2/tenants/default_tenant/databases/default_database/collections"
 body = '{{"name": "ann-small", "configuration": {{"hnsw": {{"space": "l2"}}}}}}'
 capture = {{ collection = "/id" }}
-[target.ingest]
+[[target.ingest]]
 rows = "vectors"
 batch = 700
 http = {{ path = "/add", body = '{{"ids": {{{{ids}}}}, "embeddings": {{{{vectors}}}}}}' }}
@@ -329,7 +329,7 @@ role = "ours"
 [target.postgres]
 url = "host=127.0.0.1 port={pg_port} user=postgres dbname=postgres"
 setup = ["DROP TABLE IF EXISTS edges", "CREATE TABLE edges (src bigint, dst bigint)"]
-[target.ingest]
+[[target.ingest]]
 rows = "edges"
 copy = "COPY edges (src, dst) FROM STDIN"
 after = ["CREATE INDEX ON edges (src)"]
@@ -340,7 +340,7 @@ role = "ours"
 [target.redis]
 address = "127.0.0.1:{redis_port}"
 setup = [["FLUSHALL"]]
-[target.ingest]
+[[target.ingest]]
 rows = "keys"
 batch = 300
 redis = ["SET", "key:{{{{key}}}}", "{{{{value}}}}"]

@@ -165,6 +165,26 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         }
         scenarios.retain(|s| filter.iter().any(|f| f == s.name.as_str()));
     }
+    if !args.tiers.is_empty() {
+        scenarios.retain(|s| {
+            s.file
+                .scenario
+                .tier
+                .as_ref()
+                .is_some_and(|t| args.tiers.iter().any(|w| w == t.as_str()))
+        });
+        if scenarios.is_empty() {
+            anyhow::bail!(
+                "no scenario of tier {} under {}",
+                args.tiers.join(", "),
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
     if let Some(r) = repetitions {
         anyhow::ensure!((1..=1000).contains(&r), "--repetitions must be in 1..=1000");
         for s in &mut scenarios {
@@ -719,7 +739,12 @@ pub fn plan(s: &Scenario) -> String {
                 size(e.vector_bytes),
                 size(e.resident_bytes)
             );
-            let ingests = s.ingests.iter().flatten().count();
+            let ingests = s
+                .ingests
+                .iter()
+                .flatten()
+                .filter(|p| p.rows == crate::dataset::RowKind::Vectors)
+                .count();
             let _ = writeln!(
                 out,
                 "  estimate: exact ground truth ~{} on this machine (cached after the first run); generating the vectors for {ingests} load phase(s) ≥ {} (the targets' ingest takes longer)",

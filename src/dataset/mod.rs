@@ -98,6 +98,16 @@ pub enum RowKind {
 }
 
 impl RowKind {
+    /// `vectors`, `edges` or `keys`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            RowKind::Vectors => "vectors",
+            RowKind::Edges => "edges",
+            RowKind::Keys => "keys",
+        }
+    }
+
     /// The fields a row of this kind offers to ingest templates.
     #[must_use]
     pub fn fields(self) -> &'static [&'static str] {

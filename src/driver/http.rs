@@ -28,8 +28,6 @@ pub struct HttpDriver {
     prefix: String,
     ops: Vec<OpSpec>,
     timeout: Duration,
-    /// The load phase's method and extra headers.
-    ingest: (String, Vec<(String, String)>),
 }
 
 struct OpSpec {
@@ -51,7 +49,8 @@ pub struct SetupRequest {
 }
 
 /// The ids at `pointer` in a JSON document: an array of non-negative integers, of strings
-/// holding them, or of objects whose `id` member is one.
+/// holding them, of objects whose `id` member is one, or of Neo4j result rows
+/// (`{"row": [id, …]}`).
 ///
 /// # Errors
 /// A message saying what is missing or malformed.
@@ -71,8 +70,12 @@ pub fn ids_at(body: &[u8], pointer: &str) -> Result<Vec<u64>, String> {
     arr.iter()
         .map(|v| {
             match v {
-                // Result objects such as Qdrant's `{"id": 7, "score": …}` or Milvus's.
-                serde_json::Value::Object(o) => o.get("id").and_then(id),
+                // Result objects such as Qdrant's `{"id": 7, "score": …}` or Milvus's, and
+                // Neo4j's result rows `{"row": [7], "meta": …}` (the first column).
+                serde_json::Value::Object(o) => o
+                    .get("id")
+                    .or_else(|| o.get("row").and_then(|r| r.get(0)))
+                    .and_then(id),
                 v => id(v),
             }
             .ok_or_else(|| format!("`{pointer}` holds `{v}`, not a row id"))
@@ -192,15 +195,7 @@ impl HttpDriver {
             prefix: prefix.to_owned(),
             ops,
             timeout,
-            ingest: ("POST".into(), Vec::new()),
         })
-    }
-
-    /// Sets the method and extra headers of the load phase's requests.
-    #[must_use]
-    pub fn with_ingest(mut self, method: String, headers: Vec<(String, String)>) -> Self {
-        self.ingest = (method, headers);
-        self
     }
 
     /// Sends `requests` in order on one connection; returns the captured values.
@@ -608,10 +603,18 @@ impl Driver for HttpDriver {
         }
     }
 
-    async fn ingest(&self, mut batches: Batches, done: &AtomicU64) -> Result<IngestStats, OpError> {
+    async fn ingest(
+        &self,
+        plan: &crate::scenario::IngestPlan,
+        mut batches: Batches,
+        done: &AtomicU64,
+    ) -> Result<IngestStats, OpError> {
         let mut conn = self.conn();
         let mut hist = crate::record::new_histogram();
-        let (method, headers) = &self.ingest;
+        let Some(h) = &plan.http else {
+            return Err(OpError::new(ErrorKind::Driver, "no HTTP ingest request"));
+        };
+        let (method, headers) = (&h.method, &h.headers);
         let start = std::time::Instant::now();
         let mut rows = 0;
         while let Some(b) = batches.recv().await {
@@ -665,5 +668,28 @@ impl Driver for HttpDriver {
                 format!("no reply within {:?}", self.timeout),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ids_at;
+
+    #[test]
+    fn ids_come_from_arrays_of_numbers_strings_objects_and_rows() {
+        let chroma = br#"{"ids": [["3", "1"]], "distances": null}"#;
+        assert_eq!(ids_at(chroma, "/ids/0").unwrap(), [3, 1]);
+        let qdrant =
+            br#"{"result": {"points": [{"id": 7, "score": 0.9}, {"id": 2, "score": 0.5}]}}"#;
+        assert_eq!(ids_at(qdrant, "/result/points").unwrap(), [7, 2]);
+        let neo4j = br#"{"results": [{"columns": ["id"], "data": [{"row": [5], "meta": [null]}]}], "errors": []}"#;
+        assert_eq!(ids_at(neo4j, "/results/0/data").unwrap(), [5]);
+        assert!(ids_at(br#"{"ids": [[-1]]}"#, "/ids/0")
+            .unwrap_err()
+            .contains("not a row id"));
+        assert!(ids_at(br#"{"code": 1100}"#, "/data")
+            .unwrap_err()
+            .contains("no `/data`"));
+        assert!(ids_at(b"<html>", "/ids").unwrap_err().contains("not JSON"));
     }
 }

@@ -129,6 +129,7 @@ pub trait Driver: Send + Sync + 'static {
     /// The load phase: sends every batch, counting rows into `done`.
     fn ingest(
         &self,
+        _plan: &crate::scenario::IngestPlan,
         _batches: Batches,
         _done: &std::sync::atomic::AtomicU64,
     ) -> impl Future<Output = Result<IngestStats, OpError>> + Send {

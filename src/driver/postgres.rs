@@ -12,7 +12,7 @@ use futures_util::SinkExt as _;
 use tokio_postgres::Row;
 
 use super::{Batches, Driver, ErrorKind, IngestStats, OpError, Reply};
-use crate::scenario::Rendered;
+use crate::scenario::{IngestPlan, Rendered};
 
 /// A PostgreSQL target after placeholders were filled in.
 pub struct PostgresDriver {
@@ -25,9 +25,6 @@ pub struct PostgresDriver {
     pub statements: Vec<String>,
     /// Whether each operation is a search whose first column holds the returned ids.
     pub searches: Vec<bool>,
-    /// The load phase: `COPY … FROM STDIN`, then the `after` statements.
-    pub copy: Option<String>,
-    pub after: Vec<String>,
 }
 
 /// The first column of every row as an id.
@@ -200,8 +197,14 @@ impl Driver for PostgresDriver {
         Ok(())
     }
 
-    async fn ingest(&self, mut batches: Batches, done: &AtomicU64) -> Result<IngestStats, OpError> {
-        let copy = self.copy.as_deref().unwrap_or_default();
+    /// `COPY … FROM STDIN` of every batch, then the `after` statements (timed apart).
+    async fn ingest(
+        &self,
+        plan: &IngestPlan,
+        mut batches: Batches,
+        done: &AtomicU64,
+    ) -> Result<IngestStats, OpError> {
+        let copy = plan.copy.as_deref().unwrap_or_default();
         let client = self.client("ingest").await?;
         let failed = |e: tokio_postgres::Error| {
             OpError::new(ErrorKind::Driver, format!("`{copy}`: {}", db_message(&e)))
@@ -231,11 +234,11 @@ impl Driver for PostgresDriver {
                 format!("COPY wrote {written} rows, {rows} were sent"),
             ));
         }
-        let index = if self.after.is_empty() {
+        let index = if plan.after.is_empty() {
             None
         } else {
             let t = std::time::Instant::now();
-            for sql in &self.after {
+            for sql in &plan.after {
                 client.batch_execute(sql).await.map_err(|e| {
                     OpError::new(
                         ErrorKind::Driver,

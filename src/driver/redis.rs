@@ -169,7 +169,12 @@ impl Driver for RedisDriver {
         self.timed(conn, &words).await.map(|()| Reply::default())
     }
 
-    async fn ingest(&self, mut batches: Batches, done: &AtomicU64) -> Result<IngestStats, OpError> {
+    async fn ingest(
+        &self,
+        _plan: &crate::scenario::IngestPlan,
+        mut batches: Batches,
+        done: &AtomicU64,
+    ) -> Result<IngestStats, OpError> {
         let io = |e: std::io::Error| OpError::new(ErrorKind::Io, format!("{}: {e}", self.address));
         let mut stream = TcpStream::connect(&self.address)
             .await

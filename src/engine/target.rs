@@ -9,7 +9,7 @@ use super::cancel::Cancel;
 use super::load::{produce, Encoding};
 use super::phase::{run_phase, PhaseResult, PhaseSpec};
 use super::{Observer, PhaseKind};
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, RowKind};
 use crate::driver::command::CommandDriver;
 use crate::driver::http::SetupRequest;
 use crate::driver::http::{HttpDriver, HttpSetupError};
@@ -191,7 +191,7 @@ async fn run_target(
                 .iter()
                 .map(|(k, v)| (k.clone(), vars.fill(v)))
                 .collect();
-            let mut driver = HttpDriver::new(
+            let driver = HttpDriver::new(
                 target.name.as_str(),
                 &vars.fill(&h.base_url),
                 &headers,
@@ -199,21 +199,9 @@ async fn run_target(
                 scenario,
             )
             .await?;
-            if let Some(http) = scenario.ingests[index]
-                .as_ref()
-                .and_then(|p| p.http.as_ref())
-            {
-                driver = driver.with_ingest(
-                    http.method.clone(),
-                    http.headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), vars.fill(v)))
-                        .collect(),
-                );
-            }
             repetitions(
                 scenario,
-                index,
+                &ingest_plans(scenario, index, &vars),
                 target,
                 &Arc::new(driver),
                 service_spec.as_ref(),
@@ -225,7 +213,6 @@ async fn run_target(
         };
         reps.await
     } else if let Some(pg) = &target.postgres {
-        let ingest = scenario.ingests[index].as_ref();
         let driver = PostgresDriver {
             url: vars.fill(&pg.url),
             setup: pg.setup.iter().map(|q| vars.fill(q)).collect(),
@@ -237,12 +224,10 @@ async fn run_target(
                 .map(|o| o.sql.clone().unwrap_or_default())
                 .collect(),
             searches: scenario.ops.iter().map(|o| o.recall.is_some()).collect(),
-            copy: ingest.and_then(|p| p.copy.clone()),
-            after: ingest.map(|p| p.after.clone()).unwrap_or_default(),
         };
         repetitions(
             scenario,
-            index,
+            &ingest_plans(scenario, index, &vars),
             target,
             &Arc::new(driver),
             service_spec.as_ref(),
@@ -263,7 +248,7 @@ async fn run_target(
         };
         repetitions(
             scenario,
-            index,
+            &ingest_plans(scenario, index, &vars),
             target,
             &Arc::new(driver),
             service_spec.as_ref(),
@@ -294,7 +279,7 @@ async fn run_target(
         };
         repetitions(
             scenario,
-            index,
+            &ingest_plans(scenario, index, &vars),
             target,
             &Arc::new(driver),
             service_spec.as_ref(),
@@ -321,7 +306,7 @@ async fn run_target(
 )]
 async fn repetitions<D: Driver>(
     scenario: &Arc<Scenario>,
-    index: usize,
+    plans: &[IngestPlan],
     target: &Target,
     driver: &Arc<D>,
     service_spec: Option<&ServiceSpec>,
@@ -332,7 +317,7 @@ async fn repetitions<D: Driver>(
     let load = &scenario.load;
     let cold = scenario.file.scenario.mode == StateMode::Cold;
     let mut per_op: Vec<Vec<Repetition>> = vec![Vec::new(); scenario.ops.len()];
-    let mut loads: Vec<(u32, IngestStats)> = Vec::new();
+    let mut loads: Vec<(u32, RowKind, IngestStats)> = Vec::new();
     let mut samples = Vec::new();
     for rep in 0..load.repetitions {
         if ctx.cancel.is_cancelled() {
@@ -355,9 +340,12 @@ async fn repetitions<D: Driver>(
                 target: target.name.to_string(),
                 message: e.to_string(),
             })?;
-            if let (Some(plan), Some(data)) = (&scenario.ingests[index], &scenario.dataset) {
-                let stats = ingest(scenario, target, plan, data, driver.as_ref(), observer).await?;
-                loads.push((rep, stats));
+            if let Some(data) = &scenario.dataset {
+                for plan in plans {
+                    let stats =
+                        ingest(scenario, target, plan, data, driver.as_ref(), observer).await?;
+                    loads.push((rep, plan.rows, stats));
+                }
             }
             if let Some(w) = load.warmup {
                 let stop = match w {
@@ -523,6 +511,17 @@ pub const INGEST_OP: &str = "ingest";
 /// Name of the index build's pseudo-operation (PostgreSQL `after` statements).
 pub const INDEX_OP: &str = "index-build";
 
+/// The target's load phases with `{{port}}` and setup captures filled into HTTP headers.
+fn ingest_plans(scenario: &Scenario, index: usize, vars: &Vars) -> Vec<IngestPlan> {
+    let mut plans = scenario.ingests[index].clone();
+    for h in plans.iter_mut().filter_map(|p| p.http.as_mut()) {
+        for (_, v) in &mut h.headers {
+            *v = vars.fill(v);
+        }
+    }
+    plans
+}
+
 /// Sends the target's setup requests and returns what they captured.
 async fn http_setup(
     scenario: &Scenario,
@@ -603,7 +602,9 @@ async fn ingest<D: Driver>(
         Some(rows),
         None,
     );
-    let result = driver.ingest(produce(plan, data, encoding), &done).await;
+    let result = driver
+        .ingest(plan, produce(plan, data, encoding), &done)
+        .await;
     observer.phase_finished();
     let stats = result.map_err(|e| EngineError::Setup {
         target: target.name.to_string(),
@@ -618,9 +619,45 @@ async fn ingest<D: Driver>(
     Ok(stats)
 }
 
-/// The load phases as pseudo-operations: `ingest` (rows per second) and `index-build`.
+/// The load phases as pseudo-operations: `ingest` (rows per second) and `index-build`; with
+/// several kinds of rows, `ingest-vectors`, `index-build-edges`…
+fn load_records(loads: Vec<(u32, RowKind, IngestStats)>) -> Vec<OperationRecord> {
+    let mut kinds: Vec<RowKind> = Vec::new();
+    for (_, k, _) in &loads {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+    let several = kinds.len() > 1;
+    let mut out = Vec::new();
+    for kind in kinds {
+        let suffix = if several {
+            format!("-{}", kind.name())
+        } else {
+            String::new()
+        };
+        let of_kind: Vec<(u32, IngestStats)> = loads
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(r, _, s)| {
+                (
+                    *r,
+                    IngestStats {
+                        rows: s.rows,
+                        elapsed: s.elapsed,
+                        batches: s.batches.clone(),
+                        index: s.index,
+                    },
+                )
+            })
+            .collect();
+        out.extend(load_records_of(of_kind, &suffix));
+    }
+    out
+}
+
 #[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
-fn load_records(loads: Vec<(u32, IngestStats)>) -> Vec<OperationRecord> {
+fn load_records_of(loads: Vec<(u32, IngestStats)>, suffix: &str) -> Vec<OperationRecord> {
     use crate::scenario::Metric;
     if loads.is_empty() {
         return Vec::new();
@@ -656,7 +693,7 @@ fn load_records(loads: Vec<(u32, IngestStats)>) -> Vec<OperationRecord> {
         }
     }
     let mut out = vec![OperationRecord {
-        name: INGEST_OP.into(),
+        name: format!("{INGEST_OP}{suffix}"),
         repetitions: ingest,
         metrics: Some(vec![Metric::Throughput]),
         summary: None,
@@ -664,7 +701,7 @@ fn load_records(loads: Vec<(u32, IngestStats)>) -> Vec<OperationRecord> {
     }];
     if !index.is_empty() {
         out.push(OperationRecord {
-            name: INDEX_OP.into(),
+            name: format!("{INDEX_OP}{suffix}"),
             repetitions: index,
             metrics: Some(vec![Metric::Mean]),
             summary: None,

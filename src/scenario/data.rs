@@ -392,20 +392,47 @@ impl Validator<'_> {
         Ok(())
     }
 
-    pub(super) fn ingest(
+    pub(super) fn ingests(
         &self,
         i: usize,
         t: &Target,
         dataset: Option<&Dataset>,
-    ) -> Result<Option<IngestPlan>, ScenarioError> {
-        let Some(ing) = &t.ingest else {
-            return Ok(None);
-        };
+    ) -> Result<Vec<IngestPlan>, ScenarioError> {
+        let mut plans: Vec<IngestPlan> = Vec::new();
+        for (j, ing) in t.ingest.iter().enumerate() {
+            let plan = self.ingest(i, j, t, ing, dataset)?;
+            if plans.iter().any(|p| p.rows == plan.rows) {
+                return Err(self.err(
+                    &[
+                        Seg::Key("target"),
+                        Seg::Index(i),
+                        Seg::Key("ingest"),
+                        Seg::Index(j),
+                        Seg::Key("rows"),
+                    ],
+                    format!("target `{}` loads {} twice", t.name, plan.rows.name()),
+                    None,
+                ));
+            }
+            plans.push(plan);
+        }
+        Ok(plans)
+    }
+
+    fn ingest(
+        &self,
+        i: usize,
+        j: usize,
+        t: &Target,
+        ing: &super::model::Ingest,
+        dataset: Option<&Dataset>,
+    ) -> Result<IngestPlan, ScenarioError> {
         let at = |k: &'static str| {
             [
                 Seg::Key("target"),
                 Seg::Index(i),
                 Seg::Key("ingest"),
+                Seg::Index(j),
                 Seg::Key(k),
             ]
         };
@@ -442,7 +469,12 @@ impl Validator<'_> {
             ("redis", ing.redis.is_some())
         } else {
             return Err(self.err(
-                &[Seg::Key("target"), Seg::Index(i), Seg::Key("ingest")],
+                &[
+                    Seg::Key("target"),
+                    Seg::Index(i),
+                    Seg::Key("ingest"),
+                    Seg::Index(j),
+                ],
                 "command targets load their own data; use `prepare` or the service command",
                 None,
             ));
@@ -452,7 +484,12 @@ impl Validator<'_> {
             + usize::from(ing.redis.is_some());
         if !given || extra != 1 {
             return Err(self.err(
-                &[Seg::Key("target"), Seg::Index(i), Seg::Key("ingest")],
+                &[
+                    Seg::Key("target"),
+                    Seg::Index(i),
+                    Seg::Key("ingest"),
+                    Seg::Index(j),
+                ],
                 format!("target `{}` ingests with `{want}` (and only that)", t.name),
                 None,
             ));
@@ -493,7 +530,7 @@ impl Validator<'_> {
                         None,
                     ));
                 }
-                let body = f(body)?;
+                let body = f(body.as_str())?;
                 let offered: &[usize] = match rows {
                     RowKind::Vectors => &[0, 1, 2, 6],
                     RowKind::Keys => &[3, 4, 6],
@@ -517,7 +554,7 @@ impl Validator<'_> {
                         .clone()
                         .unwrap_or_else(|| "POST".into())
                         .to_ascii_uppercase(),
-                    path: f(path)?,
+                    path: f(path.as_str())?,
                     body,
                     headers: headers
                         .iter()
@@ -536,13 +573,13 @@ impl Validator<'_> {
         if ing.redis.as_ref().is_some_and(Vec::is_empty) {
             return Err(self.err(&at("redis"), "the command cannot be empty", None));
         }
-        Ok(Some(IngestPlan {
+        Ok(IngestPlan {
             rows,
             batch: batch as usize,
             copy: ing.copy.clone(),
             http,
             redis,
             after: ing.after.clone(),
-        }))
+        })
     }
 }

@@ -90,7 +90,7 @@ pub struct Scenario {
     /// The scenario's datasets, when it has a `[dataset]` table.
     pub dataset: Option<Arc<crate::dataset::Dataset>>,
     /// The load phase of each target (same order as `file.targets`).
-    pub ingests: Vec<Option<IngestPlan>>,
+    pub ingests: Vec<Vec<IngestPlan>>,
 }
 
 /// One operation with its templates parsed.
@@ -664,7 +664,7 @@ impl Validator<'_> {
         self.searches(&file, &ops, &param_needs, dataset.as_ref())?;
         let mut ingests = Vec::with_capacity(file.targets.len());
         for (i, t) in file.targets.iter().enumerate() {
-            ingests.push(self.ingest(i, t, dataset.as_ref())?);
+            ingests.push(self.ingests(i, t, dataset.as_ref())?);
             self.http_setup(i, t)?;
         }
         for (i, op) in file.operations.iter().enumerate() {

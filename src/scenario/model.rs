@@ -128,7 +128,7 @@ pub enum KeyAccess {
     Zipf,
 }
 
-/// `[target.ingest]`: the load phase, bulk-writing a dataset into the target before the
+/// `[[target.ingest]]`: the load phase, bulk-writing a dataset into the target before the
 /// operations run. Measured on its own: rows per second and, with `after`, the index build.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -160,7 +160,7 @@ pub enum RowsName {
     Keys,
 }
 
-/// `[target.ingest.http]`: the request sent per batch.
+/// `[target.ingest.http]`: the request sent per batch (inline: `http = { path = …, body = … }`).
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct IngestHttp {
@@ -275,8 +275,10 @@ pub struct Target {
     pub postgres: Option<PostgresTarget>,
     pub redis: Option<RedisTarget>,
     pub service: Option<Service>,
-    /// The load phase: a dataset written into the target before the operations run.
-    pub ingest: Option<Ingest>,
+    /// The load phase: datasets written into the target before the operations run, in order
+    /// (`[[target.ingest]]`, e.g. vectors then edges for a hybrid workload).
+    #[serde(default)]
+    pub ingest: Vec<Ingest>,
 }
 
 /// `[target.postgres]`: PostgreSQL over its wire protocol (tokio-postgres), one connection per worker.
