@@ -33,6 +33,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Print the JSON Schema of a file format.
     Schema(SchemaArgs),
+    /// Describe a scenario's datasets, or write their rows for other tools.
+    Dataset(DatasetArgs),
     /// Serve a small HTTP target with configurable latency (examples and tests).
     DemoServer(DemoServerArgs),
 }
@@ -225,6 +227,39 @@ pub enum SchemaKind {
 pub struct SchemaArgs {
     #[arg(value_enum)]
     pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct DatasetArgs {
+    /// The scenario whose `[dataset]` to use.
+    pub scenario: PathBuf,
+    /// Write these rows (default: only describe the datasets and print their digest).
+    #[arg(long, value_enum)]
+    pub rows: Option<DatasetRows>,
+    /// `copy` (PostgreSQL COPY text: tab-separated fields), `jsonl` (one object per row),
+    /// `fvecs` (vectors only, little-endian f32 with a dimension prefix).
+    #[arg(long, value_enum, default_value = "copy")]
+    pub format: DatasetFormat,
+    /// Write the query vectors instead of the base vectors (`--rows vectors`).
+    #[arg(long)]
+    pub queries: bool,
+    /// Output file (default: standard output).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DatasetRows {
+    Vectors,
+    Edges,
+    Keys,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DatasetFormat {
+    Copy,
+    Jsonl,
+    Fvecs,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod compare;
+pub mod dataset;
 pub mod demo_server;
 pub mod history;
 pub mod ingest;
@@ -40,6 +41,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Preflight(a) => preflight::run(&a, &Printer::new(false)),
         Command::Ingest(a) => ingest::run(&a, &Printer::new(false)),
         Command::Schema(a) => schema::run(&a, &Printer::new(false)),
+        Command::Dataset(a) => dataset::run(&a, &Printer::new(false)),
         Command::DemoServer(a) => demo_server::run(&a, &Printer::new(false)),
     }
 }
