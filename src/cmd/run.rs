@@ -165,18 +165,31 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         }
         scenarios.retain(|s| filter.iter().any(|f| f == s.name.as_str()));
     }
-    if !args.tiers.is_empty() {
+    let tiers: Vec<String> = if args.tiers.is_empty() {
+        dispatch
+            .and_then(|d| d.input("tier"))
+            .map(|s| {
+                s.split([',', ' '])
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        args.tiers.clone()
+    };
+    if !tiers.is_empty() {
         scenarios.retain(|s| {
             s.file
                 .scenario
                 .tier
                 .as_ref()
-                .is_some_and(|t| args.tiers.iter().any(|w| w == t.as_str()))
+                .is_some_and(|t| tiers.iter().any(|w| w == t.as_str()))
         });
         if scenarios.is_empty() {
             anyhow::bail!(
                 "no scenario of tier {} under {}",
-                args.tiers.join(", "),
+                tiers.join(", "),
                 args.paths
                     .iter()
                     .map(|p| p.display().to_string())
