@@ -73,11 +73,15 @@ impl Observer for Printer {
             let start = Instant::now();
             if tty {
                 let bar = expected.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
+                // A known total (operations, rows to load) gets a bar with an ETA.
+                let template = if expected.is_some() {
+                    "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, ETA {eta})"
+                } else {
+                    "{msg} [{elapsed_precise}] {spinner} {pos} ops ({per_sec})"
+                };
                 bar.set_style(
-                    ProgressStyle::with_template(
-                        "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, ETA {eta})",
-                    )
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    ProgressStyle::with_template(template)
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
                 bar.set_message(name);
                 while !stop2.load(Ordering::Relaxed) {

@@ -182,6 +182,7 @@ recall-margin = "2%"
         "--cache-dir",
         dir.path().join("cache").to_str().unwrap(),
         "--no-progress",
+        "--quarterly",
     ]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let rec = record(&out, "ann-small");
@@ -219,8 +220,13 @@ recall-margin = "2%"
         )),
         "{stdout}"
     );
-    let summary = std::fs::read_to_string(out.join("latest.md")).unwrap();
-    assert!(summary.contains("not like for like"), "{summary}");
+    for body in ["latest.md", "issue.md"] {
+        let text = std::fs::read_to_string(out.join(body)).unwrap();
+        assert!(
+            text.contains("ann-small `search`: not like for like"),
+            "{body}: {text}"
+        );
+    }
     // The ground truth was computed once and cached under the dataset digest.
     assert!(stderr.contains("exact ground truth computed"), "{stderr}");
     let cached: Vec<_> = std::fs::read_dir(dir.path().join("cache"))

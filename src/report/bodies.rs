@@ -94,6 +94,9 @@ pub fn quarterly_markdown(
                 );
             }
         }
+        for c in &competitive {
+            markdown::recall_notes(&mut out, c);
+        }
         out.push('\n');
     }
     published(&mut out, comparisons, figures);

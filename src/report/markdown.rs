@@ -147,18 +147,7 @@ pub fn markdown(comparisons: &[Comparison]) -> String {
                         .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0))
                 );
             }
-            let mut seen = Vec::new();
-            for s in &c.standings {
-                if let Some(n) = s.recall_note.as_ref().filter(|n| !seen.contains(n)) {
-                    let _ = writeln!(
-                        out,
-                        "\n> ⚠️ `{}`: {}",
-                        escape_md(&s.operation),
-                        escape_md(n)
-                    );
-                    seen.push(n);
-                }
-            }
+            recall_notes(&mut out, c);
         }
         for n in &c.notes {
             let _ = writeln!(out, "\n> {}", escape_md(n));
@@ -166,6 +155,23 @@ pub fn markdown(comparisons: &[Comparison]) -> String {
         out.push_str("\n</details>\n\n");
     }
     out
+}
+
+/// One quoted line per search whose targets' recall differs beyond the margin.
+pub(crate) fn recall_notes(out: &mut String, c: &crate::verdict::Comparison) {
+    let mut seen = Vec::new();
+    for s in &c.standings {
+        if let Some(n) = s.recall_note.as_ref().filter(|n| !seen.contains(n)) {
+            let _ = writeln!(
+                out,
+                "\n> ⚠️ {} `{}`: {}",
+                escape_md(&c.scenario),
+                escape_md(&s.operation),
+                escape_md(n)
+            );
+            seen.push(n);
+        }
+    }
 }
 
 #[cfg(test)]
