@@ -446,6 +446,87 @@ repetitions = 1
         keys.value(i, &mut want);
         assert_eq!(cli(&["GET", &format!("key:{i}")]), want, "key {i}");
     }
+
+    // Traversal answers are checked against the graph: right queries pass, a wrong one (a
+    // LIMIT that drops neighbours, a count that misses the second hop) is a counted error.
+    let verified = format!(
+        r#"
+[scenario]
+name = "graph-answers"
+kind = "internal"
+seed = 77
+[dataset.graph]
+nodes = 3000
+degree = 5
+distribution = "power-law"
+[[target]]
+name = "pg"
+role = "ours"
+[target.postgres]
+url = "host=127.0.0.1 port={pg_port} user=postgres dbname=postgres"
+[params]
+start = "graph.node"
+[[operation]]
+name = "one-hop"
+verify = "out-neighbours"
+[operation.postgres]
+sql = "SELECT dst FROM edges WHERE src = $1"
+params = ["{{{{start}}}}"]
+[[operation]]
+name = "two-hop"
+verify = "two-hop-count"
+[operation.postgres]
+sql = "SELECT count(DISTINCT m) FROM (SELECT dst AS m FROM edges WHERE src = $1 UNION ALL SELECT e2.dst FROM edges e1 JOIN edges e2 ON e2.src = e1.dst WHERE e1.src = $1) r"
+params = ["{{{{start}}}}"]
+[[operation]]
+name = "one-hop-truncated"
+verify = "out-neighbours"
+[operation.postgres]
+sql = "SELECT dst FROM edges WHERE src = $1 LIMIT 4"
+params = ["{{{{start}}}}"]
+[[operation]]
+name = "one-hop-only-count"
+verify = "two-hop-count"
+[operation.postgres]
+sql = "SELECT count(DISTINCT dst) FROM edges WHERE src = $1"
+params = ["{{{{start}}}}"]
+[load]
+operations = 400
+repetitions = 1
+"#
+    );
+    let s = write(dir.path(), "answers.toml", &verified);
+    let out = dir.path().join("out2");
+    let (code, stdout, stderr) = run(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--baselines",
+        dir.path().to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let rec = record(&out, "graph-answers");
+    for good in ["one-hop", "two-hop"] {
+        let o = op(&rec, "pg", good);
+        assert_eq!(errors(o), 0, "{good}: {o}");
+        assert!(o["repetitions"][0]["count"].as_u64().unwrap() > 50);
+    }
+    for bad in ["one-hop-truncated", "one-hop-only-count"] {
+        let o = op(&rec, "pg", bad);
+        let r = &o["repetitions"][0];
+        // Out-degree is 5 for every node, so LIMIT 4 is always wrong; a one-hop count equals
+        // the two-hop count only when the second hop adds nothing new.
+        assert!(r["count"].as_u64().unwrap() * 10 < errors(o), "{bad}: {r}");
+        assert!(
+            r["error_samples"]["driver"]
+                .as_str()
+                .unwrap()
+                .starts_with("wrong answer from node"),
+            "{r}"
+        );
+    }
 }
 
 #[test]

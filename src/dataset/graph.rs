@@ -70,6 +70,27 @@ impl Graph {
         }
     }
 
+    /// The ends of `node`'s out-edges, in edge order (repeated edges repeated).
+    #[must_use]
+    pub fn out_neighbours(&self, node: u64) -> Vec<u64> {
+        let d = u64::from(self.degree);
+        (node * d..(node + 1) * d).map(|e| self.edge(e).1).collect()
+    }
+
+    /// How many distinct nodes are reachable from `node` in one or two hops (`node` itself
+    /// when a cycle leads back to it), as `MATCH (n)-[*1..2]->(m) RETURN count(DISTINCT m)`.
+    #[must_use]
+    pub fn two_hop_count(&self, node: u64) -> u64 {
+        let first = self.out_neighbours(node);
+        let mut all: Vec<u64> = first.clone();
+        for a in &first {
+            all.extend(self.out_neighbours(*a));
+        }
+        all.sort_unstable();
+        all.dedup();
+        all.len() as u64
+    }
+
     /// A node drawn uniformly, e.g. the start of a traversal.
     #[must_use]
     pub fn node(&self, rng: &mut Rng) -> u64 {
@@ -120,6 +141,35 @@ mod tests {
             let mut seen: Vec<u64> = (0..n).map(|r| scramble(r, n)).collect();
             seen.sort_unstable();
             assert_eq!(seen, (0..n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn traversal_answers_match_a_search_over_the_edge_list() {
+        let g = Graph {
+            seed: 3,
+            nodes: 300,
+            degree: 3,
+            targets: Access::Zipf(Zipf::new(300, 0.7).unwrap()),
+        };
+        let edges: Vec<(u64, u64)> = (0..g.edges()).map(|e| g.edge(e)).collect();
+        for start in [0u64, 1, 17, 299] {
+            let mut hop1: Vec<u64> = edges
+                .iter()
+                .filter(|(a, _)| *a == start)
+                .map(|e| e.1)
+                .collect();
+            let mut got = g.out_neighbours(start);
+            got.sort_unstable();
+            hop1.sort_unstable();
+            assert_eq!(got, hop1);
+            let mut reach: std::collections::BTreeSet<u64> = hop1.iter().copied().collect();
+            for (a, b) in &edges {
+                if hop1.contains(a) {
+                    reach.insert(*b);
+                }
+            }
+            assert_eq!(g.two_hop_count(start), reach.len() as u64, "from {start}");
         }
     }
 

@@ -48,7 +48,8 @@ pub struct SetupRequest {
     pub capture: Vec<(String, String)>,
 }
 
-/// The ids at `pointer` in a JSON document: an array of non-negative integers, of strings
+/// The ids at `pointer` in a JSON document (a single non-negative integer is one answer, e.g. a
+/// count): an array of non-negative integers, of strings
 /// holding them, of objects whose `id` member is one, or of Neo4j result rows
 /// (`{"row": [id, …]}`).
 ///
@@ -57,11 +58,16 @@ pub struct SetupRequest {
 pub fn ids_at(body: &[u8], pointer: &str) -> Result<Vec<u64>, String> {
     let doc: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("response is not JSON: {e}"))?;
-    let arr = doc
+    let found = doc
         .pointer(pointer)
-        .ok_or_else(|| format!("no `{pointer}` in the response"))?
+        .ok_or_else(|| format!("no `{pointer}` in the response"))?;
+    // A single number (a count) is a one-element answer.
+    if let Some(n) = found.as_u64() {
+        return Ok(vec![n]);
+    }
+    let arr = found
         .as_array()
-        .ok_or_else(|| format!("`{pointer}` is not an array"))?;
+        .ok_or_else(|| format!("`{pointer}` is not an array or a count"))?;
     let id = |v: &serde_json::Value| match v {
         serde_json::Value::Number(n) => n.as_u64(),
         serde_json::Value::String(s) => s.parse().ok(),
@@ -691,5 +697,7 @@ mod tests {
             .unwrap_err()
             .contains("no `/data`"));
         assert!(ids_at(b"<html>", "/ids").unwrap_err().contains("not JSON"));
+        let count = br#"{"result": [{"c": 12}]}"#;
+        assert_eq!(ids_at(count, "/result/0/c").unwrap(), [12]);
     }
 }

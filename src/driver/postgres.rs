@@ -23,7 +23,8 @@ pub struct PostgresDriver {
     pub timeout: Duration,
     /// The statement of each operation of the scenario.
     pub statements: Vec<String>,
-    /// Whether each operation is a search whose first column holds the returned ids.
+    /// Whether each operation returns ids (or a count) in its first column: searches and
+    /// verified traversals.
     pub searches: Vec<bool>,
 }
 

@@ -165,6 +165,7 @@ pub async fn run_phase<D: Driver>(
                 let done = Instant::now();
                 let service = done.duration_since(sent);
                 let latency = intended.map_or(service, |at| done.duration_since(at));
+                let result = verify(&scenario, &op, result);
                 let judged = judge(&scenario, &op, &result);
                 let mut rec = shared.recs[op.op]
                     .lock()
@@ -190,6 +191,50 @@ pub async fn run_phase<D: Driver>(
             .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
             .collect(),
         elapsed,
+    }
+}
+
+/// A verified traversal whose answer differs from the graph's becomes a `driver` error.
+fn verify(
+    scenario: &Scenario,
+    op: &crate::scenario::Rendered<'_>,
+    result: Result<Reply, OpError>,
+) -> Result<Reply, OpError> {
+    use crate::scenario::model::Verify;
+    let (Some(how), Ok(reply)) = (scenario.ops[op.op].verify, &result) else {
+        return result;
+    };
+    let (Some(graph), Some(node)) = (
+        scenario.dataset.as_ref().and_then(|d| d.graph.as_ref()),
+        op.node,
+    ) else {
+        return result;
+    };
+    let got = reply.ids.clone().unwrap_or_default();
+    let wrong = match how {
+        Verify::OutNeighbours => {
+            let mut want = graph.out_neighbours(node);
+            let mut got = got;
+            want.sort_unstable();
+            got.sort_unstable();
+            (got != want).then(|| {
+                format!(
+                    "wrong answer from node {node}: {} out-neighbours returned, {} expected",
+                    got.len(),
+                    want.len()
+                )
+            })
+        }
+        Verify::TwoHopCount => {
+            let want = graph.two_hop_count(node);
+            (got != [want]).then(|| {
+                format!("wrong answer from node {node}: two-hop count {got:?}, expected {want}")
+            })
+        }
+    };
+    match wrong {
+        Some(m) => Err(OpError::new(ErrorKind::Driver, m)),
+        None => result,
     }
 }
 

@@ -223,7 +223,11 @@ async fn run_target(
                 .iter()
                 .map(|o| o.sql.clone().unwrap_or_default())
                 .collect(),
-            searches: scenario.ops.iter().map(|o| o.recall.is_some()).collect(),
+            searches: scenario
+                .ops
+                .iter()
+                .map(|o| o.recall.is_some() || o.verify.is_some())
+                .collect(),
         };
         repetitions(
             scenario,

@@ -298,6 +298,17 @@ impl Validator<'_> {
                     ));
                 }
             }
+            if op.verify.is_some() {
+                let vat = [Seg::Key("operation"), Seg::Index(i), Seg::Key("verify")];
+                if !needs.contains(&Needs::Graph) {
+                    return Err(self.err(
+                        &vat,
+                        "a verified traversal must start at a `{{graph.node}}`",
+                        None,
+                    ));
+                }
+                self.ids_readable(file, op, &vat)?;
+            }
             let Some(k) = op.recall else { continue };
             let rat = [Seg::Key("operation"), Seg::Index(i), Seg::Key("recall")];
             let Some(v) = dataset.and_then(|d| d.vectors.as_ref()) else {
@@ -324,25 +335,36 @@ impl Validator<'_> {
                     None,
                 ));
             }
-            for t in &file.targets {
-                let unsupported = t.command.is_some() || t.redis.is_some();
-                let no_pointer =
-                    t.http.is_some() && op.http.as_ref().is_none_or(|h| h.ids.is_none());
-                if unsupported || no_pointer {
-                    let hint = if no_pointer {
-                        "add ids = \"/ids/0\" (a JSON pointer) to [operation.http]"
-                    } else {
-                        "recall is read from PostgreSQL rows or an HTTP JSON response"
-                    };
-                    return Err(self.err(
-                        &rat,
-                        format!(
-                            "target `{}` cannot report the ids this search returned",
-                            t.name
-                        ),
-                        Some(hint),
-                    ));
-                }
+            self.ids_readable(file, op, &rat)?;
+        }
+        Ok(())
+    }
+
+    /// Every target can report what `op` returned: PostgreSQL rows, or an HTTP response with
+    /// an `ids` pointer.
+    fn ids_readable(
+        &self,
+        file: &ScenarioFile,
+        op: &CompiledOp,
+        at: &[Seg<'_>],
+    ) -> Result<(), ScenarioError> {
+        for t in &file.targets {
+            let unsupported = t.command.is_some() || t.redis.is_some();
+            let no_pointer = t.http.is_some() && op.http.as_ref().is_none_or(|h| h.ids.is_none());
+            if unsupported || no_pointer {
+                let hint = if no_pointer {
+                    "add ids = \"/ids/0\" (a JSON pointer) to [operation.http]"
+                } else {
+                    "answers are read from PostgreSQL rows or an HTTP JSON response"
+                };
+                return Err(self.err(
+                    at,
+                    format!(
+                        "target `{}` cannot report what this operation returned",
+                        t.name
+                    ),
+                    Some(hint),
+                ));
             }
         }
         Ok(())

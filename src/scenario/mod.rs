@@ -107,6 +107,8 @@ pub struct CompiledOp {
     pub redis: Vec<Template>,
     /// A search measured for recall@`recall`.
     pub recall: Option<usize>,
+    /// A traversal whose answer is checked against the graph.
+    pub verify: Option<model::Verify>,
 }
 
 impl CompiledOp {
@@ -183,6 +185,8 @@ pub struct Rendered<'a> {
     pub redis: Vec<Cow<'a, str>>,
     /// The query of `[dataset.vectors]` the operation sends, if any.
     pub query: Option<u32>,
+    /// The first node of `[dataset.graph]` the operation sends, if any.
+    pub node: Option<u64>,
 }
 
 /// Which stream of the sequence: measured operations or warmup.
@@ -272,6 +276,7 @@ impl Scenario {
         let redis = compiled.redis.iter().map(&mut r).collect();
         Rendered {
             query: ctx.query(),
+            node: ctx.node(),
             op,
             path,
             headers,
@@ -554,6 +559,7 @@ impl Validator<'_> {
                 sql_params: Vec::new(),
                 redis: Vec::new(),
                 recall: None,
+                verify: None,
             });
         }
         for (i, op) in file.operations.iter().enumerate() {
@@ -656,6 +662,7 @@ impl Validator<'_> {
                 sql_params,
                 redis,
                 recall: op.recall.map(|k| k as usize),
+                verify: op.verify,
             });
         }
         let seed = file.scenario.seed.unwrap_or(1);

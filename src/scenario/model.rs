@@ -397,6 +397,19 @@ pub struct Operation {
     /// operation's `{{vectors.query}}` (recall@k and precision). PostgreSQL: the first column of the
     /// rows; HTTP: the array at `ids` in the JSON response.
     pub recall: Option<u32>,
+    /// A traversal whose answer is checked against `[dataset.graph]` from the operation's
+    /// first `{{graph.node}}`: `out-neighbours` (the returned ids, as a multiset, are its
+    /// out-edges' ends) or `two-hop-count` (the returned number is how many distinct nodes are
+    /// reachable in one or two hops). A wrong answer counts as a `driver` error.
+    pub verify: Option<Verify>,
+}
+
+/// What a traversal's answer must equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verify {
+    OutNeighbours,
+    TwoHopCount,
 }
 
 /// `[operation.postgres]`: a statement, prepared once per connection, with bound parameters.

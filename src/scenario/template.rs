@@ -287,7 +287,9 @@ impl Gen {
             }
             Gen::Node => {
                 if let Some(g) = ctx.dataset.and_then(|d| d.graph.as_ref()) {
-                    let _ = write!(out, "{}", g.node(rng));
+                    let n = g.node(rng);
+                    ctx.node.get_or_insert(n);
+                    let _ = write!(out, "{n}");
                 }
             }
             Gen::Key => {
@@ -402,6 +404,8 @@ struct Draw<'a> {
     dataset: Option<&'a Dataset>,
     /// The operation's query, once drawn.
     query: Option<u32>,
+    /// The first graph node drawn for this operation.
+    node: Option<u64>,
 }
 
 /// Per-operation rendering state: the generator and the values of named params drawn so far.
@@ -420,10 +424,17 @@ impl<'a> RenderCtx<'a> {
                 index,
                 dataset,
                 query: None,
+                node: None,
             },
             params,
             cache: vec![None; params.len()],
         }
+    }
+
+    /// The first node drawn for this operation, if a template used `{{graph.node}}`.
+    #[must_use]
+    pub fn node(&self) -> Option<u64> {
+        self.draw.node
     }
 
     /// The query drawn for this operation, if a template used `{{vectors.query}}` or
