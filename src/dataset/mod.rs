@@ -233,29 +233,18 @@ impl Dataset {
             };
         };
         let rows = v.count().min(2000);
-        let queries = v.query_count().min(32);
         let mut row = vec![0f32; v.dim()];
         let t = std::time::Instant::now();
         for i in 0..rows {
             v.row(i, &mut row);
         }
         let gen = t.elapsed().as_secs_f64().max(1e-9) / rows as f64;
-        let t = std::time::Instant::now();
-        let mut sink = 0f32;
-        for i in 0..rows {
-            v.row(i, &mut row);
-            for q in 0..queries {
-                sink += v.distance.between(v.query(q), &row);
-            }
-        }
-        std::hint::black_box(sink);
-        let per_pair = (t.elapsed().as_secs_f64() / rows as f64 - gen).max(1e-12) / queries as f64;
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get) as f64;
-        let truth = (v.count() as f64 * (gen + per_pair * v.query_count() as f64)) / cores;
+        // Brute force itself on 512 rows (eight blocks), every query: the same code path.
+        let truth = truth::estimate(v, 512);
         Estimate {
             vector_bytes: v.count() * v.dim() as u64 * 4,
             resident_bytes: v.resident_bytes() + (v.query_count() * v.k * 8) as u64,
-            truth: Some(std::time::Duration::from_secs_f64(truth)),
+            truth: Some(truth),
             rows_per_sec: Some(1.0 / gen),
         }
     }

@@ -220,10 +220,12 @@ impl Vectors {
                 // Box–Muller: two uniform draws give two independent standard normals.
                 let u1 = 1.0 - rng.unit(); // (0, 1]: the logarithm stays finite
                 let u2 = rng.unit();
-                let r = (-2.0 * u1.ln()).sqrt();
+                // libm (a pure-Rust port of musl's) rather than the platform's: the same bits
+                // on every operating system.
+                let r = libm::sqrt(-2.0 * libm::log(u1));
                 let t = std::f64::consts::TAU * u2;
-                spare = Some(r * t.sin());
-                r * t.cos()
+                spare = Some(r * libm::sin(t));
+                r * libm::cos(t)
             });
             *x = m + spec.spread * z as f32;
         }

@@ -95,14 +95,18 @@ impl Zipf {
                 "zipf THETA must be between 0 and 1 (exclusive), got {theta}"
             ));
         }
-        let zeta = |k: u64| (1..=k).map(|i| 1.0 / (i as f64).powf(theta)).sum::<f64>();
+        let zeta = |k: u64| {
+            (1..=k)
+                .map(|i| 1.0 / libm::pow(i as f64, theta))
+                .sum::<f64>()
+        };
         let zetan = zeta(n);
         let zeta2 = zeta(2.min(n));
         let nf = n as f64;
         let eta = if n < 2 {
             0.0
         } else {
-            (1.0 - (2.0 / nf).powf(1.0 - theta)) / (1.0 - zeta2 / zetan)
+            (1.0 - libm::pow(2.0 / nf, 1.0 - theta)) / (1.0 - zeta2 / zetan)
         };
         Ok(Self {
             n,
@@ -126,10 +130,10 @@ impl Zipf {
         if uz < 1.0 || self.n == 1 {
             return 1;
         }
-        if uz < 1.0 + 0.5f64.powf(self.theta) {
+        if uz < 1.0 + libm::pow(0.5, self.theta) {
             return 2;
         }
-        let v = 1 + (self.n as f64 * (self.eta * u - self.eta + 1.0).powf(self.alpha)) as u64;
+        let v = 1 + (self.n as f64 * libm::pow(self.eta * u - self.eta + 1.0, self.alpha)) as u64;
         v.min(self.n)
     }
 }
