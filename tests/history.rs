@@ -120,9 +120,13 @@ fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothin
         &["init", "-q", "--bare", remote.to_str().unwrap()],
     );
     let url = format!("file://{}", remote.display());
+    // All eight push at the same moment, so they race to create the branch as well as to
+    // move it.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(8));
     let handles: Vec<_> = (0..8)
         .map(|i| {
             let (local, url) = (dir.path().join(format!("runner{i}.git")), url.clone());
+            let start = std::sync::Arc::clone(&start);
             std::thread::spawn(move || {
                 let h = History::open(&local, "benchbot-results").unwrap();
                 h.append(&run_record(
@@ -131,6 +135,7 @@ fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothin
                     10.0,
                 ))
                 .unwrap();
+                start.wait();
                 h.push(&PushSettings::new(&url, None)).unwrap()
             })
         })

@@ -178,10 +178,17 @@ impl History {
             return Err(git2::Error::from_str(&e.to_string()));
         }
         writer.commit()?;
-        let moved = match theirs {
-            Some(t) => remote.reference_matching(&self.refname(), ours, true, t, "benchbot: push"),
-            None => remote.reference(&self.refname(), ours, false, "benchbot: push"),
-        };
+        // Compare-and-swap under the ref's lock. Creating the branch too: the zero id means
+        // "must not exist yet", checked under the lock (libgit2 checks `force = false` before
+        // taking it, so two runners creating the branch at once could both succeed and the
+        // later one would erase the earlier one's commit).
+        let moved = remote.reference_matching(
+            &self.refname(),
+            ours,
+            true,
+            theirs.unwrap_or(Oid::ZERO_SHA1),
+            "benchbot: push",
+        );
         match moved {
             Ok(_) => Ok(Attempt::Done),
             Err(e)
