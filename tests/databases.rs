@@ -7,18 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{run, write};
+use common::{first_record, run_scenario, write};
 use serde_json::Value;
-
-fn record(out: &Path, scenario: &str) -> Value {
-    let p = std::fs::read_dir(out.join("records").join(scenario))
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
 
 fn op<'a>(rec: &'a Value, name: &str) -> &'a Value {
     rec["targets"][0]["operations"]
@@ -110,17 +100,9 @@ repetitions = 2
     );
     let s = write(dir.path(), "redis.toml", &scenario);
     let out = dir.path().join("out");
-    let (code, _, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--no-progress",
-    ]);
+    let (code, _, stderr) = run_scenario(&s, &out, dir.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
-    let rec = record(&out, "redis-kv");
+    let rec = first_record(&out, "redis-kv");
     assert_eq!(rec["targets"][0]["driver"], "redis");
     for name in ["set", "get", "incr"] {
         let (ok, errors, samples) = ok_and_errors(op(&rec, name));
@@ -291,17 +273,9 @@ repetitions = 2
     );
     let s = write(dir.path(), "pg.toml", &scenario);
     let out = dir.path().join("out");
-    let (code, _, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--no-progress",
-    ]);
+    let (code, _, stderr) = run_scenario(&s, &out, dir.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
-    let rec = record(&out, "pg-kv");
+    let rec = first_record(&out, "pg-kv");
     assert_eq!(rec["targets"][0]["driver"], "postgres");
     for name in ["get", "update"] {
         let (ok, errors, samples) = ok_and_errors(op(&rec, name));

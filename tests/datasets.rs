@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use benchbot::dataset::{Access, Graph, Keys};
-use common::{root, run, write};
+use common::{first_record, root, run, run_scenario, write};
 use serde_json::Value;
 
 fn services() -> Option<PathBuf> {
@@ -27,16 +27,6 @@ fn services() -> Option<PathBuf> {
         venv.display()
     );
     None
-}
-
-fn record(out: &Path, scenario: &str) -> Value {
-    let p = std::fs::read_dir(out.join("records").join(scenario))
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
 fn op<'a>(rec: &'a Value, target: &str, name: &str) -> &'a Value {
@@ -172,20 +162,15 @@ recall-margin = "2%"
     );
     let s = write(dir.path(), "ann.toml", &scenario);
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--cache-dir",
-        dir.path().join("cache").to_str().unwrap(),
-        "--no-progress",
-        "--quarterly",
-    ]);
+    let cache = dir.path().join("cache");
+    let (code, stdout, stderr) = run_scenario(
+        &s,
+        &out,
+        dir.path(),
+        &["--cache-dir", cache.to_str().unwrap(), "--quarterly"],
+    );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
-    let rec = record(&out, "ann-small");
+    let rec = first_record(&out, "ann-small");
     assert!(
         rec["scenario"]["dataset"]["vectors_digest"]
             .as_str()
@@ -366,17 +351,9 @@ repetitions = 1
     );
     let s = write(dir.path(), "gk.toml", &scenario);
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--no-progress",
-    ]);
+    let (code, stdout, stderr) = run_scenario(&s, &out, dir.path(), &[]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
-    let rec = record(&out, "graph-keys");
+    let rec = first_record(&out, "graph-keys");
     assert_eq!(op(&rec, "pg", "ingest")["repetitions"][0]["count"], 15_000);
     assert_eq!(op(&rec, "redis", "ingest")["repetitions"][0]["count"], 4000);
     assert_eq!(errors(op(&rec, "pg", "lookup")), 0);
@@ -497,17 +474,9 @@ repetitions = 1
     );
     let s = write(dir.path(), "answers.toml", &verified);
     let out = dir.path().join("out2");
-    let (code, stdout, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--no-progress",
-    ]);
+    let (code, stdout, stderr) = run_scenario(&s, &out, dir.path(), &[]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
-    let rec = record(&out, "graph-answers");
+    let rec = first_record(&out, "graph-answers");
     for good in ["one-hop", "two-hop"] {
         let o = op(&rec, "pg", good);
         assert_eq!(errors(o), 0, "{good}: {o}");

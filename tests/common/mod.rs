@@ -45,6 +45,33 @@ pub fn records(out: &Path, scenario: &str) -> Vec<PathBuf> {
     v
 }
 
+/// The first (for a single run: the only) record of `scenario` under `out`, parsed.
+pub fn first_record(out: &Path, scenario: &str) -> serde_json::Value {
+    let p = &records(out, scenario)[0];
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// `benchbot run SCENARIO --out OUT --baselines DIR --no-progress EXTRA…`: a scenario file run
+/// without committed baselines (`dir` holds none). Returns (exit code, stdout, stderr).
+pub fn run_scenario(
+    scenario: &Path,
+    out: &Path,
+    baselines: &Path,
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--baselines",
+        baselines.to_str().unwrap(),
+        "--no-progress",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// `out/latest.json`, parsed.
 pub fn latest(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("latest.json")).unwrap()).unwrap()
