@@ -81,44 +81,19 @@ pub fn run(args: &DatasetArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
     let mut write = || -> std::io::Result<()> {
         for i in 0..count {
             line.clear();
-            let write_vector = |line: &mut String, scratch: &mut Vec<f32>| {
-                if let (true, Some(v)) = (queries, vectors) {
-                    scratch.clear();
-                    scratch.extend_from_slice(v.query(i as usize));
-                    Vectors::write_json(scratch, line);
-                } else {
-                    data.write_field(kind, i, 1, scratch, line);
-                }
+            // Field `f` of row `i`: the query vector in place of the base vector with --queries.
+            let mut field = |f: usize, out: &mut String| match (queries, vectors) {
+                (true, Some(v)) if f == 1 => Vectors::write_json(v.query(i as usize), out),
+                _ => data.write_field(kind, i, f, &mut scratch, out),
             };
             match args.format {
                 DatasetFormat::Copy => {
-                    data.write_field(kind, i, 0, &mut scratch, &mut line);
-                    line.push('\t');
-                    if kind == RowKind::Vectors {
-                        write_vector(&mut line, &mut scratch);
-                    } else {
-                        data.write_field(kind, i, 1, &mut scratch, &mut line);
-                    }
-                    line.push('\n');
+                    kind.copy_row(&mut line, &mut field);
                     w.write_all(line.as_bytes())?;
                 }
                 DatasetFormat::Jsonl => {
-                    let names = kind.fields();
-                    line.push_str(&format!("{{\"{}\":", names[0]));
-                    let quoted = kind == RowKind::Keys;
-                    let q = if quoted { "\"" } else { "" };
-                    line.push_str(q);
-                    data.write_field(kind, i, 0, &mut scratch, &mut line);
-                    line.push_str(q);
-                    line.push_str(&format!(",\"{}\":", names[1]));
-                    line.push_str(q);
-                    if kind == RowKind::Vectors {
-                        write_vector(&mut line, &mut scratch);
-                    } else {
-                        data.write_field(kind, i, 1, &mut scratch, &mut line);
-                    }
-                    line.push_str(q);
-                    line.push_str("}\n");
+                    kind.json_row(&mut line, &mut field);
+                    line.push('\n');
                     w.write_all(line.as_bytes())?;
                 }
                 DatasetFormat::Fvecs => {

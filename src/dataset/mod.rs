@@ -108,6 +108,37 @@ impl RowKind {
         }
     }
 
+    /// One row in PostgreSQL `COPY` text format: the fields, written by `field(f, out)`,
+    /// tab-separated, then a newline.
+    pub fn copy_row(self, out: &mut String, mut field: impl FnMut(usize, &mut String)) {
+        for f in 0..self.fields().len() {
+            if f > 0 {
+                out.push('\t');
+            }
+            field(f, out);
+        }
+        out.push('\n');
+    }
+
+    /// One row as a JSON object, `{"id":0,"vector":[…]}`, `{"key":"0","value":"…"}` or
+    /// `{"from":0,"to":7}`; fields written by `field(f, out)` (keys and values quoted).
+    pub fn json_row(self, out: &mut String, mut field: impl FnMut(usize, &mut String)) {
+        let q = if self == RowKind::Keys { "\"" } else { "" };
+        out.push('{');
+        for (f, name) in self.fields().iter().enumerate() {
+            if f > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(name);
+            out.push_str("\":");
+            out.push_str(q);
+            field(f, out);
+            out.push_str(q);
+        }
+        out.push('}');
+    }
+
     /// The fields a row of this kind offers to ingest templates.
     #[must_use]
     pub fn fields(self) -> &'static [&'static str] {

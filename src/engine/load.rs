@@ -54,19 +54,12 @@ pub fn render(
     scratch: &mut Vec<f32>,
 ) -> Batch {
     let kind = plan.rows;
-    let nfields = kind.fields().len();
     let rows = range.end - range.start;
     match encoding {
         Encoding::CopyText => {
             let mut s = String::new();
             for i in range {
-                for f in 0..nfields {
-                    if f > 0 {
-                        s.push('\t');
-                    }
-                    data.write_field(kind, i, f, scratch, &mut s);
-                }
-                s.push('\n');
+                kind.copy_row(&mut s, |f, out| data.write_field(kind, i, f, scratch, out));
             }
             Batch {
                 rows,
@@ -111,24 +104,7 @@ pub fn render(
                         // Row objects: {"id": 1, "vector": [...]}, {"key": "1", "value": "…"},
                         // {"from": 1, "to": 2}.
                         (6, _) => {
-                            out.push('{');
-                            for (f, name) in kind.fields().iter().enumerate() {
-                                if f > 0 {
-                                    out.push(',');
-                                }
-                                out.push('"');
-                                out.push_str(name);
-                                out.push_str("\":");
-                                let quoted = kind == RowKind::Keys;
-                                if quoted {
-                                    out.push('"');
-                                }
-                                data.write_field(kind, i, f, scratch, out);
-                                if quoted {
-                                    out.push('"');
-                                }
-                            }
-                            out.push('}');
+                            kind.json_row(out, |f, o| data.write_field(kind, i, f, scratch, o));
                         }
                         (0 | 3, _) => {
                             out.push('"');

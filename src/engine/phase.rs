@@ -210,11 +210,11 @@ fn verify(
     ) else {
         return result;
     };
-    let got = reply.ids.clone().unwrap_or_default();
+    let got = reply.ids.as_deref().unwrap_or_default();
     let wrong = match how {
         Verify::OutNeighbours => {
             let mut want = graph.out_neighbours(node);
-            let mut got = got;
+            let mut got = got.to_vec();
             want.sort_unstable();
             got.sort_unstable();
             (got != want).then(|| {

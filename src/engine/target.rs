@@ -634,28 +634,20 @@ fn load_records(loads: Vec<(u32, RowKind, IngestStats)>) -> Vec<OperationRecord>
     }
     let several = kinds.len() > 1;
     let mut out = Vec::new();
+    let mut rest = loads;
     for kind in kinds {
         let suffix = if several {
             format!("-{}", kind.name())
         } else {
             String::new()
         };
-        let of_kind: Vec<(u32, IngestStats)> = loads
-            .iter()
-            .filter(|(_, k, _)| *k == kind)
-            .map(|(r, _, s)| {
-                (
-                    *r,
-                    IngestStats {
-                        rows: s.rows,
-                        elapsed: s.elapsed,
-                        batches: s.batches.clone(),
-                        index: s.index,
-                    },
-                )
-            })
-            .collect();
-        out.extend(load_records_of(of_kind, &suffix));
+        let (of_kind, others): (Vec<_>, Vec<_>) =
+            rest.into_iter().partition(|(_, k, _)| *k == kind);
+        rest = others;
+        out.extend(load_records_of(
+            of_kind.into_iter().map(|(r, _, s)| (r, s)).collect(),
+            &suffix,
+        ));
     }
     out
 }
