@@ -32,14 +32,8 @@ pub fn run(args: &DatasetArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
     };
     let Some(rows) = args.rows else {
         let info = DatasetInfo::of(data, true);
-        for (what, text) in [
-            ("vectors", &info.vectors),
-            ("graph", &info.graph),
-            ("keys", &info.keys),
-        ] {
-            if let Some(t) = text {
-                printer.out(&format!("{what}: {t}\n"));
-            }
+        for (what, t) in info.parts() {
+            printer.out(&format!("{what}: {t}\n"));
         }
         if let Some(d) = &info.vectors_digest {
             printer.out(&format!("vectors digest: {d}\n"));

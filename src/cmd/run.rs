@@ -728,14 +728,8 @@ pub fn plan(s: &Scenario) -> String {
     );
     if let Some(d) = &s.dataset {
         let info = crate::record::DatasetInfo::of(d, false);
-        for (what, text) in [
-            ("vectors", &info.vectors),
-            ("graph", &info.graph),
-            ("keys", &info.keys),
-        ] {
-            if let Some(t) = text {
-                let _ = writeln!(out, "  dataset {what}: {t}");
-            }
+        for (what, t) in info.parts() {
+            let _ = writeln!(out, "  dataset {what}: {t}");
         }
         let e = d.estimate();
         if let (Some(truth), Some(rate)) = (e.truth, e.rows_per_sec) {

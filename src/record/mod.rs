@@ -105,6 +105,17 @@ pub struct DatasetInfo {
 }
 
 impl DatasetInfo {
+    /// `("vectors", "10000 × 128, …")`, then the graph and the keys, for those present.
+    pub fn parts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("vectors", &self.vectors),
+            ("graph", &self.graph),
+            ("keys", &self.keys),
+        ]
+        .into_iter()
+        .filter_map(|(what, text)| text.as_deref().map(|t| (what, t)))
+    }
+
     /// Describes `d`; computes the vector digest (a pass over the data) when asked.
     #[must_use]
     pub fn of(d: &crate::dataset::Dataset, digest: bool) -> Self {
