@@ -1,22 +1,26 @@
 //! benchbot: seeded, statistically honest benchmarks with regression gates.
 //!
-//! # Module map (data flows down; no module reaches back up)
+//! # Module map
+//!
+//! Imports go one way, down this list: a module uses only modules below it (checked by
+//! `tests/architecture.rs`; `docs/architecture.md` explains each one).
 //!
 //! ```text
-//! scenario   TOML model, validation (file:line:column), seeded operation sequence
-//!    │
-//! engine     targets × repetitions; open loop (intended-start latency) or closed loop
-//!    │       (or ingest: criterion, libtest, Go, hyperfine, pytest-benchmark, … → records)
-//!    │  └── driver   http (hyper, keep-alive) · command (hyperfine-style) · managed services
-//!    ▼
-//! record     versioned JSON run records with HdrHistograms        system: environment
-//!    │  └── history  records committed with git2 to a results branch; baselines from history
-//!    │
-//! verdict    Welch t-test + CI (stats), thresholds, noise floors, SLOs, competitive gaps
-//!    │
-//! report     terminal table (comfy-table) · Markdown · JSON
-//!    │
-//! cmd        one file per CLI verb; `printer` owns stdout/stderr; `main.rs` maps exit codes
+//! cmd, cli, printer, exit, demo   the CLI verbs, clap types, the one owner of stdout/stderr,
+//!                                 the one owner of the exit code, the demo HTTP target
+//! github      Actions context and runtime files; REST client (octocrab); comment/issue logic
+//! report      terminal table, Markdown, JSON, plans and trends: renders plain data
+//! verdict     a record against a baseline: statistics, thresholds, objectives, standings
+//! history     records committed with git2 to a results branch; baselines from history
+//! engine      targets × repetitions, open/closed loop timing, load phases, observers
+//! ingest      other tools' benchmark output → run records
+//! record      versioned JSON run records with HdrHistograms; cited published figures
+//! scenario    the TOML model validated into a typed plan; the seeded operation sequence
+//! driver      one folder per driver (tables, checks, client, load phase); managed services
+//! template    `{{…}}` request templates and load-phase field templates
+//! dataset     seeded vectors, graphs, key spaces; vector files; exact ground truth
+//! stats       pure statistics (statrs)       system   fingerprint, preflight, samples
+//! util        rng, zipf, units, hex, locations in TOML, atomic files, histograms, errors
 //! ```
 //!
 //! Every CLI verb is also a library call (`cmd::*::run`), so tests drive the same code in
@@ -28,6 +32,7 @@ pub mod dataset;
 pub mod demo;
 pub mod driver;
 pub mod engine;
+pub mod exit;
 pub mod github;
 pub mod history;
 pub mod ingest;
@@ -37,27 +42,8 @@ pub mod report;
 pub mod scenario;
 pub mod stats;
 pub mod system;
+pub mod template;
+pub mod util;
 pub mod verdict;
 
-/// The process exit status: a contract (see `docs/exit-codes.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// 0: no regression.
-    Success = 0,
-    /// 1: an internal regression (or a missed objective).
-    InternalRegression = 1,
-    /// 2: a competitive regression.
-    CompetitiveRegression = 2,
-    /// 3: a fatal error or bad input.
-    Failure = 3,
-}
-
-impl From<verdict::Verdict> for ExitStatus {
-    fn from(v: verdict::Verdict) -> Self {
-        match v {
-            verdict::Verdict::Ok => ExitStatus::Success,
-            verdict::Verdict::InternalRegression => ExitStatus::InternalRegression,
-            verdict::Verdict::CompetitiveRegression => ExitStatus::CompetitiveRegression,
-        }
-    }
-}
+pub use exit::ExitStatus;

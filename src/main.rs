@@ -3,17 +3,24 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use benchbot::cli::Cli;
+use benchbot::cmd;
+use benchbot::exit::{for_usage, ExitStatus};
 use benchbot::printer::Printer;
-use benchbot::{cmd, ExitStatus};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let status = match cmd::dispatch(cli) {
-        Ok(status) => status,
+    let status = match Cli::try_parse() {
         Err(e) => {
-            Printer::new(false).error(&format!("{e:#}"));
-            ExitStatus::Failure
+            // Help and version on stdout, usage errors on stderr; exit 3 for the latter.
+            let _ = e.print();
+            for_usage(&e)
         }
+        Ok(cli) => match cmd::dispatch(cli) {
+            Ok(status) => status,
+            Err(e) => {
+                Printer::new(false).error(&format!("{e:#}"));
+                ExitStatus::Failure
+            }
+        },
     };
     ExitCode::from(status as u8)
 }

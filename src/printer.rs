@@ -46,7 +46,7 @@ impl Printer {
 
 fn label(scenario: &str, target: &str, kind: &PhaseKind) -> String {
     match kind {
-        PhaseKind::Ingest => format!("{scenario}/{target} load"),
+        PhaseKind::Load => format!("{scenario}/{target} load"),
         PhaseKind::Warmup => format!("{scenario}/{target} warmup"),
         PhaseKind::Repetition { index, of } => format!("{scenario}/{target} rep {index}/{of}"),
     }

@@ -364,7 +364,7 @@ repetitions = 1
         seed: 77,
         nodes: 3000,
         degree: 5,
-        targets: Access::Zipf(benchbot::scenario::template::Zipf::new(3000, 0.9).unwrap()),
+        targets: Access::Zipf(benchbot::util::Zipf::new(3000, 0.9).unwrap()),
     };
     let (mut sum, mut sq) = (0u128, 0u128);
     for e in 0..graph.edges() {

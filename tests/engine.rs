@@ -29,9 +29,15 @@ fn scenario(ops: &str, load: &str) -> Scenario {
 async fn phase(url: &str, scenario: Scenario) -> PhaseResult {
     let scenario = Arc::new(scenario);
     let driver = Arc::new(
-        HttpDriver::new("api", url, &[], Duration::from_secs(5), &scenario)
-            .await
-            .unwrap(),
+        HttpDriver::new(
+            "api",
+            url,
+            &[],
+            Duration::from_secs(5),
+            http_plans(&scenario),
+        )
+        .await
+        .unwrap(),
     );
     let spec = PhaseSpec {
         stream: Stream::Measured,
@@ -172,3 +178,11 @@ fn the_same_seed_gives_the_same_sequence() {
 }
 
 const PINNED_DIGEST: &str = "b7985554b1f335de1e81d56fc5129a13b5dba7564e972e0291d149437df4d3ba";
+
+/// The HTTP request plan of each operation of `s`.
+fn http_plans(s: &Scenario) -> Vec<benchbot::driver::http::OpPlan> {
+    s.ops
+        .iter()
+        .map(|o| o.parts.http.clone().expect("an http operation"))
+        .collect()
+}

@@ -56,7 +56,7 @@ fn scenario() -> Scenario {
 
 async fn exchange(url: &str, times: usize) -> (Vec<Result<(), ErrorKind>>, Vec<u8>) {
     let s = scenario();
-    let d = HttpDriver::new("t", url, &[], Duration::from_secs(2), &s)
+    let d = HttpDriver::new("t", url, &[], Duration::from_secs(2), http_plans(&s))
         .await
         .unwrap();
     let mut conn = d.conn();
@@ -143,7 +143,7 @@ async fn a_silent_server_times_out() {
         tokio::time::sleep(Duration::from_secs(10)).await;
     });
     let s = scenario();
-    let d = HttpDriver::new("t", &url, &[], Duration::from_millis(200), &s)
+    let d = HttpDriver::new("t", &url, &[], Duration::from_millis(200), http_plans(&s))
         .await
         .unwrap();
     let mut conn = d.conn();
@@ -152,4 +152,12 @@ async fn a_silent_server_times_out() {
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Timeout);
+}
+
+/// The HTTP request plan of each operation of `s`.
+fn http_plans(s: &Scenario) -> Vec<benchbot::driver::http::OpPlan> {
+    s.ops
+        .iter()
+        .map(|o| o.parts.http.clone().expect("an http operation"))
+        .collect()
 }

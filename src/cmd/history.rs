@@ -12,9 +12,8 @@ use crate::cli::{ExportFormat, HistoryArgs, HistoryCommand, HistoryFilter};
 use crate::history::{Appended, History, Stored};
 use crate::printer::Printer;
 use crate::record::RunRecord;
-use crate::report::format_value;
+use crate::report::{changes, trend};
 use crate::scenario::Metric;
-use crate::stats;
 use crate::ExitStatus;
 
 /// # Errors
@@ -70,7 +69,7 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
             if let Some(n) = last {
                 runs.drain(..runs.len().saturating_sub(*n));
             }
-            printer.out(&trend(&runs, metric));
+            printer.out(&trend(&records(&runs), metric));
         }
         HistoryCommand::Changes {
             scenario,
@@ -92,7 +91,7 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                 "no runs of scenario `{scenario}` on `{}`",
                 history.branch()
             );
-            printer.out(&changes(&runs, &metrics, *min_segment, *max_p));
+            printer.out(&changes(&records(&runs), &metrics, *min_segment, *max_p));
         }
         HistoryCommand::Export { format, filter } => {
             let rows = filtered(&history, filter)?;
@@ -187,128 +186,6 @@ fn json_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// One (target, operation) and its values: (index of the run, mean over its repetitions).
-type Series = ((String, String), Vec<(usize, f64)>);
-
-/// (target, operation) series of one metric: per run, the mean over its repetitions.
-fn series(runs: &[Stored], metric: Metric) -> Vec<Series> {
-    let mut out: Vec<Series> = Vec::new();
-    for (i, s) in runs.iter().enumerate() {
-        for sm in s.record.samples(metric) {
-            if sm.values.is_empty() {
-                continue;
-            }
-            let key = (sm.target.to_owned(), sm.operation.to_owned());
-            let v = stats::mean(&sm.values);
-            match out.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, vs)) => vs.push((i, v)),
-                None => out.push((key, vec![(i, v)])),
-            }
-        }
-    }
-    out
-}
-
-/// A Unicode sparkline of `values`.
-#[must_use]
-pub fn sparkline(values: &[f64]) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-            (l.min(*v), h.max(*v))
-        });
-    values
-        .iter()
-        .map(|v| {
-            if hi > lo {
-                #[expect(
-                    clippy::cast_possible_truncation,
-                    clippy::cast_sign_loss,
-                    reason = "0..=7"
-                )]
-                let i = ((v - lo) / (hi - lo) * 7.0).round() as usize;
-                BARS[i.min(7)]
-            } else {
-                BARS[3]
-            }
-        })
-        .collect()
-}
-
-fn trend(runs: &[Stored], metric: Metric) -> String {
-    let mut out = String::new();
-    for ((target, op), vs) in series(runs, metric) {
-        let _ = writeln!(
-            out,
-            "{} {target} {op} {metric}: {}  ({} runs)",
-            runs[0].record.scenario.name,
-            sparkline(&vs.iter().map(|v| v.1).collect::<Vec<_>>()),
-            vs.len()
-        );
-        let mut t = table(&["Run", "Started", "Commit", "Value"]);
-        for (i, v) in &vs {
-            let r = &runs[*i].record;
-            t.add_row(vec![
-                r.run_id.clone(),
-                r.started_at.format("%Y-%m-%d %H:%M").to_string(),
-                r.git
-                    .as_ref()
-                    .map_or_else(String::new, |g| g.sha.chars().take(12).collect()),
-                format_value(metric, *v),
-            ]);
-        }
-        let _ = writeln!(out, "{t}\n");
-    }
-    out
-}
-
-fn changes(runs: &[Stored], metrics: &[Metric], min_segment: usize, max_p: f64) -> String {
-    let mut t = table(&[
-        "Target",
-        "Operation",
-        "Metric",
-        "From run",
-        "Commits",
-        "Before",
-        "After",
-        "Change",
-        "p",
-        "Confidence",
-    ]);
-    let mut n = 0;
-    for &metric in metrics {
-        for ((target, op), vs) in series(runs, metric) {
-            let values: Vec<f64> = vs.iter().map(|v| v.1).collect();
-            for cp in stats::e_divisive(&values, min_segment, max_p) {
-                let (prev, at) = (
-                    &runs[vs[cp.index - 1].0].record,
-                    &runs[vs[cp.index].0].record,
-                );
-                let sha = |r: &RunRecord| {
-                    r.git
-                        .as_ref()
-                        .map_or_else(|| "?".to_owned(), |g| g.sha.chars().take(12).collect())
-                };
-                t.add_row(vec![
-                    target.clone(),
-                    op.clone(),
-                    metric.to_string(),
-                    at.run_id.clone(),
-                    format!("{}..{}", sha(prev), sha(at)),
-                    format_value(metric, cp.before),
-                    format_value(metric, cp.after),
-                    format!("{:+.1}%", cp.change() * 100.0),
-                    format!("{:.1e}", cp.p),
-                    format!("{:.4}", 1.0 - cp.p),
-                ]);
-                n += 1;
-            }
-        }
-    }
-    format!("{t}\n{n} change point(s) in {} run(s) (E-divisive means, min segment {min_segment}, p ≤ {max_p})\n", runs.len())
-}
-
 fn csv(rows: &[Stored]) -> String {
     let mut out = String::from("run_id,started_at,scenario,kind,git_sha,git_ref,trigger,target,role,operation,repetition,count,errors,throughput,p50_ns,p90_ns,p95_ns,p99_ns,p999_ns,max_ns,mean_ns\n");
     let q = |s: &str| {
@@ -357,4 +234,9 @@ fn csv(rows: &[Stored]) -> String {
         }
     }
     out
+}
+
+/// The records of stored runs.
+fn records(runs: &[Stored]) -> Vec<&RunRecord> {
+    runs.iter().map(|s| &s.record).collect()
 }

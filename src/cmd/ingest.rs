@@ -12,7 +12,7 @@ use crate::history::{Appended, History};
 use crate::ingest::{self, detect, to_record, Format, IngestOptions, Kind};
 use crate::printer::Printer;
 use crate::report::{format_ns, sig3};
-use crate::scenario::{hex, Dur, Name, Percent};
+use crate::util::{hex, Dur, Name, Percent};
 use crate::{system, ExitStatus};
 
 /// # Errors

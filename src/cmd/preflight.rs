@@ -1,37 +1,10 @@
 //! `benchbot preflight`: is this machine fit to benchmark on?
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::Table;
-
 use crate::cli::PreflightArgs;
 use crate::printer::Printer;
-use crate::system::preflight::{preflight, CheckStatus, Limits, PreflightReport};
+use crate::report::preflight_table;
+use crate::system::preflight::{preflight, CheckStatus, Limits};
 use crate::ExitStatus;
-
-/// The preflight report as a table.
-#[must_use]
-pub fn render(report: &PreflightReport) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
-    t.set_header(["Check", "Measured", "Status", "Limit"]);
-    for c in &report.checks {
-        t.add_row(vec![
-            c.name.clone(),
-            c.value.clone(),
-            c.status.to_string(),
-            c.detail.clone(),
-        ]);
-    }
-    format!(
-        "{t}\npreflight: {}{}\n",
-        report.outcome(),
-        if report.strict {
-            " (strict: warnings fail)"
-        } else {
-            ""
-        }
-    )
-}
 
 /// # Errors
 /// Unreadable scenarios.
@@ -55,7 +28,7 @@ pub fn run(args: &PreflightArgs, printer: &Printer) -> anyhow::Result<ExitStatus
     printer.out(&if args.json {
         serde_json::to_string_pretty(&report)? + "\n"
     } else {
-        render(&report)
+        preflight_table(&report)
     });
     Ok(if report.outcome() == CheckStatus::Fail {
         ExitStatus::Failure

@@ -14,11 +14,12 @@ use crate::github::{runtime, Client, Context, Findings, Retry};
 use crate::history::History;
 use crate::printer::Printer;
 use crate::record::published::Published;
-use crate::record::write_atomic;
+use crate::record::RunRecord;
 use crate::report::{
     self, bounded_markdown, escape_md, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT,
 };
-use crate::scenario::Role;
+use crate::scenario::{Metric, Role};
+use crate::util::write_atomic;
 use crate::verdict::{tasks, Comparison, Priorities, Priority, Status, Verdict};
 use crate::ExitStatus;
 
@@ -57,7 +58,7 @@ pub fn run(args: &PublishCmdArgs, printer: &Printer) -> anyhow::Result<ExitStatu
         true,
         printer,
     )?;
-    Ok(report::overall(&report.comparisons).into())
+    Ok(crate::exit::Outcome::of(&report.comparisons).status())
 }
 
 /// `2026-Q4` for a date.
@@ -66,6 +67,8 @@ pub fn quarter_of(date: chrono::NaiveDate) -> String {
     format!("{}-Q{}", date.year(), date.month0() / 3 + 1)
 }
 
+/// Sparklines of our p50 and throughput over the last 20 stored runs of each competitive
+/// scenario, for the quarterly review.
 fn trends(
     comparisons: &[Comparison],
     history: Option<&History>,
@@ -75,17 +78,20 @@ fn trends(
     };
     let mut out = Vec::new();
     for c in comparisons.iter().filter(|c| !c.standings.is_empty()) {
-        let runs = h.records(Some(&c.scenario))?;
-        let runs = &runs[runs.len().saturating_sub(20)..];
-        for s in c.standings.iter().filter(|s| {
-            s.metric == crate::scenario::Metric::P50
-                || s.metric == crate::scenario::Metric::Throughput
-        }) {
+        let stored = h.records(Some(&c.scenario))?;
+        let runs: Vec<&RunRecord> = stored[stored.len().saturating_sub(20)..]
+            .iter()
+            .map(|s| &s.record)
+            .collect();
+        for s in c
+            .standings
+            .iter()
+            .filter(|s| s.metric == Metric::P50 || s.metric == Metric::Throughput)
+        {
             let values: Vec<f64> = runs
                 .iter()
                 .filter_map(|r| {
-                    r.record
-                        .samples(s.metric)
+                    r.samples(s.metric)
                         .into_iter()
                         .find(|x| x.role == Role::Ours && x.operation == s.operation)
                         .filter(|x| !x.values.is_empty())
@@ -101,7 +107,7 @@ fn trends(
                         s.metric,
                         values.len()
                     ),
-                    crate::cmd::history::sparkline(&values),
+                    report::sparkline(&values),
                 ));
             }
         }

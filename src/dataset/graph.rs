@@ -10,8 +10,8 @@
 //! Key space: `count` keys; an access draws a key index uniformly or zipfian (scrambled the
 //! same way, so the hot keys are spread over the space as in YCSB).
 
-use crate::scenario::rng::Rng;
-use crate::scenario::template::Zipf;
+use crate::util::Rng;
+use crate::util::Zipf;
 
 const EDGES: u64 = 0x4752_4150; // "GRAP"
 const ACCESS: u64 = 0x4b45_5953; // "KEYS"

@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use sha2::{Digest, Sha256};
 
 use super::{files, parallel_chunks, DatasetError};
-use crate::scenario::rng::Rng;
+use crate::util::Rng;
 
 const CENTROIDS: u64 = 0x5645_4330; // "VEC0"
 const BASE: u64 = 0x5645_4331;
@@ -307,7 +307,7 @@ impl Vectors {
             for x in &self.queries {
                 h.update(x.to_le_bytes());
             }
-            crate::scenario::hex(&h.finalize())
+            crate::util::hex(&h.finalize())
         })
     }
 

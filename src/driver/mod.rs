@@ -1,161 +1,28 @@
-//! Drivers: one file per way of talking to a system under test, and managed services.
-//!
-//! A driver turns a [`Rendered`] operation into one round trip. The engine owns timing;
-//! drivers only say whether the operation succeeded and, if not, what kind of error it was.
+//! Drivers: one folder per way of talking to a system under test (its scenario tables,
+//! their checks, its client and its load phase), the one driver type the engine calls, and
+//! managed services.
 
+mod any;
 pub mod command;
+#[expect(
+    clippy::module_inception,
+    reason = "the trait lives in a file of its name"
+)]
+mod driver;
 pub mod http;
+mod load;
+mod op;
 pub mod postgres;
 pub mod redis;
 pub mod service;
+mod spec;
+mod vars;
 
-use std::fmt;
-use std::future::Future;
-
-use crate::scenario::Rendered;
-
-/// The kinds of failed operation, counted separately in the record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ErrorKind {
-    Connect,
-    Timeout,
-    Http4xx,
-    Http5xx,
-    HttpStatus,
-    Io,
-    ExitStatus,
-    Spawn,
-    /// The system under test refused the operation (an SQL error, a Redis error reply).
-    Driver,
-}
-
-impl ErrorKind {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Connect => "connect",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Http4xx => "http-4xx",
-            ErrorKind::Http5xx => "http-5xx",
-            ErrorKind::HttpStatus => "http-status",
-            ErrorKind::Io => "io",
-            ErrorKind::ExitStatus => "exit-status",
-            ErrorKind::Spawn => "spawn",
-            ErrorKind::Driver => "driver",
-        }
-    }
-}
-
-/// A failed operation.
-#[derive(Clone, Debug)]
-pub struct OpError {
-    pub kind: ErrorKind,
-    pub detail: String,
-}
-
-impl OpError {
-    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Self {
-            kind,
-            detail: detail.into(),
-        }
-    }
-}
-
-impl fmt::Display for OpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind.as_str(), self.detail)
-    }
-}
-
-/// What a successful operation returned that the engine checks.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Reply {
-    /// The ids a search returned, in order (operations with `recall` only).
-    pub ids: Option<Vec<u64>>,
-}
-
-/// One unit of the load phase, already encoded for the target's protocol: `COPY` text
-/// (PostgreSQL), a request body (HTTP) or pipelined commands (Redis).
-#[derive(Clone, Debug)]
-pub struct Batch {
-    /// Rows (Redis: commands) in this batch.
-    pub rows: u64,
-    /// HTTP only: the request path.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// What the load phase measured.
-#[derive(Debug)]
-pub struct IngestStats {
-    pub rows: u64,
-    /// Time to send every batch (and have it acknowledged).
-    pub elapsed: std::time::Duration,
-    /// Round trip of each batch, in nanoseconds (COPY: the time to hand it to the server).
-    pub batches: hdrhistogram::Histogram<u64>,
-    /// PostgreSQL `after` statements (index build).
-    pub index: Option<std::time::Duration>,
-}
-
-/// Receives the batches of the load phase, in order.
-pub type Batches = tokio::sync::mpsc::Receiver<Batch>;
-
-/// One way of executing operations against a target.
-pub trait Driver: Send + Sync + 'static {
-    /// Per-worker state, e.g. a keep-alive connection.
-    type Conn: Send + 'static;
-
-    /// A fresh, not yet connected, worker state.
-    fn conn(&self) -> Self::Conn;
-
-    /// Untimed work before each operation (hyperfine's `--prepare`).
-    fn prepare(&self, _conn: &mut Self::Conn) -> impl Future<Output = Result<(), OpError>> + Send {
-        async { Ok(()) }
-    }
-
-    /// Executes one operation; the engine times this call.
-    fn execute(
-        &self,
-        conn: &mut Self::Conn,
-        op: &Rendered<'_>,
-    ) -> impl Future<Output = Result<Reply, OpError>> + Send;
-
-    /// Untimed work once before a target's first repetition (tables, keys).
-    fn setup(&self) -> impl Future<Output = Result<(), OpError>> + Send {
-        async { Ok(()) }
-    }
-
-    /// The load phase: sends every batch, counting rows into `done`.
-    fn ingest(
-        &self,
-        _plan: &crate::scenario::IngestPlan,
-        _batches: Batches,
-        _done: &std::sync::atomic::AtomicU64,
-    ) -> impl Future<Output = Result<IngestStats, OpError>> + Send {
-        async {
-            Err(OpError::new(
-                ErrorKind::Driver,
-                "this driver has no load phase",
-            ))
-        }
-    }
-
-    /// Untimed work after each repetition (hyperfine's `--cleanup`).
-    fn cleanup(&self) -> impl Future<Output = Result<(), OpError>> + Send {
-        async { Ok(()) }
-    }
-}
-
-/// Last `max` bytes of `text`, cut at a character boundary.
-#[must_use]
-pub fn tail(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut start = text.len() - max;
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    &text[start..]
-}
+pub use any::{AnyConn, AnyDriver};
+pub use driver::{tail, Driver, ErrorKind, OpError, Reply};
+pub use load::{
+    run_load, Batch, Batches, LoadPhasePlan, LoadPhaseTable, LoadSink, LoadStats, LoadVia, RowsName,
+};
+pub use op::Rendered;
+pub use spec::{BuildCtx, BuildError, DriverSpec, OpParts};
+pub use vars::{fill_captures, Vars};

@@ -8,64 +8,20 @@
 //! The engine never prints: progress goes to an [`Observer`].
 
 mod cancel;
-pub mod load;
+mod context;
+pub mod load_phase;
+mod observer;
 mod phase;
+mod records;
+mod run;
 mod target;
 mod timer;
 
 pub use cancel::Cancel;
+pub use context::RunContext;
+pub use observer::{Observer, PhaseKind, Silent};
 pub use phase::{run_phase, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
-pub use target::{run_scenario, EngineError, RunContext, ScenarioOutcome, INDEX_OP, INGEST_OP};
+pub use records::{INDEX_OP, LOAD_OP};
+pub use run::{prepare_truth, run_scenario, EngineError, ScenarioOutcome};
+pub use target::{run_target, TargetSession};
 pub use timer::PreciseTimer;
-
-use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
-use std::time::Duration;
-
-/// What the engine is doing, for progress displays.
-#[derive(Clone, Debug)]
-pub enum PhaseKind {
-    /// The load phase: `expected` counts rows.
-    Ingest,
-    Warmup,
-    Repetition {
-        index: u32,
-        of: u32,
-    },
-}
-
-/// Receives progress events; implemented by the output layer.
-pub trait Observer: Send + Sync {
-    /// A phase starts; `done` counts completed operations; `expected` and `duration` bound it.
-    fn phase_started(
-        &self,
-        scenario: &str,
-        target: &str,
-        kind: PhaseKind,
-        done: Arc<AtomicU64>,
-        expected: Option<u64>,
-        duration: Option<Duration>,
-    );
-    /// The phase that started last has finished.
-    fn phase_finished(&self);
-    /// A non-fatal note, e.g. a cleanup that failed.
-    fn note(&self, message: &str);
-}
-
-/// An observer that ignores everything (library use, tests).
-pub struct Silent;
-
-impl Observer for Silent {
-    fn phase_started(
-        &self,
-        _: &str,
-        _: &str,
-        _: PhaseKind,
-        _: Arc<AtomicU64>,
-        _: Option<u64>,
-        _: Option<Duration>,
-    ) {
-    }
-    fn phase_finished(&self) {}
-    fn note(&self, _: &str) {}
-}

@@ -10,9 +10,9 @@ use tokio::time::Instant;
 
 use super::cancel::Cancel;
 use super::timer::PreciseTimer;
-use crate::driver::{Driver, ErrorKind, OpError, Reply};
-use crate::record::new_histogram;
+use crate::driver::{Driver, ErrorKind, OpError, Rendered, Reply};
 use crate::scenario::{LoadMode, LoadPlan, Scenario, Stop, Stream};
+use crate::util::new_histogram;
 
 /// A send that starts more than this after its intended time counts as late.
 pub const LATE_AFTER: Duration = Duration::from_millis(1);
@@ -197,7 +197,7 @@ pub async fn run_phase<D: Driver>(
 /// A verified traversal whose answer differs from the graph's becomes a `driver` error.
 fn verify(
     scenario: &Scenario,
-    op: &crate::scenario::Rendered<'_>,
+    op: &Rendered<'_>,
     result: Result<Reply, OpError>,
 ) -> Result<Reply, OpError> {
     use crate::scenario::model::Verify;
@@ -241,7 +241,7 @@ fn verify(
 /// Recall@k and precision of a successful search against the ground truth.
 fn judge(
     scenario: &Scenario,
-    op: &crate::scenario::Rendered<'_>,
+    op: &Rendered<'_>,
     result: &Result<Reply, OpError>,
 ) -> Option<(f64, f64)> {
     let k = scenario.ops[op.op].recall?;

@@ -112,7 +112,7 @@ pub struct ScheduleEvent {
 /// The event payload could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ContextError {
-    #[error("{}: cannot read the event payload: {source}", path.display())]
+    #[error("{}: cannot read the event payload", path.display())]
     Read {
         path: PathBuf,
         #[source]

@@ -31,19 +31,19 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// What went wrong with the history.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("history {}: {source}", path.display())]
+    #[error("history {}", path.display())]
     Open {
         path: PathBuf,
         #[source]
         source: git2::Error,
     },
-    #[error("history branch `{branch}`: {source}")]
+    #[error("history branch `{branch}`")]
     Git {
         branch: String,
         #[source]
         source: git2::Error,
     },
-    #[error("history branch `{branch}`: {path}: {source}")]
+    #[error("history branch `{branch}`: {path}")]
     Record {
         branch: String,
         path: String,

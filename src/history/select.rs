@@ -4,7 +4,7 @@ use git2::{Oid, Repository};
 
 use super::Stored;
 use crate::record::{pool, RunRecord};
-use crate::verdict::incomparable;
+use crate::system::incomparable;
 
 /// The baseline chosen from history, and why.
 #[derive(Clone, Debug)]
@@ -57,7 +57,7 @@ pub fn select_baseline(
         .collect();
     let (comparable, other): (Vec<&RunRecord>, Vec<&RunRecord>) = same
         .into_iter()
-        .partition(|r| incomparable(current, r).is_none());
+        .partition(|r| incomparable(&current.environment, &r.environment).is_none());
     let mut merge_base = None;
     let mut chosen: Vec<&RunRecord> = Vec::new();
     let head = code

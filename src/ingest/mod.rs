@@ -117,7 +117,7 @@ impl fmt::Display for Format {
 /// A file that could not be ingested.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Read {
         path: PathBuf,
         #[source]

@@ -10,7 +10,8 @@ use crate::record::{
     new_histogram, Environment, GitInfo, Latency, LoadInfo, OperationRecord, Repetition, RunRecord,
     ScenarioInfo, SummaryRecord, TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
 };
-use crate::scenario::{hex, Kind as ScenarioKind, LoadMode, Metric, Role, StateMode};
+use crate::scenario::{Kind as ScenarioKind, LoadMode, Metric, Role, StateMode};
+use crate::util::hex;
 
 /// Where the record says the numbers came from.
 pub struct IngestOptions {

@@ -8,9 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -18,6 +16,8 @@ use serde::{Deserialize, Serialize};
 pub mod published;
 
 use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
+pub use crate::system::Environment;
+pub use crate::util::{decode_histogram, encode_histogram, new_histogram, write_atomic};
 
 /// The record format this binary writes.
 ///
@@ -188,30 +188,6 @@ pub struct LoadInfo {
     pub cooldown_ns: u64,
 }
 
-/// The machine the record was taken on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Environment {
-    pub cpu_model: String,
-    pub physical_cores: Option<usize>,
-    pub logical_cores: usize,
-    pub memory_bytes: u64,
-    pub os: String,
-    pub kernel: String,
-    pub arch: String,
-    pub hostname: String,
-    #[serde(default)]
-    pub governor: Option<String>,
-    /// The Actions runner's name.
-    #[serde(default)]
-    pub runner: Option<String>,
-    /// Labels of the runner (`--runner-labels`), compared between records.
-    #[serde(default)]
-    pub runner_labels: Vec<String>,
-    /// `rustc -V` where a Rust toolchain is installed.
-    #[serde(default)]
-    pub rustc: Option<String>,
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct TargetRecord {
     pub name: String,
@@ -305,7 +281,7 @@ pub struct Latency {
 /// Why a record could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -553,55 +529,6 @@ pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
         }
     }
     out
-}
-
-/// A latency histogram in nanoseconds covering 1 ns to 1 hour at 3 significant figures.
-///
-/// # Panics
-/// Never: the bounds are constants that hdrhistogram accepts.
-#[must_use]
-pub fn new_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 3_600_000_000_000, 3).expect("constant bounds are valid")
-}
-
-/// Base64 of the V2 + DEFLATE encoding.
-#[must_use]
-pub fn encode_histogram(h: &Histogram<u64>) -> String {
-    let mut buf = Vec::new();
-    // Serializing into a Vec cannot fail for a valid histogram.
-    if V2DeflateSerializer::new().serialize(h, &mut buf).is_err() {
-        buf.clear();
-    }
-    base64::engine::general_purpose::STANDARD.encode(buf)
-}
-
-/// Inverse of [`encode_histogram`].
-///
-/// # Errors
-/// A message naming what failed.
-pub fn decode_histogram(s: &str) -> Result<Histogram<u64>, String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(s)
-        .map_err(|e| format!("not base64: {e}"))?;
-    Deserializer::new()
-        .deserialize(&mut bytes.as_slice())
-        .map_err(|e| format!("not an HdrHistogram: {e:?}"))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
-/// reader never sees a half-written file. Creates the parent directories.
-///
-/// # Errors
-/// I/O errors, with the path in the message.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let with_path =
-        |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(with_path)?;
-    }
-    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(with_path)?;
-    std::fs::rename(&tmp, path).map_err(with_path)
 }
 
 fn default_recall_margin() -> f64 {

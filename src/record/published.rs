@@ -8,7 +8,8 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{line_col, Dur};
+use crate::util::locate::line_col;
+use crate::util::Dur;
 
 /// The whole file.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

@@ -10,7 +10,13 @@ use std::fmt;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
-use super::units::{Bytes, Dur, Name, Percent};
+use crate::driver::command::{CommandOperation, CommandTarget};
+use crate::driver::http::{HttpOperation, HttpTarget};
+use crate::driver::postgres::{PostgresOperation, PostgresTarget};
+use crate::driver::redis::{RedisOperation, RedisTarget};
+use crate::driver::service::ServiceTable;
+use crate::driver::LoadPhaseTable;
+use crate::util::{Bytes, Dur, Name, Percent};
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -128,71 +134,6 @@ pub enum KeyAccess {
     Zipf,
 }
 
-/// `[[target.ingest]]`: the load phase, bulk-writing a dataset into the target before the
-/// operations run. Measured on its own: rows per second and, with `after`, the index build.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Ingest {
-    /// Which rows: `vectors` (`id`, `vector`), `edges` (`from`, `to`) or `keys` (`key`, `value`).
-    pub rows: RowsName,
-    /// Rows per request (HTTP) or per pipeline flush (Redis); default 500.
-    pub batch: Option<u32>,
-    /// PostgreSQL: a `COPY … FROM STDIN` statement; rows are sent in text format, fields in
-    /// the order above, tab-separated.
-    pub copy: Option<String>,
-    /// HTTP: one request per batch; `{{ids}}`, `{{int-ids}}`, `{{vectors}}`, `{{keys}}`,
-    /// `{{values}}`, `{{edges}}` and `{{rows}}` (one object per row) are JSON arrays of the
-    /// batch's rows.
-    pub http: Option<IngestHttp>,
-    /// Redis: one command per row, `{{id}}`, `{{vector}}`, `{{from}}`, `{{to}}`, `{{key}}`,
-    /// `{{value}}` filled in; pipelined `batch` at a time.
-    pub redis: Option<Vec<String>>,
-    /// PostgreSQL statements run after the rows (e.g. `CREATE INDEX`), timed as `index-build`.
-    #[serde(default)]
-    pub after: Vec<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RowsName {
-    Vectors,
-    Edges,
-    Keys,
-}
-
-/// `[target.ingest.http]`: the request sent per batch (inline: `http = { path = …, body = … }`).
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct IngestHttp {
-    /// Default `POST`.
-    pub method: Option<String>,
-    /// Relative to the target's `base-url`.
-    pub path: String,
-    pub body: String,
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-}
-
-/// One `[[target.http.setup]]` request, sent once before the target's first repetition.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct HttpSetup {
-    /// Default `POST`.
-    pub method: Option<String>,
-    /// An absolute path on the base URL's host (setup may create what `base-url` points into).
-    pub path: String,
-    pub body: Option<String>,
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    /// Statuses that count as success (default: any 2xx).
-    pub expect_status: Option<Vec<u16>>,
-    /// Values taken from the JSON response by JSON pointer (RFC 6901), e.g.
-    /// `{ collection = "/id" }`, then usable as `{{collection}}` in `base-url`, headers,
-    /// the ingest request and later setup requests.
-    #[serde(default)]
-    pub capture: BTreeMap<String, String>,
-}
-
 /// The `[scenario]` table.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -274,112 +215,11 @@ pub struct Target {
     pub command: Option<CommandTarget>,
     pub postgres: Option<PostgresTarget>,
     pub redis: Option<RedisTarget>,
-    pub service: Option<Service>,
+    pub service: Option<ServiceTable>,
     /// The load phase: datasets written into the target before the operations run, in order
     /// (`[[target.ingest]]`, e.g. vectors then edges for a hybrid workload).
     #[serde(default)]
-    pub ingest: Vec<Ingest>,
-}
-
-/// `[target.postgres]`: PostgreSQL over its wire protocol (tokio-postgres), one connection per worker.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct PostgresTarget {
-    /// libpq-style `host=127.0.0.1 port={{port}} user=postgres dbname=postgres` or a `postgres://` URL.
-    pub url: String,
-    /// Statements run once before the target's first repetition (and after every restart in
-    /// cold mode); not timed.
-    #[serde(default)]
-    pub setup: Vec<String>,
-    /// Statements run on every new connection before its statements are prepared (e.g.
-    /// `SET hnsw.ef_search = 100`), so every prepared plan sees them.
-    #[serde(default)]
-    pub session: Vec<String>,
-    /// Per-statement timeout (default `30s`).
-    pub timeout: Option<Dur>,
-}
-
-/// `[target.redis]`: Redis (or anything speaking RESP), one connection per worker.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RedisTarget {
-    /// `host:port`.
-    pub address: String,
-    /// Commands run once before the target's first repetition; not timed.
-    #[serde(default)]
-    pub setup: Vec<Vec<String>>,
-    /// Per-command timeout (default `30s`).
-    pub timeout: Option<Dur>,
-}
-
-/// `[target.http]`: an HTTP/1.1 API reached over a keep-alive connection pool.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct HttpTarget {
-    /// `http://host:port` (may use `{{port}}` of the managed service).
-    pub base_url: String,
-    /// Headers sent with every request.
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    /// Per-request timeout (default `30s`).
-    pub timeout: Option<Dur>,
-    /// Requests sent once before the target's first repetition, in order.
-    #[serde(default)]
-    pub setup: Vec<HttpSetup>,
-}
-
-/// `[target.command]`: a command run once per operation, timed hyperfine-style.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct CommandTarget {
-    /// The program and its arguments, run without a shell.
-    pub argv: Option<Vec<String>>,
-    /// A shell command line, run with `sh -c`.
-    pub shell: Option<String>,
-    /// A shell command run before every timed run (not timed).
-    pub prepare: Option<String>,
-    /// A shell command run after every repetition (not timed).
-    pub cleanup: Option<String>,
-    /// Environment variables for the command.
-    #[serde(default)]
-    pub env: BTreeMap<String, String>,
-    /// Working directory, relative to the scenario file.
-    pub cwd: Option<String>,
-    /// A run that takes longer is killed and counted as a `timeout` error (default `60s`).
-    pub timeout: Option<Dur>,
-}
-
-/// `[target.service]`: a process benchbot starts, waits for and always stops.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Service {
-    /// Program and arguments. `{{port}}` is a free loopback port chosen at start,
-    /// `{{benchbot}}` this benchbot executable.
-    pub command: Vec<String>,
-    #[serde(default)]
-    pub env: BTreeMap<String, String>,
-    /// Working directory, relative to the scenario file.
-    pub cwd: Option<String>,
-    /// How to tell the service is ready.
-    pub ready: Ready,
-    /// Give up waiting after this long (default `30s`).
-    pub ready_timeout: Option<Dur>,
-    /// After SIGTERM, wait this long before SIGKILL (default `5s`).
-    pub stop_grace: Option<Dur>,
-    /// Pin the service to these CPUs, e.g. `[2, 3]`, away from the load generator's.
-    pub cpus: Option<Vec<usize>>,
-}
-
-/// Exactly one readiness check.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Ready {
-    /// A URL that answers with a status below 500.
-    pub http: Option<String>,
-    /// `host:port` that accepts a TCP connection.
-    pub tcp: Option<String>,
-    /// A command that exits 0.
-    pub command: Option<Vec<String>>,
+    pub ingest: Vec<LoadPhaseTable>,
 }
 
 /// One `[[operation]]` of the mix.
@@ -410,52 +250,6 @@ pub struct Operation {
 pub enum Verify {
     OutNeighbours,
     TwoHopCount,
-}
-
-/// `[operation.postgres]`: a statement, prepared once per connection, with bound parameters.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct PostgresOperation {
-    /// SQL with `$1`, `$2`… placeholders (never string-spliced).
-    pub sql: String,
-    /// Templates for the parameters, converted to each parameter's type (integers, floats,
-    /// text, booleans; cast in SQL, e.g. `$1::vector`, for other types).
-    #[serde(default)]
-    pub params: Vec<String>,
-}
-
-/// `[operation.redis]`: one command with templated arguments.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RedisOperation {
-    pub command: Vec<String>,
-}
-
-/// `[operation.http]`: the request, with `{{…}}` placeholders.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct HttpOperation {
-    /// Default `GET`.
-    pub method: Option<String>,
-    /// Path and query, starting with `/`.
-    pub path: String,
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    pub body: Option<String>,
-    /// Statuses that count as success (default: any 2xx).
-    pub expect_status: Option<Vec<u16>>,
-    /// JSON pointer (RFC 6901) to the array of returned ids in the response, e.g. `/ids/0`
-    /// (elements: integers, strings holding them, or objects with an `id` member); needed by
-    /// `recall`.
-    pub ids: Option<String>,
-}
-
-/// `[operation.command]`: extra arguments appended to the target's `argv`.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct CommandOperation {
-    #[serde(default)]
-    pub args: Vec<String>,
 }
 
 /// The `[load]` table.

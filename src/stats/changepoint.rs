@@ -149,7 +149,7 @@ pub fn e_divisive(x: &[f64], min_segment: usize, max_p: f64) -> Vec<ChangePoint>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::rng::Rng;
+    use crate::util::Rng;
 
     /// Standard normal by Box–Muller from the portable generator.
     fn normal(rng: &mut Rng) -> f64 {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::record::{RunRecord, Samples};
 use crate::scenario::{Kind, Metric, Role, SloValue};
 use crate::stats::{self, Summary};
+use crate::system::incomparable;
 
 /// The outcome of one metric of one (target, operation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -149,50 +150,12 @@ impl Comparison {
     }
 }
 
-/// Why two environments cannot be compared, if they cannot.
-#[must_use]
-pub fn incomparable(current: &RunRecord, baseline: &RunRecord) -> Option<String> {
-    let (a, b) = (&current.environment, &baseline.environment);
-    let mut diffs = Vec::new();
-    if a.cpu_model != b.cpu_model {
-        diffs.push(format!("CPU `{}` vs `{}`", b.cpu_model, a.cpu_model));
-    }
-    if a.logical_cores != b.logical_cores {
-        diffs.push(format!(
-            "{} vs {} logical cores",
-            b.logical_cores, a.logical_cores
-        ));
-    }
-    if a.arch != b.arch {
-        diffs.push(format!("{} vs {}", b.arch, a.arch));
-    }
-    if a.kernel != b.kernel {
-        diffs.push(format!("kernel {} vs {}", b.kernel, a.kernel));
-    }
-    if !a.runner_labels.is_empty()
-        && !b.runner_labels.is_empty()
-        && a.runner_labels != b.runner_labels
-    {
-        diffs.push(format!(
-            "runner labels [{}] vs [{}]",
-            b.runner_labels.join(", "),
-            a.runner_labels.join(", ")
-        ));
-    }
-    (!diffs.is_empty()).then(|| {
-        format!(
-            "incomparable environment: the baseline was measured on another machine ({})",
-            diffs.join(", ")
-        )
-    })
-}
-
 /// Compares `current` with `baseline` (or only checks objectives when there is none).
 #[must_use]
 pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison {
     let th = &current.scenario.thresholds;
     let mut notes = Vec::new();
-    let env_note = baseline.and_then(|b| incomparable(current, b));
+    let env_note = baseline.and_then(|b| incomparable(&current.environment, &b.environment));
     if let Some(n) = &env_note {
         notes.push(n.clone());
     }

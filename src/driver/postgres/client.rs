@@ -1,18 +1,17 @@
 //! PostgreSQL over tokio-postgres: one connection per worker, statements prepared once per
 //! connection, parameters bound (never spliced into SQL).
 
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, NoTls, Statement};
+use tokio_postgres::{Client, NoTls, Row, Statement};
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use futures_util::SinkExt as _;
-use tokio_postgres::Row;
-
-use super::{Batches, Driver, ErrorKind, IngestStats, OpError, Reply};
-use crate::scenario::{IngestPlan, Rendered};
+use super::check::OpPlan;
+use super::load::CopySink;
+use crate::driver::driver::{Driver, ErrorKind, OpError, Reply};
+use crate::driver::load::{run_load, Batches, LoadPhasePlan, LoadStats, LoadVia};
+use crate::driver::op::Rendered;
 
 /// A PostgreSQL target after placeholders were filled in.
 pub struct PostgresDriver {
@@ -21,8 +20,8 @@ pub struct PostgresDriver {
     /// Run on every new connection before preparing.
     pub session: Vec<String>,
     pub timeout: Duration,
-    /// The statement of each operation of the scenario.
-    pub statements: Vec<String>,
+    /// The statement and parameters of each operation of the scenario.
+    pub ops: Vec<OpPlan>,
     /// Whether each operation returns ids (or a count) in its first column: searches and
     /// verified traversals.
     pub searches: Vec<bool>,
@@ -99,8 +98,8 @@ impl PostgresDriver {
                 )
             })?;
         }
-        let mut prepared = Vec::with_capacity(self.statements.len());
-        for sql in &self.statements {
+        let mut prepared = Vec::with_capacity(self.ops.len());
+        for sql in self.ops.iter().map(|o| &o.sql) {
             let st = client.prepare(sql).await.map_err(|e| {
                 OpError::new(
                     ErrorKind::Driver,
@@ -120,21 +119,22 @@ impl PostgresDriver {
             unreachable!("connected above")
         };
         let st = &statements[op.op];
-        if st.params().len() != op.params.len() {
+        let params = &self.ops[op.op].params;
+        if st.params().len() != params.len() {
             return Err(OpError::new(
                 ErrorKind::Driver,
                 format!(
                     "the statement has {} parameter(s), the operation gives {}",
                     st.params().len(),
-                    op.params.len()
+                    params.len()
                 ),
             ));
         }
         let values = st
             .params()
             .iter()
-            .zip(&op.params)
-            .map(|(ty, text)| convert(text, ty))
+            .zip(params)
+            .map(|(ty, i)| convert(op.value(*i), ty))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| OpError::new(ErrorKind::Driver, e))?;
         let refs: Vec<&(dyn ToSql + Sync)> = values
@@ -168,7 +168,7 @@ impl PostgresDriver {
     }
 }
 
-fn db_message(e: &tokio_postgres::Error) -> String {
+pub(super) fn db_message(e: &tokio_postgres::Error) -> String {
     e.as_db_error().map_or_else(
         || e.to_string(),
         |d| format!("{}: {}", d.code().code(), d.message()),
@@ -199,47 +199,33 @@ impl Driver for PostgresDriver {
     }
 
     /// `COPY … FROM STDIN` of every batch, then the `after` statements (timed apart).
-    async fn ingest(
+    async fn load(
         &self,
-        plan: &IngestPlan,
-        mut batches: Batches,
+        plan: &LoadPhasePlan,
+        batches: Batches,
         done: &AtomicU64,
-    ) -> Result<IngestStats, OpError> {
-        let copy = plan.copy.as_deref().unwrap_or_default();
-        let client = self.client("ingest").await?;
-        let failed = |e: tokio_postgres::Error| {
-            OpError::new(ErrorKind::Driver, format!("`{copy}`: {}", db_message(&e)))
+    ) -> Result<LoadStats, OpError> {
+        let LoadVia::Copy(p) = &plan.via else {
+            return Err(OpError::new(ErrorKind::Driver, "no COPY statement"));
         };
-        let mut hist = crate::record::new_histogram();
-        let start = std::time::Instant::now();
+        let client = self.client("ingest").await?;
         let sink = client
-            .copy_in::<_, bytes::Bytes>(copy)
+            .copy_in::<_, bytes::Bytes>(p.copy.as_str())
             .await
-            .map_err(failed)?;
-        futures_util::pin_mut!(sink);
-        let mut rows = 0;
-        while let Some(b) = batches.recv().await {
+            .map_err(|e| {
+                OpError::new(
+                    ErrorKind::Driver,
+                    format!("`{}`: {}", p.copy, db_message(&e)),
+                )
+            })?;
+        let sink = CopySink {
+            sink: Box::pin(sink),
+            copy: p.copy.clone(),
+        };
+        let mut stats = run_load(sink, batches, done).await?;
+        if !p.after.is_empty() {
             let t = std::time::Instant::now();
-            sink.send(bytes::Bytes::from(b.bytes))
-                .await
-                .map_err(failed)?;
-            hist.saturating_record(nanos(t.elapsed()));
-            rows += b.rows;
-            done.fetch_add(b.rows, Ordering::Relaxed);
-        }
-        let written = sink.finish().await.map_err(failed)?;
-        let elapsed = start.elapsed();
-        if written != rows {
-            return Err(OpError::new(
-                ErrorKind::Driver,
-                format!("COPY wrote {written} rows, {rows} were sent"),
-            ));
-        }
-        let index = if plan.after.is_empty() {
-            None
-        } else {
-            let t = std::time::Instant::now();
-            for sql in &plan.after {
+            for sql in &p.after {
                 client.batch_execute(sql).await.map_err(|e| {
                     OpError::new(
                         ErrorKind::Driver,
@@ -247,14 +233,9 @@ impl Driver for PostgresDriver {
                     )
                 })?;
             }
-            Some(t.elapsed())
-        };
-        Ok(IngestStats {
-            rows,
-            elapsed,
-            batches: hist,
-            index,
-        })
+            stats.index = Some(t.elapsed());
+        }
+        Ok(stats)
     }
 
     async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<Reply, OpError> {
@@ -273,8 +254,4 @@ impl Driver for PostgresDriver {
             }
         }
     }
-}
-
-fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1)
 }

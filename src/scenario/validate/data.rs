@@ -1,42 +1,16 @@
-//! Validation of `[dataset]`, `[target.ingest]` and searches (`recall`), into the plans the
-//! engine runs.
+//! `[dataset]`, the load phases (`[[target.ingest]]`) and searches (`recall`, `verify`).
 
 use std::path::Path;
 
-use super::locate::Seg;
-use super::model::{
-    DistanceName, GraphDistribution, IngestHttp, KeyAccess, RowsName, ScenarioFile, Target,
-};
-use super::template::{FieldTemplate, Needs, Zipf};
-use super::{CompiledOp, ScenarioError, Validator};
+use super::Validator;
 use crate::dataset::{Access, Dataset, Distance, Graph, Keys, RowKind, Synthetic, Vectors};
-
-/// Fields of an HTTP ingest batch, each a JSON array over the batch's rows.
-pub const BATCH_FIELDS: [&str; 7] = [
-    "ids", "int-ids", "vectors", "keys", "values", "edges", "rows",
-];
-
-/// A target's load phase, checked.
-#[derive(Clone, Debug)]
-pub struct IngestPlan {
-    pub rows: RowKind,
-    pub batch: usize,
-    /// PostgreSQL `COPY … FROM STDIN`.
-    pub copy: Option<String>,
-    pub http: Option<IngestHttpPlan>,
-    /// Redis: one command per row.
-    pub redis: Vec<FieldTemplate>,
-    /// PostgreSQL statements after the rows, timed as the index build.
-    pub after: Vec<String>,
-}
-
-#[derive(Clone, Debug)]
-pub struct IngestHttpPlan {
-    pub method: String,
-    pub path: FieldTemplate,
-    pub body: FieldTemplate,
-    pub headers: Vec<(String, String)>,
-}
+use crate::driver::{LoadPhasePlan, RowsName};
+use crate::scenario::model::{DistanceName, GraphDistribution, KeyAccess, ScenarioFile, Target};
+use crate::scenario::plan::{CompiledOp, TargetPlan};
+use crate::scenario::ScenarioError;
+use crate::template::Needs;
+use crate::util::locate::Seg;
+use crate::util::Zipf;
 
 impl Validator<'_> {
     pub(super) fn dataset(
@@ -258,7 +232,7 @@ impl Validator<'_> {
     /// way to read the returned ids.
     pub(super) fn searches(
         &self,
-        file: &ScenarioFile,
+        targets: &[TargetPlan],
         ops: &[CompiledOp],
         param_needs: &[Option<Needs>],
         dataset: Option<&Dataset>,
@@ -266,13 +240,15 @@ impl Validator<'_> {
         for (i, op) in ops.iter().enumerate() {
             let at = [Seg::Key("operation"), Seg::Index(i)];
             let mut needs: Vec<Needs> = op
-                .templates()
-                .flat_map(super::template::Template::generators)
-                .filter_map(super::template::Gen::needs)
+                .templates
+                .iter()
+                .flat_map(crate::template::Template::generators)
+                .filter_map(crate::template::Gen::needs)
                 .collect();
             needs.extend(
-                op.templates()
-                    .flat_map(super::template::Template::param_refs)
+                op.templates
+                    .iter()
+                    .flat_map(crate::template::Template::param_refs)
                     .filter_map(|p| param_needs[p]),
             );
             for need in &needs {
@@ -307,7 +283,7 @@ impl Validator<'_> {
                         None,
                     ));
                 }
-                self.ids_readable(file, op, &vat)?;
+                self.ids_readable(targets, op, &vat)?;
             }
             let Some(k) = op.recall else { continue };
             let rat = [Seg::Key("operation"), Seg::Index(i), Seg::Key("recall")];
@@ -335,7 +311,7 @@ impl Validator<'_> {
                     None,
                 ));
             }
-            self.ids_readable(file, op, &rat)?;
+            self.ids_readable(targets, op, &rat)?;
         }
         Ok(())
     }
@@ -344,19 +320,12 @@ impl Validator<'_> {
     /// an `ids` pointer.
     fn ids_readable(
         &self,
-        file: &ScenarioFile,
+        targets: &[TargetPlan],
         op: &CompiledOp,
         at: &[Seg<'_>],
     ) -> Result<(), ScenarioError> {
-        for t in &file.targets {
-            let unsupported = t.command.is_some() || t.redis.is_some();
-            let no_pointer = t.http.is_some() && op.http.as_ref().is_none_or(|h| h.ids.is_none());
-            if unsupported || no_pointer {
-                let hint = if no_pointer {
-                    "add ids = \"/ids/0\" (a JSON pointer) to [operation.http]"
-                } else {
-                    "answers are read from PostgreSQL rows or an HTTP JSON response"
-                };
+        for t in targets {
+            if let Err(hint) = t.driver.reports_ids(&op.parts) {
                 return Err(self.err(
                     at,
                     format!(
@@ -370,60 +339,33 @@ impl Validator<'_> {
         Ok(())
     }
 
-    pub(super) fn http_setup(&self, i: usize, t: &Target) -> Result<(), ScenarioError> {
-        for (j, s) in t.http.iter().flat_map(|h| &h.setup).enumerate() {
-            let at = |k: &'static str| {
-                [
-                    Seg::Key("target"),
-                    Seg::Index(i),
-                    Seg::Key("http"),
-                    Seg::Key("setup"),
-                    Seg::Index(j),
-                    Seg::Key(k),
-                ]
-            };
-            if !s.path.starts_with('/') {
-                return Err(self.err(
-                    &at("path"),
-                    format!("path `{}` must start with `/`", s.path),
-                    None,
-                ));
-            }
-            for (name, pointer) in &s.capture {
-                if name.is_empty()
-                    || !name
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                    || ["port", "benchbot", "scenario-dir"].contains(&name.as_str())
-                {
-                    return Err(self.err(
-                        &at("capture"),
-                        format!("`{name}` cannot be a capture name"),
-                        Some("letters, digits, `-` and `_`; not port, benchbot or scenario-dir"),
-                    ));
-                }
-                if !(pointer.is_empty() || pointer.starts_with('/')) {
-                    return Err(self.err(
-                        &at("capture"),
-                        format!("`{pointer}` is not a JSON pointer"),
-                        Some("e.g. \"/id\""),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub(super) fn ingests(
+    /// The load phases of target `i`.
+    pub(super) fn load_phases(
         &self,
         i: usize,
         t: &Target,
+        plan: &TargetPlan,
         dataset: Option<&Dataset>,
-    ) -> Result<Vec<IngestPlan>, ScenarioError> {
-        let mut plans: Vec<IngestPlan> = Vec::new();
-        for (j, ing) in t.ingest.iter().enumerate() {
-            let plan = self.ingest(i, j, t, ing, dataset)?;
-            if plans.iter().any(|p| p.rows == plan.rows) {
+    ) -> Result<Vec<LoadPhasePlan>, ScenarioError> {
+        let mut plans: Vec<LoadPhasePlan> = Vec::new();
+        for (j, table) in t.ingest.iter().enumerate() {
+            let at = [
+                Seg::Key("target"),
+                Seg::Index(i),
+                Seg::Key("ingest"),
+                Seg::Index(j),
+            ];
+            let rows = match table.rows {
+                RowsName::Vectors => RowKind::Vectors,
+                RowsName::Edges => RowKind::Edges,
+                RowsName::Keys => RowKind::Keys,
+            };
+            if dataset.is_none_or(|d| d.rows(rows) == 0) {
+                let needed = match rows {
+                    RowKind::Vectors => "[dataset.vectors]",
+                    RowKind::Edges => "[dataset.graph]",
+                    RowKind::Keys => "[dataset.keys]",
+                };
                 return Err(self.err(
                     &[
                         Seg::Key("target"),
@@ -432,176 +374,29 @@ impl Validator<'_> {
                         Seg::Index(j),
                         Seg::Key("rows"),
                     ],
-                    format!("target `{}` loads {} twice", t.name, plan.rows.name()),
+                    format!("ingesting {} needs {needed}", rows.fields().join("/")),
                     None,
                 ));
             }
-            plans.push(plan);
+            let phase = plan
+                .driver
+                .load_phase(t.name.as_str(), table, rows)
+                .map_err(|e| self.invalid(&at, e))?;
+            if plans.iter().any(|p| p.rows == phase.rows) {
+                return Err(self.err(
+                    &[
+                        Seg::Key("target"),
+                        Seg::Index(i),
+                        Seg::Key("ingest"),
+                        Seg::Index(j),
+                        Seg::Key("rows"),
+                    ],
+                    format!("target `{}` loads {} twice", t.name, phase.rows.name()),
+                    None,
+                ));
+            }
+            plans.push(phase);
         }
         Ok(plans)
-    }
-
-    fn ingest(
-        &self,
-        i: usize,
-        j: usize,
-        t: &Target,
-        ing: &super::model::Ingest,
-        dataset: Option<&Dataset>,
-    ) -> Result<IngestPlan, ScenarioError> {
-        let at = |k: &'static str| {
-            [
-                Seg::Key("target"),
-                Seg::Index(i),
-                Seg::Key("ingest"),
-                Seg::Index(j),
-                Seg::Key(k),
-            ]
-        };
-        let rows = match ing.rows {
-            RowsName::Vectors => RowKind::Vectors,
-            RowsName::Edges => RowKind::Edges,
-            RowsName::Keys => RowKind::Keys,
-        };
-        if dataset.is_none_or(|d| d.rows(rows) == 0) {
-            let table = match rows {
-                RowKind::Vectors => "[dataset.vectors]",
-                RowKind::Edges => "[dataset.graph]",
-                RowKind::Keys => "[dataset.keys]",
-            };
-            return Err(self.err(
-                &at("rows"),
-                format!("ingesting {} needs {table}", rows.fields().join("/")),
-                None,
-            ));
-        }
-        let batch = ing.batch.unwrap_or(500);
-        if !(1..=1_000_000).contains(&batch) {
-            return Err(self.err(
-                &at("batch"),
-                format!("batch must be in 1..=1000000, got {batch}"),
-                None,
-            ));
-        }
-        let (want, given) = if t.postgres.is_some() {
-            ("copy", ing.copy.is_some())
-        } else if t.http.is_some() {
-            ("http", ing.http.is_some())
-        } else if t.redis.is_some() {
-            ("redis", ing.redis.is_some())
-        } else {
-            return Err(self.err(
-                &[
-                    Seg::Key("target"),
-                    Seg::Index(i),
-                    Seg::Key("ingest"),
-                    Seg::Index(j),
-                ],
-                "command targets load their own data; use `prepare` or the service command",
-                None,
-            ));
-        };
-        let extra = usize::from(ing.copy.is_some())
-            + usize::from(ing.http.is_some())
-            + usize::from(ing.redis.is_some());
-        if !given || extra != 1 {
-            return Err(self.err(
-                &[
-                    Seg::Key("target"),
-                    Seg::Index(i),
-                    Seg::Key("ingest"),
-                    Seg::Index(j),
-                ],
-                format!("target `{}` ingests with `{want}` (and only that)", t.name),
-                None,
-            ));
-        }
-        if !ing.after.is_empty() && t.postgres.is_none() {
-            return Err(self.err(
-                &at("after"),
-                "`after` statements are SQL, for postgres targets",
-                None,
-            ));
-        }
-        if let Some(c) = &ing.copy {
-            let upper = c.to_ascii_uppercase();
-            if !(upper.trim_start().starts_with("COPY") && upper.contains("FROM STDIN")) {
-                return Err(self.err(
-                    &at("copy"),
-                    "write a `COPY table (columns) FROM STDIN` statement",
-                    None,
-                ));
-            }
-        }
-        let http = match &ing.http {
-            None => None,
-            Some(IngestHttp {
-                method,
-                path,
-                body,
-                headers,
-            }) => {
-                let f = |s: &str| {
-                    FieldTemplate::parse(s, &BATCH_FIELDS)
-                        .map_err(|m| self.err(&at("http"), m, None))
-                };
-                if !path.starts_with('/') {
-                    return Err(self.err(
-                        &at("http"),
-                        format!("path `{path}` must start with `/`"),
-                        None,
-                    ));
-                }
-                let body = f(body.as_str())?;
-                let offered: &[usize] = match rows {
-                    RowKind::Vectors => &[0, 1, 2, 6],
-                    RowKind::Keys => &[3, 4, 6],
-                    RowKind::Edges => &[5, 6],
-                };
-                if let Some(bad) =
-                    (0..BATCH_FIELDS.len()).find(|b| body.uses(*b) && !offered.contains(b))
-                {
-                    return Err(self.err(
-                        &at("http"),
-                        format!(
-                            "`{{{{{}}}}}` is not part of {} rows",
-                            BATCH_FIELDS[bad],
-                            rows.fields().join("/")
-                        ),
-                        None,
-                    ));
-                }
-                Some(IngestHttpPlan {
-                    method: method
-                        .clone()
-                        .unwrap_or_else(|| "POST".into())
-                        .to_ascii_uppercase(),
-                    path: f(path.as_str())?,
-                    body,
-                    headers: headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                })
-            }
-        };
-        let mut redis = Vec::new();
-        for w in ing.redis.iter().flatten() {
-            redis.push(
-                FieldTemplate::parse(w, rows.fields())
-                    .map_err(|m| self.err(&at("redis"), m, None))?,
-            );
-        }
-        if ing.redis.as_ref().is_some_and(Vec::is_empty) {
-            return Err(self.err(&at("redis"), "the command cannot be empty", None));
-        }
-        Ok(IngestPlan {
-            rows,
-            batch: batch as usize,
-            copy: ing.copy.clone(),
-            http,
-            redis,
-            after: ing.after.clone(),
-        })
     }
 }

@@ -1,21 +1,25 @@
 //! Redis (RESP2) over one connection per worker, with a small in-task client.
 
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use super::{Batches, Driver, ErrorKind, IngestStats, OpError, Reply};
-use crate::scenario::Rendered;
+use super::check::OpPlan;
+use super::load::PipelineSink;
+use crate::driver::driver::{Driver, ErrorKind, OpError, Reply};
+use crate::driver::load::{run_load, Batches, LoadPhasePlan, LoadStats};
+use crate::driver::op::Rendered;
 
 /// A Redis target after placeholders were filled in.
 pub struct RedisDriver {
     pub address: String,
     pub setup: Vec<Vec<String>>,
     pub timeout: Duration,
+    /// The command words of each operation of the scenario.
+    pub ops: Vec<OpPlan>,
 }
 
 /// One worker's connection.
@@ -43,7 +47,7 @@ pub fn append<S: AsRef<str>>(words: &[S], out: &mut Vec<u8>) {
 
 /// Length of one complete RESP2 value at the start of `buf`, `Ok(None)` when more bytes are
 /// needed; an error reply's text is returned as `Err`.
-fn parse(buf: &[u8]) -> Result<Option<(usize, Option<String>)>, String> {
+pub(super) fn parse(buf: &[u8]) -> Result<Option<(usize, Option<String>)>, String> {
     let Some(end) = buf.windows(2).position(|w| w == b"\r\n") else {
         return Ok(None);
     };
@@ -165,67 +169,26 @@ impl Driver for RedisDriver {
     }
 
     async fn execute(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<Reply, OpError> {
-        let words: Vec<&str> = op.redis.iter().map(AsRef::as_ref).collect();
+        let words: Vec<&str> = self.ops[op.op].words.iter().map(|i| op.value(*i)).collect();
         self.timed(conn, &words).await.map(|()| Reply::default())
     }
 
-    async fn ingest(
+    async fn load(
         &self,
-        _plan: &crate::scenario::IngestPlan,
-        mut batches: Batches,
+        _plan: &LoadPhasePlan,
+        batches: Batches,
         done: &AtomicU64,
-    ) -> Result<IngestStats, OpError> {
-        let io = |e: std::io::Error| OpError::new(ErrorKind::Io, format!("{}: {e}", self.address));
-        let mut stream = TcpStream::connect(&self.address)
+    ) -> Result<LoadStats, OpError> {
+        let stream = TcpStream::connect(&self.address)
             .await
             .map_err(|e| OpError::new(ErrorKind::Connect, format!("{}: {e}", self.address)))?;
         let _ = stream.set_nodelay(true);
-        let mut read = BytesMut::with_capacity(64 * 1024);
-        let mut hist = crate::record::new_histogram();
-        let start = std::time::Instant::now();
-        let mut rows = 0;
-        while let Some(b) = batches.recv().await {
-            let t = std::time::Instant::now();
-            stream.write_all(&b.bytes).await.map_err(io)?;
-            // One reply per pipelined command.
-            let mut replies = 0;
-            while replies < b.rows {
-                match parse(&read) {
-                    Ok(Some((len, error))) => {
-                        read.advance(len);
-                        if let Some(e) = error {
-                            return Err(OpError::new(ErrorKind::Driver, format!("ingest: {e}")));
-                        }
-                        replies += 1;
-                    }
-                    Ok(None) => {
-                        read.reserve(64 * 1024);
-                        if stream.read_buf(&mut read).await.map_err(io)? == 0 {
-                            return Err(OpError::new(
-                                ErrorKind::Io,
-                                "connection closed during ingest",
-                            ));
-                        }
-                    }
-                    Err(e) => {
-                        return Err(OpError::new(ErrorKind::Io, format!("malformed reply: {e}")))
-                    }
-                }
-            }
-            hist.saturating_record(
-                u64::try_from(t.elapsed().as_nanos())
-                    .unwrap_or(u64::MAX)
-                    .max(1),
-            );
-            rows += b.rows;
-            done.fetch_add(b.rows, Ordering::Relaxed);
-        }
-        Ok(IngestStats {
-            rows,
-            elapsed: start.elapsed(),
-            batches: hist,
-            index: None,
-        })
+        let sink = PipelineSink {
+            stream,
+            read: BytesMut::with_capacity(64 * 1024),
+            address: self.address.clone(),
+        };
+        run_load(sink, batches, done).await
     }
 }
 

@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
-use super::{tail, Driver, ErrorKind, OpError, Reply};
-use crate::scenario::Rendered;
+use super::check::OpPlan;
+use crate::driver::driver::{tail, Driver, ErrorKind, OpError, Reply};
+use crate::driver::op::Rendered;
 
 /// A command target after placeholders were filled in.
 pub struct CommandDriver {
@@ -20,6 +21,8 @@ pub struct CommandDriver {
     pub timeout: Duration,
     pub prepare: Option<String>,
     pub cleanup: Option<String>,
+    /// The extra arguments of each operation of the scenario.
+    pub ops: Vec<OpPlan>,
 }
 
 impl CommandDriver {
@@ -92,7 +95,12 @@ impl Driver for CommandDriver {
             .argv
             .iter()
             .map(String::as_str)
-            .chain(op.args.iter().map(AsRef::as_ref))
+            .chain(
+                self.ops
+                    .get(op.op)
+                    .into_iter()
+                    .flat_map(|p| p.args.iter().map(|i| op.value(*i))),
+            )
             .collect();
         self.run(&argv, self.timeout)
             .await

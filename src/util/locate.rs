@@ -12,6 +12,63 @@ pub enum Seg<'a> {
     Index(usize),
 }
 
+/// One step of a path owned by an error made away from the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A check that failed, at a path relative to the table it checked (see [`Invalid::under`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub at: Vec<Step>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Invalid {
+    /// A failure at `at`, with an optional hint.
+    #[must_use]
+    pub fn new(at: &[Seg<'_>], message: impl Into<String>, hint: Option<&str>) -> Self {
+        Self {
+            at: at.iter().map(Step::from).collect(),
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    /// The same failure seen from an enclosing table at `prefix`.
+    #[must_use]
+    pub fn under(mut self, prefix: &[Seg<'_>]) -> Self {
+        let mut at: Vec<Step> = prefix.iter().map(Step::from).collect();
+        at.append(&mut self.at);
+        self.at = at;
+        self
+    }
+
+    /// The path as segments for [`Doc::span`].
+    #[must_use]
+    pub fn segs(&self) -> Vec<Seg<'_>> {
+        self.at
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Seg::Key(k),
+                Step::Index(i) => Seg::Index(*i),
+            })
+            .collect()
+    }
+}
+
+impl From<&Seg<'_>> for Step {
+    fn from(s: &Seg<'_>) -> Self {
+        match s {
+            Seg::Key(k) => Step::Key((*k).to_owned()),
+            Seg::Index(i) => Step::Index(*i),
+        }
+    }
+}
+
 /// 1-based line and column of a byte offset.
 #[must_use]
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use super::tail;
+use crate::driver::driver::tail;
 
 /// How to tell that the service is ready.
 #[derive(Clone, Debug)]
@@ -40,7 +40,7 @@ pub struct ServiceSpec {
 /// Why a service did not come up.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    #[error("target `{target}`: cannot start service `{program}`: {source}")]
+    #[error("target `{target}`: cannot start service `{program}`")]
     Spawn {
         target: String,
         program: String,
@@ -62,7 +62,7 @@ pub enum ServiceError {
         log: PathBuf,
         log_tail: String,
     },
-    #[error("target `{target}`: cannot create log file {}: {source}", log.display())]
+    #[error("target `{target}`: cannot create log file {}", log.display())]
     Log {
         target: String,
         log: PathBuf,

@@ -1,0 +1,31 @@
+//! The report files every judging verb writes, and what it prints.
+
+use crate::cli::{Format, OutputArgs};
+use crate::printer::Printer;
+use crate::report;
+use crate::util::write_atomic;
+use crate::verdict::Comparison;
+
+/// Writes `latest.json`, `latest.md` and `latest.txt` into the output directory and prints
+/// the requested format on stdout.
+///
+/// # Errors
+/// When the output directory cannot be written.
+pub fn emit_reports(
+    comparisons: &[Comparison],
+    output: &OutputArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let json = report::json(comparisons)?;
+    let md = report::markdown(comparisons);
+    let txt = report::terminal(comparisons);
+    write_atomic(&output.out.join("latest.json"), json.as_bytes())?;
+    write_atomic(&output.out.join("latest.md"), md.as_bytes())?;
+    write_atomic(&output.out.join("latest.txt"), txt.as_bytes())?;
+    printer.out(match output.format {
+        Format::Table => &txt,
+        Format::Markdown => &md,
+        Format::Json => &json,
+    });
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! What a phase or a load phase measured, as run-record repetitions and operations.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::phase::OpRec;
+use crate::dataset::RowKind;
+use crate::driver::LoadStats;
+use crate::record::{Latency, OperationRecord, Repetition};
+use crate::scenario::{LoadMode, Metric, Scenario};
+use crate::util::new_histogram;
+
+/// Name of the load phase's pseudo-operation in records (rows per second; batch latencies).
+/// The word stays "ingest" in records for compatibility with every stored history.
+pub const LOAD_OP: &str = "ingest";
+/// Name of the index build's pseudo-operation (PostgreSQL `after` statements).
+pub const INDEX_OP: &str = "index-build";
+
+/// One measured repetition of operation `op`.
+#[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+pub(super) fn to_repetition(
+    rep: u32,
+    scenario: &Scenario,
+    op: usize,
+    rec: OpRec,
+    elapsed: Duration,
+) -> Repetition {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let open = scenario.load.mode == LoadMode::Open;
+    let total_weight: u64 = scenario.ops.iter().map(|o| u64::from(o.weight)).sum();
+    let share = f64::from(scenario.ops[op].weight) / total_weight.max(1) as f64;
+    Repetition {
+        index: rep + 1,
+        elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
+        count: rec.ok,
+        errors: rec
+            .errors
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), *v))
+            .collect(),
+        error_samples: rec
+            .samples
+            .into_iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v))
+            .collect(),
+        throughput: rec.ok as f64 / secs,
+        target_rate: scenario.load.rate.filter(|_| open).map(|r| r * share),
+        achieved_rate: rec.sent as f64 / secs,
+        late_sends: if open { rec.late } else { 0 },
+        latency: Latency::from_histogram(&rec.latency),
+        service: open.then(|| Latency::from_histogram(&rec.service)),
+        recall: (rec.judged > 0).then(|| rec.recall_sum / rec.judged as f64),
+        precision: (rec.judged > 0).then(|| rec.precision_sum / rec.judged as f64),
+    }
+}
+
+/// The load phases as pseudo-operations: `ingest` (rows per second) and `index-build`; with
+/// several kinds of rows, `ingest-vectors`, `index-build-edges`…
+pub(super) fn load_records(loads: Vec<(u32, RowKind, LoadStats)>) -> Vec<OperationRecord> {
+    let mut kinds: Vec<RowKind> = Vec::new();
+    for (_, k, _) in &loads {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+    let several = kinds.len() > 1;
+    let mut out = Vec::new();
+    let mut rest = loads;
+    for kind in kinds {
+        let suffix = if several {
+            format!("-{}", kind.name())
+        } else {
+            String::new()
+        };
+        let (of_kind, others): (Vec<_>, Vec<_>) =
+            rest.into_iter().partition(|(_, k, _)| *k == kind);
+        rest = others;
+        out.extend(load_records_of(
+            of_kind.into_iter().map(|(r, _, s)| (r, s)).collect(),
+            &suffix,
+        ));
+    }
+    out
+}
+
+#[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+fn load_records_of(loads: Vec<(u32, LoadStats)>, suffix: &str) -> Vec<OperationRecord> {
+    if loads.is_empty() {
+        return Vec::new();
+    }
+    let rep = |index: u32, rows: u64, elapsed: Duration, latency: Latency| Repetition {
+        index: index + 1,
+        elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
+        count: rows,
+        errors: BTreeMap::new(),
+        error_samples: BTreeMap::new(),
+        throughput: rows as f64 / elapsed.as_secs_f64().max(1e-9),
+        target_rate: None,
+        achieved_rate: rows as f64 / elapsed.as_secs_f64().max(1e-9),
+        late_sends: 0,
+        latency,
+        service: None,
+        recall: None,
+        precision: None,
+    };
+    let mut ingest = Vec::new();
+    let mut index = Vec::new();
+    for (i, s) in loads {
+        ingest.push(rep(
+            i,
+            s.rows,
+            s.elapsed,
+            Latency::from_histogram(&s.batches),
+        ));
+        if let Some(d) = s.index {
+            let mut h = new_histogram();
+            h.saturating_record(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1));
+            index.push(rep(i, 1, d, Latency::from_histogram(&h)));
+        }
+    }
+    let mut out = vec![OperationRecord {
+        name: format!("{LOAD_OP}{suffix}"),
+        repetitions: ingest,
+        metrics: Some(vec![Metric::Throughput]),
+        summary: None,
+        unit: None,
+    }];
+    if !index.is_empty() {
+        out.push(OperationRecord {
+            name: format!("{INDEX_OP}{suffix}"),
+            repetitions: index,
+            metrics: Some(vec![Metric::Mean]),
+            summary: None,
+            unit: None,
+        });
+    }
+    out
+}

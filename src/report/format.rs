@@ -1,0 +1,134 @@
+//! Values with their units, and the cells shared by the terminal and Markdown tables.
+
+use crate::scenario::Metric;
+use crate::verdict::Row;
+
+/// A value of `metric` with its unit: latencies as ns/µs/ms/s with 3 significant figures.
+#[must_use]
+pub fn format_value(metric: Metric, v: f64) -> String {
+    match metric {
+        Metric::Throughput => format!("{}/s", sig3(v)),
+        Metric::ErrorRate => format!("{}%", sig3(v * 100.0)),
+        Metric::Recall | Metric::Precision => format!("{v:.3}"),
+        _ => format_ns(v),
+    }
+}
+
+/// The metric's name in a row label: empty for a value in its own unit (the unit says it).
+#[must_use]
+pub(crate) fn metric_word(r: &Row) -> String {
+    if r.unit.is_some() {
+        String::new()
+    } else {
+        r.metric.to_string()
+    }
+}
+
+/// A value of `metric`, in `unit` when the row has one of its own.
+#[must_use]
+pub fn format_value_in(metric: Metric, v: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some(u) => format!("{} {u}", sig3(v)),
+        None => format_value(metric, v),
+    }
+}
+
+/// Nanoseconds as a human duration with 3 significant figures.
+#[must_use]
+pub fn format_ns(ns: f64) -> String {
+    let a = ns.abs();
+    let (v, unit) = if a >= 1e9 {
+        (ns / 1e9, "s")
+    } else if a >= 1e6 {
+        (ns / 1e6, "ms")
+    } else if a >= 1e3 {
+        (ns / 1e3, "µs")
+    } else {
+        (ns, "ns")
+    };
+    format!("{}{unit}", sig3(v))
+}
+
+/// Three significant figures, without exponent.
+#[must_use]
+pub fn sig3(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "log10 of a finite f64 is small"
+    )]
+    let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 6);
+    format!("{v:.*}", usize::try_from(digits).unwrap_or(0))
+}
+
+pub(crate) fn signed_pct(f: f64) -> String {
+    format!("{:+.1}%", f * 100.0)
+}
+
+/// The cells shared by the terminal and Markdown tables.
+pub(crate) struct Cells {
+    pub baseline: String,
+    pub current: String,
+    pub delta: String,
+    pub change: String,
+    pub ci: String,
+    pub p: String,
+    pub status: String,
+}
+
+pub(crate) fn cells(r: &Row) -> Cells {
+    let fmt = |v: f64| format_value_in(r.metric, v, r.unit.as_deref());
+    let pct_points = r.metric == Metric::ErrorRate;
+    Cells {
+        baseline: r.baseline.map_or_else(|| "—".into(), fmt),
+        current: fmt(r.current),
+        delta: r.delta.map_or_else(
+            || "—".into(),
+            |d| {
+                let s = fmt(d);
+                if d > 0.0 {
+                    format!("+{s}")
+                } else {
+                    s
+                }
+            },
+        ),
+        change: r.change.map_or_else(
+            || "—".into(),
+            |c| {
+                if pct_points {
+                    format!("{:+.2}pp", c * 100.0)
+                } else {
+                    signed_pct(c)
+                }
+            },
+        ),
+        ci: r.ci.map_or_else(
+            || "—".into(),
+            |(lo, hi)| {
+                if pct_points {
+                    format!("[{:+.2}pp, {:+.2}pp]", lo * 100.0, hi * 100.0)
+                } else {
+                    format!("[{}, {}]", signed_pct(lo), signed_pct(hi))
+                }
+            },
+        ),
+        p: r.p.map_or_else(
+            || "—".into(),
+            |p| {
+                if p < 0.001 {
+                    "<0.001".into()
+                } else {
+                    format!("{p:.3}")
+                }
+            },
+        ),
+        status: if r.low_confidence && r.baseline.is_some() {
+            format!("{} (low confidence)", r.status.label())
+        } else {
+            r.status.label().to_owned()
+        },
+    }
+}

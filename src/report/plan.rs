@@ -1,0 +1,144 @@
+//! The `--dry-run` plan of a scenario: targets, mix, load, estimates and the sequence digest.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::driver::DriverSpec;
+use crate::record::DatasetInfo;
+use crate::scenario::{LoadMode, Scenario, Stop, Warmup};
+
+/// The `--dry-run` plan of one scenario.
+#[must_use]
+#[expect(clippy::cast_precision_loss, reason = "estimates")]
+pub fn plan(s: &Scenario) -> String {
+    let l = &s.load;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "scenario {} ({}) — {}",
+        s.name,
+        s.kind,
+        display_path(&s.path)
+    );
+    for t in &s.targets {
+        let driver = match &t.driver {
+            DriverSpec::Http(h) => format!("http {}", h.base_url),
+            DriverSpec::Redis(r) => format!("redis {}", r.address),
+            DriverSpec::Postgres(_) => "postgres".into(),
+            DriverSpec::Command(_) => "command".into(),
+        };
+        let svc = t
+            .service
+            .as_ref()
+            .map(|sv| format!(", service `{}`", sv.command.join(" ")))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  target {} [{}] {driver}{svc}", t.name, t.role);
+    }
+    let total: u64 = s.ops.iter().map(|o| u64::from(o.weight)).sum();
+    for o in &s.ops {
+        let _ = writeln!(
+            out,
+            "  operation {} weight {} ({:.1}%)",
+            o.name,
+            o.weight,
+            100.0 * f64::from(o.weight) / total as f64
+        );
+    }
+    let per_rep = match l.stop {
+        Stop::Duration(d) => format!("{:.1}s", d.as_secs_f64()),
+        Stop::Operations(n) => format!("{n} operations"),
+    };
+    let rate = if l.mode == LoadMode::Open {
+        format!(" at {} ops/s", l.rate.unwrap_or(0.0))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  load {} concurrency {}{rate}, {} × {per_rep}, seed {}",
+        l.mode, l.concurrency, l.repetitions, s.seed
+    );
+    let targets = s.file.targets.len() as f64;
+    let reps = f64::from(l.repetitions);
+    let warm = match l.warmup {
+        Some(Warmup::Duration(d)) => d.get().as_secs_f64(),
+        _ => 0.0,
+    };
+    let cooldown = l.cooldown.as_secs_f64();
+    let estimate = match (l.stop, l.mode, l.rate) {
+        (Stop::Duration(d), LoadMode::Open, Some(r)) => {
+            format!("~{:.0} requests", r * d.as_secs_f64() * reps * targets)
+        }
+        (Stop::Operations(n), _, _) => format!("{} requests", n as f64 * reps * targets),
+        _ => "requests depend on latency (closed loop)".into(),
+    };
+    let secs = match l.stop {
+        Stop::Duration(d) => Some(targets * (reps * (d.as_secs_f64() + cooldown) + warm)),
+        Stop::Operations(n) => l
+            .rate
+            .map(|r| targets * (reps * (n as f64 / r + cooldown) + warm)),
+    };
+    let _ = writeln!(
+        out,
+        "  estimate: {}, {estimate}",
+        secs.map_or_else(
+            || "duration depends on latency".into(),
+            |t| format!("~{t:.0}s of measurement")
+        )
+    );
+    if let Some(d) = &s.dataset {
+        let info = DatasetInfo::of(d, false);
+        for (what, t) in info.parts() {
+            let _ = writeln!(out, "  dataset {what}: {t}");
+        }
+        let e = d.estimate();
+        if let (Some(truth), Some(rate)) = (e.truth, e.rows_per_sec) {
+            let size = |b: u64| {
+                if b >= 1 << 30 {
+                    format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
+                } else {
+                    format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64)
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  memory: {} of vectors per target (plus its index); benchbot holds {}",
+                size(e.vector_bytes),
+                size(e.resident_bytes)
+            );
+            let loads = s
+                .targets
+                .iter()
+                .flat_map(|t| &t.load_phases)
+                .filter(|p| p.rows == crate::dataset::RowKind::Vectors)
+                .count();
+            let _ = writeln!(
+                out,
+                "  estimate: exact ground truth ~{} on this machine (cached after the first run); generating the vectors for {loads} load phase(s) ≥ {} (the targets' ingest takes longer)",
+                human_secs(truth.as_secs_f64()),
+                human_secs(loads as f64 * d.rows(crate::dataset::RowKind::Vectors) as f64 / rate)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  sequence digest (first {} ops): {}",
+        s.digest_len().min(crate::scenario::DIGEST_OPS),
+        s.sequence_digest(s.digest_len().min(crate::scenario::DIGEST_OPS))
+    );
+    out
+}
+
+fn human_secs(s: f64) -> String {
+    if s < 120.0 {
+        format!("{s:.1}s")
+    } else if s < 7200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
+fn display_path(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -1,0 +1,243 @@
+//! A validated scenario: its typed targets, compiled operations, load and thresholds, and the
+//! seeded operation sequence.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::model::{Kind, LoadMode, Metric, Role, ScenarioFile, Slo, Verify, Warmup};
+use super::validate::{parse_and_validate, Validated};
+use super::ScenarioError;
+use crate::dataset::Dataset;
+use crate::driver::service::ServiceTable;
+use crate::driver::{DriverSpec, LoadPhasePlan, OpParts, Rendered};
+use crate::template::{Gen, RenderCtx, Template};
+use crate::util::{hex, Name, Rng};
+
+/// A validated scenario, ready to run.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub path: PathBuf,
+    /// SHA-256 of the scenario file's bytes.
+    pub source_digest: String,
+    pub file: ScenarioFile,
+    pub name: Name,
+    pub kind: Kind,
+    pub seed: u64,
+    /// The targets, in declaration order, each with its driver decided.
+    pub targets: Vec<TargetPlan>,
+    pub ops: Vec<CompiledOp>,
+    pub(super) params: Vec<Gen>,
+    pub(super) cumulative: Vec<u64>,
+    pub load: LoadPlan,
+    pub thresholds: ThresholdPlan,
+    /// The scenario's datasets, when it has a `[dataset]` table.
+    pub dataset: Option<Arc<Dataset>>,
+}
+
+/// One target, validated.
+#[derive(Clone, Debug)]
+pub struct TargetPlan {
+    pub name: Name,
+    pub role: Role,
+    pub driver: DriverSpec,
+    pub service: Option<ServiceTable>,
+    /// The load phases, in order.
+    pub load_phases: Vec<LoadPhasePlan>,
+}
+
+/// One operation with its templates parsed.
+#[derive(Clone, Debug)]
+pub struct CompiledOp {
+    pub name: Name,
+    pub weight: u32,
+    /// Every template of the operation, in the order they are rendered.
+    pub templates: Vec<Template>,
+    /// What each driver sends, as indices into `templates`.
+    pub parts: OpParts,
+    /// A search measured for recall@`recall`.
+    pub recall: Option<usize>,
+    /// A traversal whose answer is checked against the graph.
+    pub verify: Option<Verify>,
+}
+
+impl CompiledOp {
+    /// Whether the operation returns ids the engine checks (searches, verified traversals).
+    #[must_use]
+    pub fn returns_ids(&self) -> bool {
+        self.recall.is_some() || self.verify.is_some()
+    }
+}
+
+/// When a repetition ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    Duration(Duration),
+    Operations(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadPlan {
+    pub mode: LoadMode,
+    pub concurrency: u32,
+    /// Operations per second, open mode only.
+    pub rate: Option<f64>,
+    pub stop: Stop,
+    pub warmup: Option<Warmup>,
+    pub repetitions: u32,
+    pub cooldown: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ThresholdPlan {
+    /// Largest recall difference (absolute) at which searches are still compared like for like.
+    pub recall_margin: f64,
+    pub regression: f64,
+    pub warn: f64,
+    pub latency_floor: Duration,
+    pub throughput_floor: f64,
+    pub error_rate_floor: f64,
+    pub alpha: f64,
+    pub metrics: Vec<Metric>,
+    pub slos: Vec<Slo>,
+}
+
+/// Which stream of the sequence: measured operations or warmup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Measured = 0,
+    Warmup = 1,
+}
+
+/// How many operations the sequence digest covers when the count is not fixed.
+pub const DIGEST_OPS: u64 = 10_000;
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    ///
+    /// # Errors
+    /// [`ScenarioError`] naming the file, line, column and key.
+    pub fn load(path: &Path) -> Result<Self, ScenarioError> {
+        let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_source(path, &src)
+    }
+
+    /// Validates scenario text; `path` is used for messages and relative directories.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Invalid`] naming the line, column and key.
+    pub fn from_source(path: &Path, src: &str) -> Result<Self, ScenarioError> {
+        let Validated {
+            file,
+            targets,
+            ops,
+            params,
+            dataset,
+            load,
+            thresholds,
+        } = parse_and_validate(path, src)?;
+        let mut cumulative = Vec::with_capacity(ops.len());
+        let mut total = 0u64;
+        for op in &ops {
+            total += u64::from(op.weight);
+            cumulative.push(total);
+        }
+        Ok(Scenario {
+            path: path.to_owned(),
+            source_digest: hex(&Sha256::digest(src.as_bytes())),
+            name: file.scenario.name.clone(),
+            kind: file.scenario.kind,
+            seed: file.scenario.seed.unwrap_or(1),
+            targets,
+            ops,
+            dataset: dataset.map(Arc::new),
+            params,
+            cumulative,
+            load,
+            thresholds,
+            file,
+        })
+    }
+
+    /// The directory relative paths in the scenario are resolved against.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or_else(|| Path::new("."))
+    }
+
+    /// Which operation comes at `index` of `stream`, and the generator for its values.
+    #[must_use]
+    pub fn pick(&self, stream: Stream, index: u64) -> (usize, Rng) {
+        let mut rng = Rng::for_index(self.seed, stream as u64, index);
+        let total = *self.cumulative.last().unwrap_or(&1);
+        let x = rng.below(total);
+        let op = self
+            .cumulative
+            .partition_point(|c| *c <= x)
+            .min(self.ops.len() - 1);
+        (op, rng)
+    }
+
+    /// Renders operation `index` of `stream`: every template of the operation, in a fixed order,
+    /// so the values do not depend on which driver asks.
+    #[must_use]
+    pub fn render<'a>(&'a self, stream: Stream, index: u64) -> Rendered<'a> {
+        let (op, rng) = self.pick(stream, index);
+        let mut ctx = RenderCtx::new(rng, index, &self.params, self.dataset.as_deref());
+        let values = self.ops[op]
+            .templates
+            .iter()
+            .map(|t| match t.as_static() {
+                Some(s) => Cow::Borrowed(s),
+                None => {
+                    let mut s = String::new();
+                    t.render(&mut ctx, &mut s);
+                    Cow::Owned(s)
+                }
+            })
+            .collect();
+        Rendered {
+            op,
+            values,
+            query: ctx.query(),
+            node: ctx.node(),
+        }
+    }
+
+    /// SHA-256 over the first `n` measured operations (name and every rendered template).
+    #[must_use]
+    pub fn sequence_digest(&self, n: u64) -> String {
+        let mut h = Sha256::new();
+        for i in 0..n {
+            let r = self.render(Stream::Measured, i);
+            h.update(self.ops[r.op].name.as_str().as_bytes());
+            h.update([0]);
+            // Digests of format 1 began every operation with its HTTP path, empty when the
+            // operation had none; kept so that digests stay comparable across versions.
+            if self.ops[r.op].parts.http.is_none() {
+                h.update([0]);
+            }
+            for part in &r.values {
+                h.update(part.as_bytes());
+                h.update([0]);
+            }
+            h.update([0xff]);
+        }
+        hex(&h.finalize())
+    }
+
+    /// Number of operations the digest of this scenario covers.
+    #[must_use]
+    pub fn digest_len(&self) -> u64 {
+        match self.load.stop {
+            Stop::Operations(n) => n.min(1_000_000),
+            Stop::Duration(_) => DIGEST_OPS,
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The bottom layer: small helpers every other module may use. Nothing here imports
+//! anything else of the crate.
+
+pub mod error;
+pub mod fs;
+pub mod hex;
+pub mod histogram;
+pub mod locate;
+pub mod rng;
+pub mod units;
+pub mod zipf;
+
+pub use fs::write_atomic;
+pub use hex::hex;
+pub use histogram::{decode_histogram, encode_histogram, new_histogram};
+pub use rng::Rng;
+pub use units::{format_duration, Bytes, Dur, Name, Percent};
+pub use zipf::Zipf;
