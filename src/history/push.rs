@@ -9,7 +9,7 @@ use git2::{
     PushOptions, RemoteCallbacks, Repository,
 };
 
-use super::{History, HistoryError};
+use super::store::{History, HistoryError};
 
 /// How to push.
 #[derive(Clone, Debug)]

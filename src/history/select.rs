@@ -2,7 +2,7 @@
 
 use git2::{Oid, Repository};
 
-use super::Stored;
+use super::store::Stored;
 use crate::record::{pool, RunRecord};
 use crate::system::incomparable;
 

@@ -36,3 +36,27 @@ pub fn decode_histogram(s: &str) -> Result<Histogram<u64>, String> {
         .deserialize(&mut bytes.as_slice())
         .map_err(|e| format!("not an HdrHistogram: {e:?}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histograms_round_trip_and_merge() {
+        let mut a = new_histogram();
+        let mut b = new_histogram();
+        for v in 1..=1000u64 {
+            a.record(v * 1000).unwrap();
+            b.record(v * 2000).unwrap();
+        }
+        let a2 = decode_histogram(&encode_histogram(&a)).unwrap();
+        assert_eq!(a2.len(), 1000);
+        assert_eq!(a2.value_at_quantile(0.5), a.value_at_quantile(0.5));
+        let mut merged = a2;
+        merged
+            .add(decode_histogram(&encode_histogram(&b)).unwrap())
+            .unwrap();
+        assert_eq!(merged.len(), 2000);
+        assert!(merged.max() >= 1_999_000);
+    }
+}

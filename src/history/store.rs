@@ -1,0 +1,393 @@
+//! Appending records to the results branch and reading them back.
+
+use std::path::{Path, PathBuf};
+
+use git2::{
+    build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Tree,
+};
+
+use crate::record::{RecordError, RunRecord};
+
+/// The default results branch.
+pub const DEFAULT_BRANCH: &str = "benchbot-results";
+/// No record file may reach this size (GitHub refuses files over 100 MB and warns at 50 MB;
+/// history must stay small forever).
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// What went wrong with the history.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("history {}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("history branch `{branch}`")]
+    Git {
+        branch: String,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("history branch `{branch}`: {path}")]
+    Record {
+        branch: String,
+        path: String,
+        #[source]
+        source: RecordError,
+    },
+    #[error("record {run_id} is {size} bytes, above the history limit of {MAX_RECORD_BYTES} bytes\n  hint: fewer operations or repetitions per scenario keep records small")]
+    TooLarge { run_id: String, size: usize },
+    #[error("record {run_id} is incomplete (interrupted run); it is not added to history")]
+    Incomplete { run_id: String },
+    #[error("no record with run id `{0}` in history")]
+    NotFound(String),
+    #[error("push to {remote} failed after {attempts} attempt(s): {message}")]
+    Push {
+        remote: String,
+        attempts: u32,
+        message: String,
+    },
+}
+
+/// The result of an append.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Appended {
+    /// A new commit on the branch.
+    Added { commit: String, path: String },
+    /// That run id was already stored; nothing changed.
+    AlreadyPresent { path: String },
+}
+
+/// A results history in a git repository.
+pub struct History {
+    pub(super) repo: Repository,
+    pub(super) branch: String,
+}
+
+/// A stored record and where it lives.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub path: String,
+    pub record: RunRecord,
+}
+
+/// The path of a record inside the results branch.
+#[must_use]
+pub fn record_path(record: &RunRecord) -> String {
+    format!(
+        "records/{}/{}/{}.json",
+        record.scenario.name,
+        record.started_at.format("%Y/%m"),
+        record.run_id
+    )
+}
+
+fn safe_component(s: &str) -> bool {
+    !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '\0'])
+}
+
+impl History {
+    /// Opens the repository at (or above) `path`; creates a bare repository there when `path`
+    /// does not exist yet.
+    ///
+    /// # Errors
+    /// [`HistoryError::Open`] when it is not a repository and cannot become one.
+    pub fn open(path: &Path, branch: &str) -> Result<Self, HistoryError> {
+        let open_err = |source| HistoryError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let repo = if path.exists() {
+            Repository::discover(path).map_err(open_err)?
+        } else {
+            Repository::init_bare(path).map_err(open_err)?
+        };
+        if !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
+            return Err(open_err(git2::Error::from_str(&format!(
+                "`{branch}` is not a valid branch name"
+            ))));
+        }
+        Ok(Self {
+            repo,
+            branch: branch.to_owned(),
+        })
+    }
+
+    #[must_use]
+    pub fn branch(&self) -> &str {
+        &self.branch
+    }
+
+    #[must_use]
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    pub(super) fn refname(&self) -> String {
+        format!("refs/heads/{}", self.branch)
+    }
+
+    pub(super) fn git<T>(&self, r: Result<T, git2::Error>) -> Result<T, HistoryError> {
+        r.map_err(|source| HistoryError::Git {
+            branch: self.branch.clone(),
+            source,
+        })
+    }
+
+    /// The branch tip, if the branch exists.
+    ///
+    /// # Errors
+    /// Repository errors other than a missing branch.
+    pub fn tip(&self) -> Result<Option<Oid>, HistoryError> {
+        match self.repo.refname_to_id(&self.refname()) {
+            Ok(oid) => Ok(Some(oid)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => self.git(Err(e)),
+        }
+    }
+
+    pub(super) fn tree_of(&self, commit: Option<Oid>) -> Result<Option<Tree<'_>>, HistoryError> {
+        match commit {
+            Some(oid) => Ok(Some(
+                self.git(self.repo.find_commit(oid).and_then(|c| c.tree()))?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) fn empty_tree(&self) -> Result<Tree<'_>, HistoryError> {
+        let oid = self.git(self.repo.treebuilder(None).and_then(|b| b.write()))?;
+        self.git(self.repo.find_tree(oid))
+    }
+
+    pub(super) fn signature(&self) -> Result<Signature<'static>, HistoryError> {
+        self.git(Signature::now(
+            "benchbot",
+            "benchbot@users.noreply.github.com",
+        ))
+    }
+
+    /// Appends one record; idempotent by run id.
+    ///
+    /// # Errors
+    /// An incomplete or oversized record, or a repository error.
+    pub fn append(&self, record: &RunRecord) -> Result<Appended, HistoryError> {
+        let mut out = self.append_many(std::slice::from_ref(record))?;
+        Ok(out.remove(0))
+    }
+
+    /// Appends records in one commit (those already present are skipped).
+    ///
+    /// # Errors
+    /// See [`History::append`]; nothing is written when any record is refused.
+    pub fn append_many(&self, records: &[RunRecord]) -> Result<Vec<Appended>, HistoryError> {
+        let mut blobs = Vec::with_capacity(records.len());
+        for r in records {
+            if r.incomplete {
+                return Err(HistoryError::Incomplete {
+                    run_id: r.run_id.clone(),
+                });
+            }
+            if !safe_component(&r.scenario.name) || !safe_component(&r.run_id) {
+                return Err(HistoryError::Record {
+                    branch: self.branch.clone(),
+                    path: r.run_id.clone(),
+                    source: RecordError::WrongFormat {
+                        path: PathBuf::from(&r.run_id),
+                        found: "unsafe scenario name or run id".into(),
+                    },
+                });
+            }
+            let json = serde_json::to_vec(r).map_err(|e| HistoryError::Git {
+                branch: self.branch.clone(),
+                source: git2::Error::from_str(&e.to_string()),
+            })?;
+            if json.len() >= MAX_RECORD_BYTES {
+                return Err(HistoryError::TooLarge {
+                    run_id: r.run_id.clone(),
+                    size: json.len(),
+                });
+            }
+            blobs.push((record_path(r), self.git(self.repo.blob(&json))?));
+        }
+        // Compare-and-swap loop: another appender in this repository may move the branch.
+        loop {
+            let tip = self.tip()?;
+            let base = match self.tree_of(tip)? {
+                Some(t) => t,
+                None => self.empty_tree()?,
+            };
+            let mut results = Vec::new();
+            let mut update = TreeUpdateBuilder::new();
+            let mut added = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for (path, oid) in &blobs {
+                if base.get_path(Path::new(path)).is_ok() || !seen.insert(path) {
+                    results.push(Appended::AlreadyPresent { path: path.clone() });
+                } else {
+                    update.upsert(path.as_str(), *oid, FileMode::Blob);
+                    added.push(path);
+                    results.push(Appended::Added {
+                        commit: String::new(),
+                        path: path.clone(),
+                    });
+                }
+            }
+            if added.is_empty() {
+                return Ok(results);
+            }
+            let tree_oid = self.git(update.create_updated(&self.repo, &base))?;
+            let tree = self.git(self.repo.find_tree(tree_oid))?;
+            let parents = match tip {
+                Some(t) => vec![self.git(self.repo.find_commit(t))?],
+                None => Vec::new(),
+            };
+            let parent_refs: Vec<_> = parents.iter().collect();
+            let message = commit_message(records, &added);
+            let sig = self.signature()?;
+            let commit =
+                self.git(
+                    self.repo
+                        .commit(None, &sig, &sig, &message, &tree, &parent_refs),
+                )?;
+            let moved = match tip {
+                Some(t) => self.repo.reference_matching(
+                    &self.refname(),
+                    commit,
+                    true,
+                    t,
+                    "benchbot: append",
+                ),
+                None => self.repo.reference(
+                    &self.refname(),
+                    commit,
+                    false,
+                    "benchbot: create results branch",
+                ),
+            };
+            match moved {
+                Ok(_) => {
+                    for r in &mut results {
+                        if let Appended::Added { commit: c, .. } = r {
+                            *c = commit.to_string();
+                        }
+                    }
+                    return Ok(results);
+                }
+                // The branch moved (or appeared) under us: retry on the new tip.
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked
+                    ) => {}
+                Err(e) => return self.git(Err(e)),
+            }
+        }
+    }
+
+    /// Every record under `records/` (or only those of `scenario`), oldest first.
+    ///
+    /// # Errors
+    /// A repository error, or a stored file that is not a readable record.
+    pub fn records(&self, scenario: Option<&str>) -> Result<Vec<Stored>, HistoryError> {
+        let Some(tree) = self.tree_of(self.tip()?)? else {
+            return Ok(Vec::new());
+        };
+        let root = match scenario {
+            Some(s) => format!("records/{s}"),
+            None => "records".into(),
+        };
+        let entry = match tree.get_path(Path::new(&root)) {
+            Ok(e) => e,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return self.git(Err(e)),
+        };
+        let mut out = Vec::new();
+        let sub = self.git(self.repo.find_tree(entry.id()))?;
+        let mut err = None;
+        self.git(sub.walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+            if e.kind() != Some(ObjectType::Blob) || !e.name().is_ok_and(|n| n.ends_with(".json")) {
+                return git2::TreeWalkResult::Ok;
+            }
+            let path = format!("{root}/{dir}{}", e.name().unwrap_or_default());
+            let parsed = self
+                .repo
+                .find_blob(e.id())
+                .map_err(|source| HistoryError::Git {
+                    branch: self.branch.clone(),
+                    source,
+                })
+                .and_then(|b| {
+                    let text = String::from_utf8_lossy(b.content());
+                    RunRecord::from_json(Path::new(&path), &text).map_err(|source| {
+                        HistoryError::Record {
+                            branch: self.branch.clone(),
+                            path: path.clone(),
+                            source,
+                        }
+                    })
+                });
+            match parsed {
+                Ok(record) => {
+                    out.push(Stored { path, record });
+                    git2::TreeWalkResult::Ok
+                }
+                Err(e) => {
+                    err = Some(e);
+                    git2::TreeWalkResult::Abort
+                }
+            }
+        }))
+        .or_else(|e| if err.is_some() { Ok(()) } else { Err(e) })?;
+        if let Some(e) = err {
+            return Err(e);
+        }
+        out.sort_by(|a, b| {
+            (a.record.started_at, &a.record.run_id).cmp(&(b.record.started_at, &b.record.run_id))
+        });
+        Ok(out)
+    }
+
+    /// The record with run id `run_id`.
+    ///
+    /// # Errors
+    /// [`HistoryError::NotFound`], or errors of [`History::records`].
+    pub fn find(&self, run_id: &str) -> Result<Stored, HistoryError> {
+        self.records(None)?
+            .into_iter()
+            .find(|s| s.record.run_id == run_id)
+            .ok_or_else(|| HistoryError::NotFound(run_id.to_owned()))
+    }
+}
+
+fn commit_message(records: &[RunRecord], added: &[&String]) -> String {
+    let added: Vec<&RunRecord> = records
+        .iter()
+        .filter(|r| added.iter().any(|p| **p == record_path(r)))
+        .collect();
+    match added.as_slice() {
+        [r] => format!(
+            "benchbot: record {} ({})\n\nrun-id: {}\nscenario: {}\nsha: {}\ntrigger: {}\n",
+            r.run_id,
+            r.scenario.name,
+            r.run_id,
+            r.scenario.name,
+            r.git.as_ref().map_or("unknown", |g| g.sha.as_str()),
+            r.trigger.as_deref().unwrap_or("unknown")
+        ),
+        many => {
+            let mut m = format!("benchbot: {} records\n\n", many.len());
+            for r in many {
+                m.push_str(&format!(
+                    "run-id: {} scenario: {} sha: {} trigger: {}\n",
+                    r.run_id,
+                    r.scenario.name,
+                    r.git.as_ref().map_or("unknown", |g| g.sha.as_str()),
+                    r.trigger.as_deref().unwrap_or("unknown")
+                ));
+            }
+            m
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! A benchmark as another tool reported it, the formats benchbot reads, and time units.
+
+use std::fmt;
+
+/// What a benchmark measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Time per operation, in nanoseconds (lower is better).
+    Time,
+    /// Operations per second (higher is better).
+    Rate,
+    /// A value in another unit (`B/op`, `allocs/op`, `MB`, `%`…), with its direction.
+    Value { higher_is_better: bool },
+}
+
+/// Mean, standard deviation and count reported by a tool without raw samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SummaryStats {
+    pub mean: f64,
+    pub stdev: f64,
+    pub n: u64,
+}
+
+/// One benchmark, normalized.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bench {
+    pub name: String,
+    pub kind: Kind,
+    /// Raw samples (ns per operation, or operations per second).
+    pub samples: Vec<f64>,
+    /// When there are no samples: the tool's own statistics.
+    pub summary: Option<SummaryStats>,
+    /// Iterations behind each sample, where the tool says.
+    pub iterations: Option<u64>,
+    /// The unit of a [`Kind::Value`] benchmark.
+    pub unit: Option<String>,
+}
+
+impl Bench {
+    pub(super) fn time(name: impl Into<String>, samples: Vec<f64>) -> Self {
+        Self {
+            name: name.into(),
+            kind: Kind::Time,
+            samples,
+            summary: None,
+            iterations: None,
+            unit: None,
+        }
+    }
+
+    pub(super) fn value(
+        name: impl Into<String>,
+        unit: &str,
+        higher_is_better: bool,
+        samples: Vec<f64>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            kind: Kind::Value { higher_is_better },
+            samples,
+            summary: None,
+            iterations: None,
+            unit: Some(unit.to_owned()),
+        }
+    }
+}
+
+/// The input formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Auto,
+    Criterion,
+    Libtest,
+    Go,
+    Hyperfine,
+    PytestBenchmark,
+    GoogleBenchmark,
+    Benchmarkdotnet,
+    Jmh,
+    Catch2,
+    /// benchbot's documented custom JSON.
+    Custom,
+    /// github-action-benchmark's `customSmallerIsBetter` file.
+    #[value(name = "customSmallerIsBetter", alias = "custom-smaller-is-better")]
+    CustomSmallerIsBetter,
+    /// github-action-benchmark's `customBiggerIsBetter` file.
+    #[value(name = "customBiggerIsBetter", alias = "custom-bigger-is-better")]
+    CustomBiggerIsBetter,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use clap::ValueEnum as _;
+        f.write_str(
+            self.to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default()
+                .as_str(),
+        )
+    }
+}
+
+/// Time unit factor to nanoseconds.
+pub(crate) fn to_ns(unit: &str) -> Option<f64> {
+    Some(match unit.trim() {
+        "ns" => 1.0,
+        "us" | "µs" | "μs" => 1e3,
+        "ms" => 1e6,
+        "s" => 1e9,
+        _ => return None,
+    })
+}

@@ -1,0 +1,107 @@
+//! Reading another tool's output: the format (given, or recognised), then the tool's parser.
+
+use std::path::Path;
+
+use super::tools::{
+    catch2, criterion, custom, dotnet, go, google, hyperfine, jmh, libtest, pytest,
+};
+use super::{Bench, Format, IngestError};
+
+/// Whether a text is a tool's output.
+type Sniff = fn(&str) -> bool;
+
+/// Recognisers in the order they are tried: the more specific first.
+const SNIFFERS: [(Format, Sniff); 11] = [
+    (Format::Catch2, catch2::sniff),
+    (Format::Hyperfine, hyperfine::sniff),
+    (Format::PytestBenchmark, pytest::sniff),
+    (Format::GoogleBenchmark, google::sniff),
+    (Format::Benchmarkdotnet, dotnet::sniff),
+    (Format::Jmh, jmh::sniff),
+    (Format::Criterion, criterion::sniff),
+    (Format::CustomSmallerIsBetter, custom::sniff_array),
+    (Format::Custom, custom::sniff_object),
+    (Format::Go, go::sniff),
+    (Format::Libtest, libtest::sniff),
+];
+
+/// Guesses the format from the file name and content.
+///
+/// # Errors
+/// [`IngestError::Unknown`] when nothing matches.
+pub fn detect(path: &Path) -> Result<Format, IngestError> {
+    if path.is_dir() {
+        return Ok(Format::Criterion);
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    SNIFFERS
+        .iter()
+        .find(|(_, sniff)| sniff(&text))
+        .map(|(f, _)| *f)
+        .ok_or_else(|| IngestError::Unknown {
+            path: path.to_owned(),
+        })
+}
+
+pub(super) fn parse_text(
+    path: &Path,
+    format: Format,
+    text: &str,
+) -> Result<Vec<Bench>, IngestError> {
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_owned(),
+            format,
+            truncated: false,
+        });
+    }
+    match format {
+        Format::Auto => parse_text(path, detect(path)?, text),
+        Format::Libtest => libtest::libtest(path, text),
+        Format::Go => go::go(path, text),
+        Format::Hyperfine => hyperfine::hyperfine(path, text),
+        Format::PytestBenchmark => pytest::pytest(path, text),
+        Format::GoogleBenchmark => google::google(path, text),
+        Format::Benchmarkdotnet => dotnet::dotnet(path, text),
+        Format::Jmh => jmh::jmh(path, text),
+        Format::Catch2 => catch2::catch2(path, text),
+        Format::Criterion => criterion::criterion_estimates(path, text, None),
+        Format::Custom => custom::custom(path, text, None),
+        Format::CustomSmallerIsBetter => custom::custom(path, text, Some(false)),
+        Format::CustomBiggerIsBetter => custom::custom(path, text, Some(true)),
+    }
+}
+
+/// Parses benchmark output at `path` (a file, or for criterion its `target/criterion`
+/// directory) in `format`.
+///
+/// # Errors
+/// [`IngestError`] naming the file and line; empty or truncated output is an error.
+pub fn parse(path: &Path, format: Format) -> Result<Vec<Bench>, IngestError> {
+    let format = if format == Format::Auto {
+        detect(path)?
+    } else {
+        format
+    };
+    let benches = if format == Format::Criterion && path.is_dir() {
+        criterion::criterion_dir(path)?
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let text = text.replace("\r\n", "\n");
+        parse_text(path, format, &text)?
+    };
+    if benches.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_owned(),
+            format,
+            truncated: false,
+        });
+    }
+    Ok(benches)
+}

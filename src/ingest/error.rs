@@ -1,0 +1,30 @@
+//! Why another tool's output could not be read.
+
+use std::path::PathBuf;
+
+use super::Format;
+
+/// A file that could not be ingested.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{}: cannot read", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: {format} output contains no benchmark result{}", path.display(), if *truncated { " (the output looks truncated)" } else { "" })]
+    Empty {
+        path: PathBuf,
+        format: Format,
+        truncated: bool,
+    },
+    #[error("{}: cannot tell which tool wrote this\n  hint: pass --format (criterion, libtest, go, hyperfine, pytest-benchmark, google-benchmark, benchmarkdotnet, jmh, catch2, custom)", path.display())]
+    Unknown { path: PathBuf },
+}

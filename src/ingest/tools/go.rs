@@ -1,0 +1,87 @@
+//! Go `go test -bench` output.
+
+use std::path::Path;
+
+use super::super::{Bench, Format, IngestError};
+use super::{add_samples, number};
+
+/// Whether `text` looks like this tool's output.
+pub(in crate::ingest) fn sniff(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.starts_with("Benchmark") && l.contains(" ns/op"))
+}
+
+/// `go test -bench` text: `BenchmarkX-8  1000000  1234 ns/op  512 B/op  3 allocs/op`; with
+/// `-count N` each benchmark appears N times, each line a sample.
+pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, IngestError> {
+    let mut out: Vec<Bench> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if !line.starts_with("Benchmark") {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let err = |m: &str| IngestError::Parse {
+            path: path.to_owned(),
+            line: i + 1,
+            message: format!("{m}: `{}`", line.trim()),
+        };
+        if fields.len() < 4 {
+            // `BenchmarkX` alone, or a benchmark that printed a failure.
+            if fields.len() == 1 || line.contains("--- FAIL") {
+                continue;
+            }
+            return Err(err("expected `name iterations value unit …`"));
+        }
+        let name = fields[0];
+        // Strip the GOMAXPROCS suffix (`-8`) so runs on different machines line up.
+        let name = match name.rsplit_once('-') {
+            Some((n, procs)) if procs.chars().all(|c| c.is_ascii_digit()) => n,
+            _ => name,
+        };
+        let iterations = fields[1]
+            .parse::<u64>()
+            .map_err(|_| err("expected the iteration count after the name"))?;
+        let mut ns = None;
+        let mut extra = Vec::new();
+        for pair in fields[2..].chunks(2) {
+            let [value, unit] = pair else {
+                return Err(err("a value without its unit"));
+            };
+            let value = number(value).ok_or_else(|| err("expected a number"))?;
+            if *unit == "ns/op" {
+                ns = Some(value);
+            } else {
+                extra.push(((*unit).to_owned(), value));
+            }
+        }
+        let ns = ns.ok_or_else(|| err("no `ns/op` figure"))?;
+        let mut time = Bench::time(name, vec![ns]);
+        time.iterations = Some(iterations);
+        add_samples(&mut out, time);
+        // Other figures (B/op, allocs/op, MB/s, b.ReportMetric units) are benchmarks of their
+        // own; as in benchstat, units per second are higher-is-better.
+        for (unit, value) in extra {
+            add_samples(
+                &mut out,
+                Bench::value(
+                    format!("{name} · {unit}"),
+                    &unit,
+                    unit.ends_with("/s"),
+                    vec![value],
+                ),
+            );
+        }
+    }
+    if out.is_empty()
+        && text
+            .lines()
+            .any(|l| l.starts_with("goos:") || l.starts_with("pkg:"))
+    {
+        return Err(IngestError::Empty {
+            path: path.to_owned(),
+            format: Format::Go,
+            truncated: true,
+        });
+    }
+    Ok(out)
+}

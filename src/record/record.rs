@@ -1,0 +1,204 @@
+//! The run-record format: everything measured in one run of one scenario.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::dataset_info::DatasetInfo;
+use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
+use crate::system::Environment;
+
+/// The record format this binary writes.
+///
+/// - 1: the first format.
+/// - 2: adds `trigger` (what started the run). Version 1 records read as `trigger = null`.
+/// - 3: adds `preflight`, per-target system `samples`, and the environment's governor, runner,
+///   runner labels and compiler. Older records read with those empty.
+/// - 4: adds per-repetition `recall` and `precision` of searches, and the load phase as the
+///   operations `ingest` (rows per second) and `index-build`. Older records read without them.
+pub const FORMAT_VERSION: u32 = 4;
+/// The `format` field of every run record.
+pub const FORMAT: &str = "benchbot.run-record";
+
+/// Everything measured in one run of one scenario.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct RunRecord {
+    /// Always `benchbot.run-record`.
+    pub format: String,
+    pub format_version: u32,
+    pub benchbot_version: String,
+    /// Unique id of the run: `YYYYMMDDTHHMMSSZ-xxxxxxxx`.
+    pub run_id: String,
+    /// True when the run was interrupted; such a record is never used as a baseline.
+    #[serde(default)]
+    pub incomplete: bool,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub git: Option<GitInfo>,
+    /// What started the run: `pull_request`, `schedule`, `workflow_dispatch`, `push`, `local`…
+    #[serde(default)]
+    pub trigger: Option<String>,
+    pub scenario: ScenarioInfo,
+    pub load: LoadInfo,
+    pub environment: Environment,
+    /// The preflight checks taken before the run.
+    #[serde(default)]
+    pub preflight: Option<crate::system::preflight::PreflightReport>,
+    pub targets: Vec<TargetRecord>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct GitInfo {
+    pub sha: String,
+    pub reference: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub tier: Option<String>,
+    pub mode: StateMode,
+    pub seed: u64,
+    /// SHA-256 of the scenario file.
+    pub source_digest: String,
+    /// SHA-256 of the first `sequence_ops` rendered operations.
+    pub sequence_digest: String,
+    pub sequence_ops: u64,
+    pub thresholds: ThresholdsInfo,
+    /// Ids of the published figures the scenario is compared with (`baselines/published.toml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published: Vec<String>,
+    /// The scenario's datasets: sizes and the digest of their contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetInfo>,
+}
+
+/// The judging rules in force when the record was made.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ThresholdsInfo {
+    pub regression: f64,
+    pub warn: f64,
+    pub latency_floor_ns: u64,
+    pub throughput_floor: f64,
+    pub error_rate_floor: f64,
+    pub alpha: f64,
+    /// Searches whose recall differs by more than this are not compared like for like.
+    #[serde(default = "default_recall_margin")]
+    pub recall_margin: f64,
+    pub metrics: Vec<Metric>,
+    #[serde(default)]
+    pub slo: Vec<Slo>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct LoadInfo {
+    pub mode: LoadMode,
+    pub concurrency: u32,
+    pub rate: Option<f64>,
+    pub duration_ns: Option<u64>,
+    pub operations: Option<u64>,
+    pub warmup: Option<String>,
+    pub repetitions: u32,
+    pub cooldown_ns: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TargetRecord {
+    pub name: String,
+    pub role: Role,
+    /// `http` or `command`.
+    pub driver: String,
+    pub operations: Vec<OperationRecord>,
+    /// System samples taken during the repetitions.
+    #[serde(default)]
+    pub samples: Vec<crate::system::sampler::Sample>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct OperationRecord {
+    pub name: String,
+    pub repetitions: Vec<Repetition>,
+    /// Only these metrics are compared for this operation (ingested benchmarks: `mean` for
+    /// times, `throughput` for rates). Absent: the scenario's metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<Metric>>,
+    /// The tool's own mean, standard deviation and count, when it gave no raw samples
+    /// (nanoseconds for times, operations per second for rates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryRecord>,
+    /// Unit of an ingested value that is neither a time nor a rate (`B/op`, `MB`, `%`…): the
+    /// value is stored in `latency.mean_ns` (lower is better) or `throughput` (higher is better).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// Summary statistics reported by a benchmark tool.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryRecord {
+    pub mean: f64,
+    pub stdev: f64,
+    pub n: u64,
+}
+
+/// One repetition of one operation against one target.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Repetition {
+    pub index: u32,
+    /// Measured wall time of the repetition.
+    pub elapsed_ns: u64,
+    /// Successful operations.
+    pub count: u64,
+    /// Failed operations by kind (`connect`, `timeout`, `http-4xx`, `http-5xx`, `http-status`, `io`, `exit-status`, `spawn`).
+    #[serde(default)]
+    pub errors: BTreeMap<String, u64>,
+    /// The first message seen for each error kind.
+    #[serde(default)]
+    pub error_samples: BTreeMap<String, String>,
+    /// Successful operations per second.
+    pub throughput: f64,
+    /// Open loop: the configured arrival rate of this operation's share.
+    pub target_rate: Option<f64>,
+    /// Operations started per second.
+    pub achieved_rate: f64,
+    /// Open loop: sends that started more than 1 ms after their intended time.
+    #[serde(default)]
+    pub late_sends: u64,
+    /// Latency of successful operations. Open loop: from the intended send time
+    /// (coordinated omission corrected). Closed loop: from the actual send.
+    pub latency: Latency,
+    /// Open loop only: from the actual send to the reply (uncorrected service time).
+    pub service: Option<Latency>,
+    /// Searches: mean recall@k of the successful operations against the exact ground truth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<f64>,
+    /// Searches: mean share of returned ids that are among the true k nearest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<f64>,
+}
+
+/// Latency summary in nanoseconds, with the serialized histogram.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Latency {
+    pub min_ns: u64,
+    pub p50_ns: u64,
+    pub p90_ns: u64,
+    pub p95_ns: u64,
+    pub p99_ns: u64,
+    pub p999_ns: u64,
+    pub max_ns: u64,
+    pub mean_ns: f64,
+    pub stdev_ns: f64,
+    /// HdrHistogram V2 + DEFLATE, base64: merge repetitions or runs by adding histograms.
+    pub histogram: String,
+}
+
+fn default_recall_margin() -> f64 {
+    0.02
+}
