@@ -2,24 +2,16 @@
 
 mod common;
 
-use common::{records, run, write};
+use common::{records, run, write, Run};
 use serde_json::Value;
 
 #[test]
 fn competitive_example_runs_against_a_real_python_http_server() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = run(&[
-        "run",
-        "scenarios/competitive/http-vs-python.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--no-progress",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = Run::new("scenarios/competitive/http-vs-python.toml", &out, dir.path())
+        .args(["--format", "json"])
+        .output();
     assert_eq!(code, 0, "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     let c = &report["comparisons"][0];
@@ -51,15 +43,7 @@ fn failing_commands_are_counted_and_shown() {
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "fails.toml", "[scenario]\nname = \"fails\"\nkind = \"internal\"\n\n[[target]]\nname = \"flaky\"\nrole = \"ours\"\n[target.command]\nshell = \"echo boom >&2; exit 3\"\n\n[load]\noperations = 4\nrepetitions = 1\n\n[[thresholds.slo]]\nmetric = \"error-rate\"\nmax = \"1%\"\n");
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        dir.path().to_str().unwrap(),
-        "--no-progress",
-    ]);
+    let (code, stdout, stderr) = Run::new(&s, &out, dir.path()).output();
     assert_eq!(
         code, 1,
         "a missed error-rate objective fails the run:\n{stdout}\n{stderr}"
@@ -88,15 +72,7 @@ fn a_corrupt_baseline_is_an_error_and_the_record_is_kept() {
         "{\"format\": \"benchbot.run-record\",\n\"format_version\": 1,\n\"run_id\": [}",
     );
     let out = dir.path().join("out");
-    let (code, _, stderr) = run(&[
-        "run",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        baselines.to_str().unwrap(),
-        "--no-progress",
-    ]);
+    let (code, _, stderr) = Run::new(&s, &out, &baselines).output();
     assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("ok.json:3:"),
@@ -178,21 +154,16 @@ fn run_appends_to_history_and_pushes_to_a_remote() {
     let history = dir.path().join("history.git");
     let out = dir.path().join("out");
     for _ in 0..2 {
-        let (code, _, stderr) = run(&[
-            "run",
-            s.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--baselines",
-            dir.path().to_str().unwrap(),
-            "--no-progress",
-            "--history",
-            history.to_str().unwrap(),
-            "--push",
-            &format!("file://{}", remote.display()),
-            "--trigger",
-            "workflow_dispatch",
-        ]);
+        let (code, _, stderr) = Run::new(&s, &out, dir.path())
+            .args([
+                "--history",
+                history.to_str().unwrap(),
+                "--push",
+                &format!("file://{}", remote.display()),
+                "--trigger",
+                "workflow_dispatch",
+            ])
+            .output();
         assert_eq!(code, 0, "{stderr}");
         assert!(stderr.contains("history: records/quick/"), "{stderr}");
         assert!(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use benchbot::demo::{serve, DemoConfig};
 use benchbot::driver::http::HttpDriver;
 use benchbot::driver::ErrorKind;
-use benchbot::engine::{run_phase, Cancel, PhaseResult, PhaseSpec};
+use benchbot::engine::{run_phase, Cancel, Clock, PhaseResult, PhaseSpec};
 use benchbot::scenario::{Scenario, Stream};
 use tokio::net::TcpListener;
 
@@ -45,6 +45,7 @@ async fn phase(url: &str, scenario: Scenario) -> PhaseResult {
         load: &scenario.load,
         progress: Arc::new(AtomicU64::new(0)),
         cancel: Cancel::new(),
+        clock: Clock::Precise,
     };
     run_phase(&driver, &scenario, &spec).await
 }

@@ -81,29 +81,16 @@ fn a_fork_pull_request_is_refused_before_anything_runs() {
     let payload = fork_payload(dir.path(), &[]);
     let out = dir.path().join("out");
     let run = |extra: &[&str], payload: &Path| {
-        let mut args = vec![
-            "run",
-            "scenarios/internal/command-sort.toml",
-            "--out",
-            out.to_str().unwrap(),
-            "--baselines",
-            dir.path().to_str().unwrap(),
-            "--no-progress",
-            "--repetitions",
-            "1",
-        ];
-        args.extend_from_slice(extra);
-        common::benchbot()
-            .args(&args)
+        common::Run::new("scenarios/internal/command-sort.toml", &out, dir.path())
+            .args(["--repetitions", "1"])
+            .args(extra)
             .env("GITHUB_EVENT_NAME", "pull_request")
             .env("GITHUB_EVENT_PATH", payload)
             .env_remove("GITHUB_TOKEN")
             .output()
-            .unwrap()
     };
-    let o = run(&[], &payload);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    let (code, _, stderr) = run(&[], &payload);
+    assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("comes from a fork (mallory/Hello-World)")
             && stderr.contains("safe-to-benchmark"),
@@ -112,8 +99,8 @@ fn a_fork_pull_request_is_refused_before_anything_runs() {
     assert!(!out.exists(), "nothing ran");
     // A maintainer's label, or the input, lets it run.
     let labelled = fork_payload(dir.path(), &["safe-to-benchmark"]);
-    assert_eq!(run(&[], &labelled).status.code(), Some(0));
-    assert_eq!(run(&["--allow-fork"], &payload).status.code(), Some(0));
+    assert_eq!(run(&[], &labelled).0, 0);
+    assert_eq!(run(&["--allow-fork"], &payload).0, 0);
 }
 
 #[test]
@@ -126,29 +113,13 @@ fn workflow_dispatch_inputs_are_honoured() {
     v["inputs"] = serde_json::json!({ "scenario": "command-sort", "repetitions": "2", "baseline": "", "publish": false });
     let payload = write(dir.path(), "dispatch.json", &v.to_string());
     let out = dir.path().join("out");
-    let o = common::benchbot()
-        .args([
-            "run",
-            "scenarios",
-            "--out",
-            out.to_str().unwrap(),
-            "--baselines",
-            dir.path().to_str().unwrap(),
-            "--no-progress",
-            "--format",
-            "json",
-        ])
+    let (code, stdout, stderr) = common::Run::new("scenarios", &out, dir.path())
+        .args(["--format", "json"])
         .env("GITHUB_EVENT_NAME", "workflow_dispatch")
         .env("GITHUB_EVENT_PATH", &payload)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        .output();
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let comparisons = report["comparisons"].as_array().unwrap();
     assert_eq!(
         comparisons.len(),

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{benchbot, benchbot_std, write};
+use common::{benchbot, write, Run};
 use serde_json::Value;
 
 fn children_of(pid: u32) -> Vec<u32> {
@@ -80,18 +80,9 @@ fn sigint_stops_promptly_writes_an_incomplete_record_and_leaves_no_orphan() {
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "long.toml", LONG_HTTP);
     let out = dir.path().join("out");
-    let mut child = benchbot_std()
-        .args([
-            "run",
-            s.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--baselines",
-            dir.path().to_str().unwrap(),
-            "--no-progress",
-            "--sample-interval",
-            "500ms",
-        ])
+    let mut child = Run::new(&s, &out, dir.path())
+        .args(["--sample-interval", "500ms"])
+        .std()
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -180,21 +171,9 @@ fn kill_9_mid_suite_then_resume_completes_without_duplicates() {
         write(&suite, &format!("{n}.toml"), &quick(n));
     }
     let out = dir.path().join("out");
-    let args = |extra: &[&str]| {
-        let mut v = vec![
-            "run".to_owned(),
-            suite.display().to_string(),
-            "--out".into(),
-            out.display().to_string(),
-            "--baselines".into(),
-            dir.path().display().to_string(),
-            "--no-progress".into(),
-        ];
-        v.extend(extra.iter().map(|s| (*s).to_owned()));
-        v
-    };
-    let mut child = benchbot_std()
-        .args(args(&[]))
+    let run = || Run::new(&suite, &out, dir.path());
+    let mut child = run()
+        .std()
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -214,9 +193,8 @@ fn kill_9_mid_suite_then_resume_completes_without_duplicates() {
     let first =
         std::fs::read_to_string(out.join(format!("records/a-first/{run_id}.json"))).unwrap();
 
-    let o = benchbot().args(args(&["--resume"])).output().unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let (code, _, stderr) = run().args(["--resume"]).output();
+    assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains(&format!("resuming run {run_id}")) && stderr.contains("skipping a-first"),
         "{stderr}"
@@ -256,22 +234,10 @@ fn a_service_that_never_becomes_ready_fails_its_scenario_and_the_suite_continues
     write(&suite, "a-stuck.toml", "[scenario]\nname = \"a-stuck\"\nkind = \"internal\"\n\n[[target]]\nname = \"stuck\"\nrole = \"ours\"\n[target.http]\nbase-url = \"http://127.0.0.1:{{port}}\"\n[target.service]\ncommand = [\"sh\", \"-c\", \"echo warming up the cache; exec sleep 30\"]\nready = { tcp = \"127.0.0.1:{{port}}\" }\nready-timeout = \"1s\"\nstop-grace = \"1s\"\n\n[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/\"\n\n[load]\nduration = \"1s\"\n");
     write(&suite, "b-fine.toml", &quick("b-fine"));
     let out = dir.path().join("out");
-    let o = benchbot()
-        .args([
-            "run",
-            suite.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--baselines",
-            dir.path().to_str().unwrap(),
-            "--no-progress",
-            "--retries",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    let (code, _, stderr) = Run::new(&suite, &out, dir.path())
+        .args(["--retries", "1"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("service not ready after 1s") && stderr.contains("warming up the cache"),
         "message and log tail: {stderr}"

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::driver::OpError;
-use super::http::{self, IngestHttp};
+use super::http::{self, LoadHttp};
 use super::{postgres, redis};
 use crate::dataset::{Dataset, RowKind};
 use crate::util::new_histogram;
@@ -31,7 +31,7 @@ pub struct LoadPhaseTable {
     /// HTTP: one request per batch; `{{ids}}`, `{{int-ids}}`, `{{vectors}}`, `{{keys}}`,
     /// `{{values}}`, `{{edges}}` and `{{rows}}` (one object per row) are JSON arrays of the
     /// batch's rows.
-    pub http: Option<IngestHttp>,
+    pub http: Option<LoadHttp>,
     /// Redis: one command per row, `{{id}}`, `{{vector}}`, `{{from}}`, `{{to}}`, `{{key}}`,
     /// `{{value}}` filled in; pipelined `batch` at a time.
     pub redis: Option<Vec<String>>,

@@ -20,7 +20,7 @@ mod timer;
 pub use cancel::Cancel;
 pub use context::RunContext;
 pub use observer::{Observer, PhaseKind, Silent};
-pub use phase::{run_phase, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
+pub use phase::{run_phase, Clock, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
 pub use records::{INDEX_OP, LOAD_OP};
 pub use run::{prepare_truth, run_scenario, EngineError, ScenarioOutcome};
 pub use target::{run_target, TargetSession};

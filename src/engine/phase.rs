@@ -93,6 +93,18 @@ pub struct PhaseSpec<'a> {
     /// Operations completed so far, for progress display.
     pub progress: Arc<AtomicU64>,
     pub cancel: Cancel,
+    /// How open-loop sends wait for their due time.
+    pub clock: Clock,
+}
+
+/// How open-loop sends wait for their due time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The precise timer thread (wall clock): what measurements use.
+    #[default]
+    Precise,
+    /// tokio's timer, which follows paused (virtual) time: for tests of the timing logic.
+    Tokio,
 }
 
 /// Runs `concurrency` workers until the phase's stop condition, recording each operation.
@@ -111,7 +123,8 @@ pub async fn run_phase<D: Driver>(
     });
     let start = Instant::now();
     let interval = spec.load.rate.map(|r| Duration::from_secs_f64(1.0 / r));
-    let timer = (spec.load.mode == LoadMode::Open).then(|| Arc::new(PreciseTimer::start()));
+    let timer = (spec.load.mode == LoadMode::Open && spec.clock == Clock::Precise)
+        .then(|| Arc::new(PreciseTimer::start()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..spec.load.concurrency {
         let (driver, scenario, shared) = (
@@ -148,11 +161,17 @@ pub async fn run_phase<D: Driver>(
                         .record(Err(e), Duration::ZERO, Duration::ZERO);
                     continue;
                 }
-                if let (Some(at), Some(timer)) = (intended, &timer) {
+                if let Some(at) = intended {
+                    let wait = async {
+                        match &timer {
+                            Some(t) => t.sleep_until(at.into_std()).await,
+                            None => tokio::time::sleep_until(at).await,
+                        }
+                    };
                     tokio::select! {
                         biased;
                         () = cancel.cancelled() => break,
-                        () = timer.sleep_until(at.into_std()) => {}
+                        () = wait => {}
                     }
                 }
                 let sent = Instant::now();
@@ -166,7 +185,7 @@ pub async fn run_phase<D: Driver>(
                 let service = done.duration_since(sent);
                 let latency = intended.map_or(service, |at| done.duration_since(at));
                 let result = verify(&scenario, &op, result);
-                let judged = judge(&scenario, &op, &result);
+                let judged = score_search(&scenario, &op, &result);
                 let mut rec = shared.recs[op.op]
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner);
@@ -239,7 +258,7 @@ fn verify(
 }
 
 /// Recall@k and precision of a successful search against the ground truth.
-fn judge(
+fn score_search(
     scenario: &Scenario,
     op: &Rendered<'_>,
     result: &Result<Reply, OpError>,

@@ -103,10 +103,10 @@ fn load_records_of(loads: Vec<(u32, LoadStats)>, suffix: &str) -> Vec<OperationR
         recall: None,
         precision: None,
     };
-    let mut ingest = Vec::new();
+    let mut rows = Vec::new();
     let mut index = Vec::new();
     for (i, s) in loads {
-        ingest.push(rep(
+        rows.push(rep(
             i,
             s.rows,
             s.elapsed,
@@ -120,7 +120,7 @@ fn load_records_of(loads: Vec<(u32, LoadStats)>, suffix: &str) -> Vec<OperationR
     }
     let mut out = vec![OperationRecord {
         name: format!("{LOAD_OP}{suffix}"),
-        repetitions: ingest,
+        repetitions: rows,
         metrics: Some(vec![Metric::Throughput]),
         summary: None,
         unit: None,

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::phase::{run_phase, PhaseResult, PhaseSpec};
+use super::phase::{run_phase, Clock, PhaseResult, PhaseSpec};
 use super::records::{load_records, to_repetition};
 use super::{load_phase, EngineError, Observer, PhaseKind, RunContext};
 use crate::dataset::RowKind;
@@ -216,6 +216,7 @@ impl<'a> TargetSession<'a> {
             load: &self.scenario.load,
             progress,
             cancel: self.ctx.cancel.clone(),
+            clock: Clock::Precise,
         };
         let result = run_phase(&self.driver, self.scenario, &spec).await;
         observer.phase_finished();

@@ -15,6 +15,8 @@ pub enum ApiError {
         method: &'static str,
         path: String,
         status: u16,
+        /// What the status (and headers) say went wrong.
+        kind: Refusal,
         message: String,
         hint: Option<String>,
     },
@@ -32,6 +34,47 @@ pub enum ApiError {
     },
     #[error("cannot set up the GitHub client for {api_url}: {message}")]
     Setup { api_url: String, message: String },
+}
+
+/// Why GitHub refused a request, from its status and headers (never from message text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// 401: the token was refused.
+    Unauthorized,
+    /// 403 without rate-limit headers: the token lacks a permission.
+    Forbidden,
+    /// 404: no such repository or resource, or one the token cannot see.
+    NotFound,
+    /// 422: GitHub did not accept the request body (e.g. too long).
+    Unprocessable,
+    /// 403 or 429 with `Retry-After` or `X-RateLimit-Remaining: 0`.
+    RateLimited,
+    /// 5xx.
+    Server,
+    Other,
+}
+
+impl Refusal {
+    /// Classifies a status with the rate-limit headers GitHub sends.
+    #[must_use]
+    pub fn of(status: u16, retry_after: bool, remaining_zero: bool) -> Self {
+        match status {
+            401 => Refusal::Unauthorized,
+            403 | 429 if retry_after || remaining_zero => Refusal::RateLimited,
+            429 => Refusal::RateLimited,
+            403 => Refusal::Forbidden,
+            404 => Refusal::NotFound,
+            422 => Refusal::Unprocessable,
+            500..=599 => Refusal::Server,
+            _ => Refusal::Other,
+        }
+    }
+
+    /// Whether the same request may succeed later.
+    #[must_use]
+    pub fn retryable(self) -> bool {
+        matches!(self, Refusal::RateLimited | Refusal::Server)
+    }
 }
 
 /// Retry policy.
@@ -102,8 +145,9 @@ impl Method {
     }
 }
 
-/// The `permissions:` a workflow needs for a call that was refused.
-fn permission_hint(method: &'static str, path: &str) -> String {
+/// The `permissions:` a workflow needs for a call that was refused; `accepted` is GitHub's
+/// `X-Accepted-GitHub-Permissions` header when it sent one.
+fn permission_hint(method: &'static str, path: &str, accepted: Option<&str>) -> String {
     let path = path.split('?').next().unwrap_or(path);
     let scope = if path.contains("/pulls/")
         || (path.contains("/issues/") && path.ends_with("/comments"))
@@ -115,7 +159,10 @@ fn permission_hint(method: &'static str, path: &str) -> String {
     } else {
         "contents: read"
     };
-    format!("the workflow token may not {method} {path}: give the job `permissions:` with `{scope}` (fork pull requests get a read-only token: see docs/security.md)")
+    let needs = accepted
+        .map(|a| format!(" (GitHub accepts: {a})"))
+        .unwrap_or_default();
+    format!("the workflow token may not {method} {path}: give the job `permissions:` with `{scope}`{needs} (fork pull requests get a read-only token: see docs/security.md)")
 }
 
 impl Client {
@@ -191,6 +238,7 @@ impl Client {
             let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
             let remaining = header("x-ratelimit-remaining");
             let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok());
+            let accepted = header("x-accepted-github-permissions");
             let bytes = resp
                 .into_body()
                 .collect()
@@ -217,12 +265,12 @@ impl Client {
                 .ok()
                 .and_then(|b| b.message)
                 .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(300).collect());
-            let secondary = status == 403
-                && (retry_after.is_some()
-                    || remaining.as_deref() == Some("0")
-                    || message.to_ascii_lowercase().contains("rate limit"));
-            let retryable = status >= 500 || status == 429 || secondary;
-            if retryable && attempt < self.retry.attempts {
+            let refusal = Refusal::of(
+                status,
+                retry_after.is_some(),
+                remaining.as_deref() == Some("0"),
+            );
+            if refusal.retryable() && attempt < self.retry.attempts {
                 let wait = match (retry_after, reset) {
                     (Some(s), _) => Duration::from_secs(s),
                     (None, Some(r)) if remaining.as_deref() == Some("0") => Duration::from_secs(
@@ -236,19 +284,19 @@ impl Client {
                 delay *= 2;
                 continue;
             }
-            let hint = (status == 403
-                && message.contains("Resource not accessible by integration"))
-            .then(|| permission_hint(m, path));
-            let hint = hint.or_else(|| {
-                (status == 401).then(|| {
+            let hint = match refusal {
+                Refusal::Forbidden => Some(permission_hint(m, path, accepted.as_deref())),
+                Refusal::Unauthorized => Some(
                     "the token was refused: check the `github-token` input or GITHUB_TOKEN"
-                        .to_owned()
-                })
-            });
+                        .to_owned(),
+                ),
+                _ => None,
+            };
             return Err(ApiError::Status {
                 method: m,
                 path: path.to_owned(),
                 status,
+                kind: refusal,
                 message,
                 hint,
             });

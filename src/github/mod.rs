@@ -6,6 +6,6 @@ pub mod context;
 pub mod publish;
 pub mod runtime;
 
-pub use client::{ApiError, Client, Retry};
+pub use client::{ApiError, Client, Refusal, Retry};
 pub use context::{fork_refusal, Context, Event};
 pub use publish::{CommentAction, CommentOn, Findings};

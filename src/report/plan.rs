@@ -114,7 +114,7 @@ pub fn plan(s: &Scenario) -> String {
                 .count();
             let _ = writeln!(
                 out,
-                "  estimate: exact ground truth ~{} on this machine (cached after the first run); generating the vectors for {loads} load phase(s) ≥ {} (the targets' ingest takes longer)",
+                "  estimate: exact ground truth ~{} on this machine (cached after the first run); generating the vectors for {loads} load phase(s) ≥ {} (the targets' load phases take longer)",
                 human_secs(truth.as_secs_f64()),
                 human_secs(loads as f64 * d.rows(crate::dataset::RowKind::Vectors) as f64 / rate)
             );

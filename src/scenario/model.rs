@@ -218,8 +218,8 @@ pub struct Target {
     pub service: Option<ServiceTable>,
     /// The load phase: datasets written into the target before the operations run, in order
     /// (`[[target.ingest]]`, e.g. vectors then edges for a hybrid workload).
-    #[serde(default)]
-    pub ingest: Vec<LoadPhaseTable>,
+    #[serde(default, rename = "ingest")]
+    pub load_phases: Vec<LoadPhaseTable>,
 }
 
 /// One `[[operation]]` of the mix.

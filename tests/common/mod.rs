@@ -51,6 +51,84 @@ pub fn first_record(out: &Path, scenario: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
+/// One `benchbot run` invocation, built up: `run SCENARIO --out OUT --baselines DIR
+/// --no-progress`, then extra arguments and environment. The one place tests spell out a run's
+/// command line.
+pub struct Run {
+    args: Vec<std::ffi::OsString>,
+    env: Vec<(String, std::ffi::OsString)>,
+    env_remove: Vec<String>,
+}
+
+impl Run {
+    /// `benchbot run SCENARIO --out OUT --baselines BASELINES --no-progress`.
+    pub fn new(
+        scenario: impl AsRef<std::ffi::OsStr>,
+        out: &Path,
+        baselines: &Path,
+    ) -> Self {
+        Self {
+            args: vec![
+                "run".into(),
+                scenario.as_ref().to_owned(),
+                "--out".into(),
+                out.into(),
+                "--baselines".into(),
+                baselines.into(),
+                "--no-progress".into(),
+            ],
+            env: Vec::new(),
+            env_remove: Vec::new(),
+        }
+    }
+
+    /// More arguments.
+    pub fn args<I, S>(mut self, extra: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.args
+            .extend(extra.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// An environment variable for the process.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.env.push((key.to_owned(), value.as_ref().to_owned()));
+        self
+    }
+
+    /// An environment variable removed from the process.
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.env_remove.push(key.to_owned());
+        self
+    }
+
+    /// The command, for `spawn`.
+    pub fn std(&self) -> std::process::Command {
+        let mut cmd = benchbot_std();
+        cmd.args(&self.args);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for k in &self.env_remove {
+            cmd.env_remove(k);
+        }
+        cmd
+    }
+
+    /// Runs to the end: (exit code, stdout, stderr).
+    pub fn output(&self) -> (i32, String, String) {
+        let out = self.std().env("NO_COLOR", "1").output().expect("run benchbot");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
 /// `benchbot run SCENARIO --out OUT --baselines DIR --no-progress EXTRA…`: a scenario file run
 /// without committed baselines (`dir` holds none). Returns (exit code, stdout, stderr).
 pub fn run_scenario(
@@ -59,17 +137,7 @@ pub fn run_scenario(
     baselines: &Path,
     extra: &[&str],
 ) -> (i32, String, String) {
-    let mut args = vec![
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--baselines",
-        baselines.to_str().unwrap(),
-        "--no-progress",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    Run::new(scenario, out, baselines).args(extra).output()
 }
 
 /// `out/latest.json`, parsed.

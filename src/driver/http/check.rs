@@ -1,6 +1,6 @@
 //! Checks of the HTTP driver's tables, and their compiled plans.
 
-use super::config::{HttpOperation, HttpTarget, IngestHttp};
+use super::config::{HttpOperation, HttpTarget, LoadHttp};
 use crate::dataset::RowKind;
 use crate::template::{FieldTemplate, Template};
 use crate::util::locate::{Invalid, Seg};
@@ -185,7 +185,7 @@ pub fn compile_op(
 ///
 /// # Errors
 /// A bad path, template, or a field the rows do not have.
-pub fn check_load(h: &IngestHttp, rows: RowKind) -> Result<LoadPlan, Invalid> {
+pub fn check_load(h: &LoadHttp, rows: RowKind) -> Result<LoadPlan, Invalid> {
     let at = [Seg::Key("http")];
     let f =
         |s: &str| FieldTemplate::parse(s, &BATCH_FIELDS).map_err(|m| Invalid::new(&at, m, None));

@@ -318,7 +318,7 @@ impl Driver for HttpDriver {
         done: &AtomicU64,
     ) -> Result<LoadStats, OpError> {
         let LoadVia::Http(h) = &plan.via else {
-            return Err(OpError::new(ErrorKind::Driver, "no HTTP ingest request"));
+            return Err(OpError::new(ErrorKind::Driver, "no HTTP load-phase request"));
         };
         run_load(super::load::HttpSink::new(self, h), batches, done).await
     }

@@ -65,7 +65,8 @@ pub struct HttpOperation {
 /// `[target.ingest.http]`: the request sent per batch (inline: `http = { path = …, body = … }`).
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct IngestHttp {
+#[schemars(rename = "IngestHttp")]
+pub struct LoadHttp {
     /// Default `POST`.
     pub method: Option<String>,
     /// Relative to the target's `base-url`.

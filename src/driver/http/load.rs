@@ -96,7 +96,7 @@ impl LoadSink for HttpSink<'_> {
         .map_err(|_| {
             OpError::new(
                 ErrorKind::Timeout,
-                format!("ingest: no reply within {timeout:?}"),
+                format!("no reply within {timeout:?}"),
             )
         })??;
         if !(200..300).contains(&status) {
@@ -104,7 +104,7 @@ impl LoadSink for HttpSink<'_> {
             return Err(OpError::new(
                 ErrorKind::HttpStatus,
                 format!(
-                    "ingest {method} {}: status {status}: {}",
+                    "{method} {}: status {status}: {}",
                     b.path,
                     tail(&text, 300)
                 ),

@@ -13,6 +13,6 @@ pub use check::{
     check_load, check_setup, check_target, compile_op, LoadPlan, OpPlan, BATCH_FIELDS,
 };
 pub use client::{Conn, HttpDriver, HttpSetupError};
-pub use config::{HttpOperation, HttpSetup, HttpTarget, IngestHttp};
+pub use config::{HttpOperation, HttpSetup, HttpTarget, LoadHttp};
 pub use ids::ids_at;
 pub use setup::SetupRequest;

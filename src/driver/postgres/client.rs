@@ -208,7 +208,7 @@ impl Driver for PostgresDriver {
         let LoadVia::Copy(p) = &plan.via else {
             return Err(OpError::new(ErrorKind::Driver, "no COPY statement"));
         };
-        let client = self.client("ingest").await?;
+        let client = self.client("load phase").await?;
         let sink = client
             .copy_in::<_, bytes::Bytes>(p.copy.as_str())
             .await

@@ -58,7 +58,7 @@ impl LoadSink for PipelineSink {
                 Ok(Some((len, error))) => {
                     self.read.advance(len);
                     if let Some(e) = error {
-                        return Err(OpError::new(ErrorKind::Driver, format!("ingest: {e}")));
+                        return Err(OpError::new(ErrorKind::Driver, format!("{e}")));
                     }
                     replies += 1;
                 }
@@ -67,7 +67,7 @@ impl LoadSink for PipelineSink {
                     if self.stream.read_buf(&mut self.read).await.map_err(io)? == 0 {
                         return Err(OpError::new(
                             ErrorKind::Io,
-                            "connection closed during ingest",
+                            "connection closed during the load phase",
                         ));
                     }
                 }

@@ -348,7 +348,7 @@ impl Validator<'_> {
         dataset: Option<&Dataset>,
     ) -> Result<Vec<LoadPhasePlan>, ScenarioError> {
         let mut plans: Vec<LoadPhasePlan> = Vec::new();
-        for (j, table) in t.ingest.iter().enumerate() {
+        for (j, table) in t.load_phases.iter().enumerate() {
             let at = [
                 Seg::Key("target"),
                 Seg::Index(i),
