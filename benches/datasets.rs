@@ -2,8 +2,8 @@
 //!
 //! Prints, for clustered vectors of two shapes: generation on one core (vectors/s), the
 //! content digest on every core, and brute-force top-10 of 1,000 queries on every core; then
-//! the same ground truth computed by NumPy (BLAS matrix products and `argpartition`) as the
-//! reference, with how far the two agree. NumPy comes from the services virtual environment
+//! the same ground truth computed by `NumPy` (BLAS matrix products and `argpartition`) as the
+//! reference, with how far the two agree. `NumPy` comes from the services virtual environment
 //! (`scripts/services`), or `BENCHBOT_PYTHON`.
 
 use std::path::{Path, PathBuf};

@@ -58,6 +58,10 @@ pub struct OutputArgs {
 }
 
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches are booleans"
+)]
 pub struct RunArgs {
     /// Scenario files or directories (searched recursively for *.toml).
     #[arg(default_value = "scenarios")]

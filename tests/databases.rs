@@ -1,5 +1,5 @@
-//! The PostgreSQL and Redis drivers against real servers, started and stopped by the scenarios'
-//! managed services. `scripts/test` installs redis-server; PostgreSQL's server binaries come
+//! The `PostgreSQL` and Redis drivers against real servers, started and stopped by the scenarios'
+//! managed services. `scripts/test` installs redis-server; `PostgreSQL`'s server binaries come
 //! from Debian (`/usr/lib/postgresql/*/bin`).
 
 mod common;
@@ -162,6 +162,10 @@ fn as_postgres(bin: &Path, args: &[&str]) -> Vec<String> {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end story reads best in one test"
+)]
 fn postgres_statements_with_bound_parameters_against_a_real_server() {
     let Some(bin) = required("PostgreSQL server", pg_bin()) else {
         return;

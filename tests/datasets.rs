@@ -1,5 +1,5 @@
-//! Seeded datasets through real servers: vectors into PostgreSQL + pgvector and Chroma with
-//! recall checked against the exact ground truth, a graph into PostgreSQL and a key space into
+//! Seeded datasets through real servers: vectors into `PostgreSQL` + pgvector and Chroma with
+//! recall checked against the exact ground truth, a graph into `PostgreSQL` and a key space into
 //! Redis read back row for row. `scripts/test` installs the servers (`scripts/services`).
 
 mod common;
@@ -60,6 +60,10 @@ fn errors(op: &Value) -> u64 {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end story reads best in one test"
+)]
 fn vector_search_recall_against_exact_ground_truth_on_pgvector_and_chroma() {
     let Some(venv) = services() else { return };
     let dir = tempfile::tempdir().unwrap();
@@ -224,6 +228,7 @@ recall-margin = "2%"
 struct Server(Child);
 
 impl Drop for Server {
+    #[expect(clippy::cast_possible_wrap, reason = "process ids fit i32")]
     fn drop(&mut self) {
         // SAFETY: kill has no memory preconditions; the group was created by process_group(0).
         unsafe {
@@ -268,6 +273,10 @@ fn output(cmd: &mut Command) -> String {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end story reads best in one test"
+)]
 fn a_seeded_graph_and_key_space_arrive_row_for_row() {
     if services().is_none() {
         return;

@@ -9,9 +9,13 @@ use serde_json::Value;
 fn competitive_example_runs_against_a_real_python_http_server() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = Run::new("scenarios/competitive/http-vs-python.toml", &out, dir.path())
-        .args(["--format", "json"])
-        .output();
+    let (code, stdout, stderr) = Run::new(
+        "scenarios/competitive/http-vs-python.toml",
+        &out,
+        dir.path(),
+    )
+    .args(["--format", "json"])
+    .output();
     assert_eq!(code, 0, "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     let c = &report["comparisons"][0];

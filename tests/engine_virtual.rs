@@ -72,10 +72,7 @@ async fn open_loop_latency_includes_the_queueing_a_stall_causes() {
     // The 20 operations due during the stall wait behind it: measured from their intended start
     // they are slow (coordinated omission corrected), their service time is not.
     let s = scenario("mode = \"open\"\nrate = 100\nconcurrency = 1\nduration = \"1s\"");
-    let r = phase(&s, |i| {
-        Duration::from_millis(if i == 10 { 200 } else { 1 })
-    })
-    .await;
+    let r = phase(&s, |i| Duration::from_millis(if i == 10 { 200 } else { 1 })).await;
     let op = &r.ops[0];
     assert_eq!(op.sent, 100, "every planned send, none dropped");
     assert_eq!(op.ok, 100);

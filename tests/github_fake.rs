@@ -1,5 +1,5 @@
 //! Publishing behaviour against a stateful in-process GitHub fake on 127.0.0.1 whose responses
-//! follow the shapes of the OpenAPI description's examples (Prism, which checks every request
+//! follow the shapes of the `OpenAPI` description's examples (Prism, which checks every request
 //! against the description, is stateless; see `github_prism.rs`).
 
 mod common;
@@ -59,6 +59,10 @@ fn page<T: Clone>(items: &[T], q: &str) -> Vec<T> {
         .collect()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end story reads best in one test"
+)]
 async fn handle(
     state: Arc<Mutex<State>>,
     req: Request<hyper::body::Incoming>,
@@ -70,7 +74,7 @@ async fn handle(
         &req.into_body()
             .collect()
             .await
-            .map(|b| b.to_bytes())
+            .map(http_body_util::Collected::to_bytes)
             .unwrap_or_default(),
     )
     .unwrap_or(Value::Null);

@@ -1,5 +1,5 @@
 //! Every request benchbot makes to GitHub, validated by Prism serving GitHub's own published
-//! OpenAPI description (npm `@octokit/openapi`, trimmed by `tests/github/trim-spec.py`).
+//! `OpenAPI` description (npm `@octokit/openapi`, trimmed by `tests/github/trim-spec.py`).
 //!
 //! `scripts/test` installs the tools and sets `BENCHBOT_GITHUB_TOOLS`; with
 //! `BENCHBOT_REQUIRE_STANDINS=1` (as in CI) a missing tool fails the test instead of

@@ -178,7 +178,7 @@ fn a_process_killed_mid_import_leaves_a_consistent_branch_and_a_rerun_completes(
     std::fs::create_dir_all(&src).unwrap();
     let n = 400;
     for i in 0..n {
-        let r = run_record(&format!("20261003T{:06}Z-crash{i:03}", i), 3, 10.0);
+        let r = run_record(&format!("20261003T{i:06}Z-crash{i:03}"), 3, 10.0);
         r.write(&src.join(format!("{i:04}.json"))).unwrap();
     }
     let repo = dir.path().join("history.git");

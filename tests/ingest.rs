@@ -1,6 +1,8 @@
 //! Ingesting other tools' output: real fixtures (see each folder under tests/fixtures for the
 //! command that produced it), hand-written edge cases, and a round trip through compare.
 
+use std::fmt::Write as _;
+
 mod common;
 
 use std::path::Path;
@@ -73,7 +75,10 @@ fn go_count_runs_are_samples_and_memory_figures_are_kept() {
         }
     );
     assert_eq!(b[1].unit.as_deref(), Some("B/op"));
-    assert!(b[1].samples.iter().all(|v| *v == 24.0));
+    assert!(b[1]
+        .samples
+        .iter()
+        .all(|v| (*v - 24.0).abs() < f64::EPSILON));
 }
 
 #[test]
@@ -204,11 +209,12 @@ fn ten_thousand_benchmarks_and_long_names() {
     let long = "x".repeat(5000);
     let mut text = String::new();
     for i in 0..10_000 {
-        text.push_str(&format!(
-            "test bench_{i:05}_{} ... bench: {} ns/iter (+/- 1)\n",
+        let _ = writeln!(
+            text,
+            "test bench_{i:05}_{} ... bench: {} ns/iter (+/- 1)",
             if i == 0 { long.as_str() } else { "" },
             100 + i
-        ));
+        );
     }
     let b = parse(&write(dir.path(), "many.txt", &text), Format::Libtest).unwrap();
     assert_eq!(b.len(), 10_000);

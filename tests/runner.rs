@@ -204,7 +204,7 @@ fn kill_9_mid_suite_then_resume_completes_without_duplicates() {
             .unwrap()
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|f| f.ends_with(".json"))
+            .filter(|f| Path::new(f).extension().is_some_and(|e| e == "json"))
             .collect();
         assert_eq!(
             files,

@@ -19,7 +19,7 @@ pub fn run(args: &DatasetArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
     let scenario = match Scenario::load(&args.scenario) {
         Ok(s) => s,
         Err(e) => {
-            printer.error(&e.to_string());
+            printer.error(&crate::util::error::chain(&e));
             return Ok(ExitStatus::Failure);
         }
     };
@@ -63,6 +63,24 @@ pub fn run(args: &DatasetArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
         ),
         None => Box::new(std::io::stdout().lock()),
     };
+    match write_rows(data, kind, args, sink) {
+        // A reader such as `head` that stops early is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitStatus::Success),
+    }
+}
+
+/// Every row of `kind` (or the queries, with `--queries`) in the requested format.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "row indices of a dataset held in memory fit usize"
+)]
+fn write_rows(
+    data: &crate::dataset::Dataset,
+    kind: RowKind,
+    args: &DatasetArgs,
+    sink: Box<dyn std::io::Write>,
+) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::with_capacity(1 << 20, sink);
     let mut scratch = Vec::new();
     let mut line = String::new();
@@ -72,44 +90,37 @@ pub fn run(args: &DatasetArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
         (true, Some(v)) => v.query_count() as u64,
         _ => data.rows(kind),
     };
-    let mut write = || -> std::io::Result<()> {
-        for i in 0..count {
-            line.clear();
-            // Field `f` of row `i`: the query vector in place of the base vector with --queries.
-            let mut field = |f: usize, out: &mut String| match (queries, vectors) {
-                (true, Some(v)) if f == 1 => Vectors::write_json(v.query(i as usize), out),
-                _ => data.write_field(kind, i, f, &mut scratch, out),
-            };
-            match args.format {
-                DatasetFormat::Copy => {
-                    kind.copy_row(&mut line, &mut field);
-                    w.write_all(line.as_bytes())?;
+    for i in 0..count {
+        line.clear();
+        // Field `f` of row `i`: the query vector in place of the base vector with --queries.
+        let mut field = |f: usize, out: &mut String| match (queries, vectors) {
+            (true, Some(v)) if f == 1 => Vectors::write_json(v.query(i as usize), out),
+            _ => data.write_field(kind, i, f, &mut scratch, out),
+        };
+        match args.format {
+            DatasetFormat::Copy => {
+                kind.copy_row(&mut line, &mut field);
+                w.write_all(line.as_bytes())?;
+            }
+            DatasetFormat::Jsonl => {
+                kind.json_row(&mut line, &mut field);
+                line.push('\n');
+                w.write_all(line.as_bytes())?;
+            }
+            DatasetFormat::Fvecs => {
+                let Some(v) = vectors else { break };
+                scratch.resize(v.dim(), 0.0);
+                if queries {
+                    scratch.copy_from_slice(v.query(i as usize));
+                } else {
+                    v.row(i, &mut scratch);
                 }
-                DatasetFormat::Jsonl => {
-                    kind.json_row(&mut line, &mut field);
-                    line.push('\n');
-                    w.write_all(line.as_bytes())?;
-                }
-                DatasetFormat::Fvecs => {
-                    let Some(v) = vectors else { break };
-                    scratch.resize(v.dim(), 0.0);
-                    if queries {
-                        scratch.copy_from_slice(v.query(i as usize));
-                    } else {
-                        v.row(i, &mut scratch);
-                    }
-                    w.write_all(&i32::try_from(v.dim()).unwrap_or(i32::MAX).to_le_bytes())?;
-                    for x in &scratch {
-                        w.write_all(&x.to_le_bytes())?;
-                    }
+                w.write_all(&i32::try_from(v.dim()).unwrap_or(i32::MAX).to_le_bytes())?;
+                for x in &scratch {
+                    w.write_all(&x.to_le_bytes())?;
                 }
             }
         }
-        w.flush()
-    };
-    match write() {
-        // A reader such as `head` that stops early is not an error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitStatus::Success),
     }
+    w.flush()
 }

@@ -21,35 +21,7 @@ use crate::ExitStatus;
 pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let history = History::open(&args.repo, &args.branch)?;
     match &args.command {
-        HistoryCommand::List(f) => {
-            let rows = filtered(&history, f)?;
-            let mut t = table(&[
-                "Run", "Started", "Scenario", "Kind", "Commit", "Branch", "Trigger", "Targets",
-            ]);
-            for s in &rows {
-                let r = &s.record;
-                t.add_row(vec![
-                    r.run_id.clone(),
-                    r.started_at.format("%Y-%m-%d %H:%M").to_string(),
-                    r.scenario.name.clone(),
-                    r.scenario.kind.to_string(),
-                    r.git
-                        .as_ref()
-                        .map_or_else(String::new, |g| g.sha.chars().take(12).collect()),
-                    r.git
-                        .as_ref()
-                        .and_then(|g| g.reference.clone())
-                        .unwrap_or_default(),
-                    r.trigger.clone().unwrap_or_default(),
-                    r.targets.len().to_string(),
-                ]);
-            }
-            printer.out(&format!(
-                "{t}\n{} run(s) on `{}`\n",
-                rows.len(),
-                history.branch()
-            ));
-        }
+        HistoryCommand::List(f) => printer.out(&list(&history, f)?),
         HistoryCommand::Show { run_id } => {
             let s = history.find(run_id)?;
             printer.out(&(serde_json::to_string_pretty(&s.record)? + "\n"));
@@ -60,12 +32,7 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
             last,
         } => {
             let metric = parse_metric(metric)?;
-            let mut runs = history.records(Some(scenario))?;
-            anyhow::ensure!(
-                !runs.is_empty(),
-                "no runs of scenario `{scenario}` on `{}`",
-                history.branch()
-            );
+            let mut runs = runs_of(&history, scenario)?;
             if let Some(n) = last {
                 runs.drain(..runs.len().saturating_sub(*n));
             }
@@ -85,12 +52,7 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                     .map(|m| parse_metric(m))
                     .collect::<anyhow::Result<_>>()?
             };
-            let runs = history.records(Some(scenario))?;
-            anyhow::ensure!(
-                !runs.is_empty(),
-                "no runs of scenario `{scenario}` on `{}`",
-                history.branch()
-            );
+            let runs = runs_of(&history, scenario)?;
             printer.out(&changes(&records(&runs), &metrics, *min_segment, *max_p));
         }
         HistoryCommand::Export { format, filter } => {
@@ -104,29 +66,80 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                 ExportFormat::Csv => csv(&rows),
             });
         }
-        HistoryCommand::Import { paths, batch } => {
-            anyhow::ensure!(*batch > 0, "--batch must be at least 1");
-            let files = json_files(paths)?;
-            let (mut added, mut present) = (0usize, 0usize);
-            for chunk in files.chunks(*batch) {
-                let records = chunk
-                    .iter()
-                    .map(|p| RunRecord::read(p))
-                    .collect::<Result<Vec<_>, _>>()?;
-                for a in history.append_many(&records)? {
-                    match a {
-                        Appended::Added { .. } => added += 1,
-                        Appended::AlreadyPresent { .. } => present += 1,
-                    }
-                }
-            }
-            printer.msg(&format!(
-                "imported {added} record(s) into `{}`; {present} already present",
-                history.branch()
-            ));
-        }
+        HistoryCommand::Import { paths, batch } => import(&history, paths, *batch, printer)?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// One line per stored run (after filters).
+fn list(history: &History, f: &HistoryFilter) -> anyhow::Result<String> {
+    let rows = filtered(history, f)?;
+    let mut t = table(&[
+        "Run", "Started", "Scenario", "Kind", "Commit", "Branch", "Trigger", "Targets",
+    ]);
+    for s in &rows {
+        let r = &s.record;
+        t.add_row(vec![
+            r.run_id.clone(),
+            r.started_at.format("%Y-%m-%d %H:%M").to_string(),
+            r.scenario.name.clone(),
+            r.scenario.kind.to_string(),
+            r.git
+                .as_ref()
+                .map_or_else(String::new, |g| g.sha.chars().take(12).collect()),
+            r.git
+                .as_ref()
+                .and_then(|g| g.reference.clone())
+                .unwrap_or_default(),
+            r.trigger.clone().unwrap_or_default(),
+            r.targets.len().to_string(),
+        ]);
+    }
+    Ok(format!(
+        "{t}\n{} run(s) on `{}`\n",
+        rows.len(),
+        history.branch()
+    ))
+}
+
+/// The stored runs of `scenario`; at least one.
+fn runs_of(history: &History, scenario: &str) -> anyhow::Result<Vec<Stored>> {
+    let runs = history.records(Some(scenario))?;
+    anyhow::ensure!(
+        !runs.is_empty(),
+        "no runs of scenario `{scenario}` on `{}`",
+        history.branch()
+    );
+    Ok(runs)
+}
+
+/// Adds record files, `batch` per commit; run ids already stored are skipped.
+fn import(
+    history: &History,
+    paths: &[PathBuf],
+    batch: usize,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(batch > 0, "--batch must be at least 1");
+    let files = json_files(paths)?;
+    let (mut added, mut present) = (0usize, 0usize);
+    for chunk in files.chunks(batch) {
+        let records = chunk
+            .iter()
+            .map(|p| RunRecord::read(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        for a in history.append_many(&records)? {
+            match a {
+                Appended::Added { .. } => added += 1,
+                Appended::AlreadyPresent { .. } => present += 1,
+            }
+        }
+    }
+    printer.msg(&format!(
+        "imported {added} record(s) into `{}`; {present} already present",
+        history.branch()
+    ));
+    Ok(())
 }
 
 fn table(header: &[&str]) -> Table {

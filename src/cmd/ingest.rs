@@ -112,7 +112,7 @@ pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         let h = History::open(h, &args.history_branch)?;
         match h.append(&record)? {
             Appended::Added { path, .. } | Appended::AlreadyPresent { path } => {
-                printer.msg(&format!("history: {path} on `{}`", h.branch()))
+                printer.msg(&format!("history: {path} on `{}`", h.branch()));
             }
         }
     }

@@ -19,7 +19,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
                 p.figures.len()
             )),
             Err(e) => {
-                printer.error(&e.to_string());
+                printer.error(&crate::util::error::chain(&e));
                 return Ok(ExitStatus::Failure);
             }
         }

@@ -112,7 +112,7 @@ impl Dataset {
     ) {
         use std::fmt::Write as _;
         match (kind, field) {
-            (RowKind::Vectors, 0) | (RowKind::Keys, 0) => {
+            (RowKind::Vectors | RowKind::Keys, 0) => {
                 let _ = write!(out, "{i}");
             }
             (RowKind::Vectors, _) => {

@@ -20,6 +20,10 @@ pub struct Matrix {
 ///
 /// # Errors
 /// [`DatasetError`] naming the file (and line) for unreadable or malformed input.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "vectors are stored as f32: the file's f64 values are narrowed on purpose"
+)]
 pub fn read_vectors(path: &Path, json_field: &str) -> Result<Matrix, DatasetError> {
     let bytes = std::fs::read(path)
         .map_err(|e| DatasetError::new(path, None, format!("cannot read: {e}")))?;
@@ -131,6 +135,10 @@ fn fvecs(path: &Path, bytes: &[u8]) -> Result<Matrix, DatasetError> {
     })
 }
 
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "vectors are stored as f32: the file's f64 values are narrowed on purpose"
+)]
 fn npy(path: &Path, bytes: &[u8]) -> Result<Matrix, DatasetError> {
     let err = |m: String| DatasetError::new(path, None, m);
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {

@@ -21,6 +21,10 @@ const VALUES: u64 = 0x5641_4c53; // "VALS"
 const SCRAMBLE: u64 = 1_000_000_007;
 
 /// Maps rank `r` in `0..n` to a key or node id in `0..n` (a bijection for `n < SCRAMBLE`).
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "the value is below the bound it was drawn under"
+)]
 fn scramble(r: u64, n: u64) -> u64 {
     ((u128::from(r) * u128::from(SCRAMBLE)) % u128::from(n)) as u64
 }
@@ -115,6 +119,10 @@ impl Keys {
     }
 
     /// The value stored under key `i` (alphanumeric, `value_size` bytes), appended to `out`.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "node and row indices fit usize on the 64-bit targets benchbot runs on"
+    )]
     pub fn value(&self, i: u64, out: &mut String) {
         const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
         let mut rng = Rng::for_index(self.seed, VALUES, i);
@@ -174,6 +182,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "node and row indices fit usize on the 64-bit targets benchbot runs on"
+    )]
     fn power_law_graphs_have_hubs_and_uniform_ones_do_not() {
         let indegree = |targets: Access| {
             let g = Graph {

@@ -160,7 +160,7 @@ pub fn cached(dir: &Path, v: &Vectors) -> Result<(Truth, bool), DatasetError> {
     for id in &t.ids {
         out.extend(id.to_le_bytes());
     }
-    crate::record::write_atomic(&path, &out)
+    crate::util::write_atomic(&path, &out)
         .map_err(|e| DatasetError::new(&path, None, format!("cannot write cache: {e}")))?;
     Ok((t, false))
 }

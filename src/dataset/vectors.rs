@@ -136,6 +136,11 @@ pub struct Vectors {
 impl Vectors {
     /// Generated vectors; the queries are drawn at once (they are small), base rows on demand.
     #[must_use]
+    #[expect(clippy::cast_possible_truncation, reason = "vectors are f32 by design")]
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "a spec is built for one call; taking it by value reads best at call sites"
+    )]
     pub fn generated(spec: Synthetic, distance: Distance, k: usize) -> Self {
         let mut centroids = vec![0f32; spec.clusters as usize * spec.dim];
         for (c, chunk) in centroids.chunks_exact_mut(spec.dim).enumerate() {
@@ -207,6 +212,10 @@ impl Vectors {
         })
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "row indices fit usize on the 64-bit targets benchbot runs on; vectors are f32 by design"
+    )]
     fn synth(&self, stream: u64, i: u64, out: &mut [f32]) {
         let Base::Generated { spec, centroids } = &self.base else {
             unreachable!("synth is only called on generated vectors")
@@ -258,6 +267,10 @@ impl Vectors {
     }
 
     /// Writes base row `i` into `out` (`out.len() == dim`).
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "row indices fit usize on the 64-bit targets benchbot runs on"
+    )]
     pub fn row(&self, i: u64, out: &mut [f32]) {
         match &self.base {
             Base::Generated { .. } => self.synth(BASE, i, out),

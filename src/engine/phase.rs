@@ -122,83 +122,26 @@ pub async fn run_phase<D: Driver>(
             .collect(),
     });
     let start = Instant::now();
-    let interval = spec.load.rate.map(|r| Duration::from_secs_f64(1.0 / r));
     let timer = (spec.load.mode == LoadMode::Open && spec.clock == Clock::Precise)
         .then(|| Arc::new(PreciseTimer::start()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..spec.load.concurrency {
-        let (driver, scenario, shared) = (
-            Arc::clone(driver),
-            Arc::clone(scenario),
-            Arc::clone(&shared),
-        );
-        let (progress, cancel) = (Arc::clone(&spec.progress), spec.cancel.clone());
-        let (stream, stop, mode) = (spec.stream, spec.stop, spec.load.mode);
-        let timer = timer.clone();
-        workers.spawn(async move {
-            let mut conn = driver.conn();
-            loop {
-                if cancel.is_cancelled() {
-                    break;
-                }
-                let i = shared.next.fetch_add(1, Ordering::Relaxed);
-                let intended = match (mode, interval) {
-                    (LoadMode::Open, Some(iv)) => Some(start + iv.mul_f64(index_f64(i))),
-                    _ => None,
-                };
-                let past_end = match stop {
-                    Stop::Operations(n) => i >= n,
-                    Stop::Duration(d) => intended.unwrap_or_else(Instant::now) >= start + d,
-                };
-                if past_end {
-                    break;
-                }
-                let op = scenario.render(stream, i);
-                if let Err(e) = driver.prepare(&mut conn).await {
-                    shared.recs[op.op]
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .record(Err(e), Duration::ZERO, Duration::ZERO);
-                    continue;
-                }
-                if let Some(at) = intended {
-                    let wait = async {
-                        match &timer {
-                            Some(t) => t.sleep_until(at.into_std()).await,
-                            None => tokio::time::sleep_until(at).await,
-                        }
-                    };
-                    tokio::select! {
-                        biased;
-                        () = cancel.cancelled() => break,
-                        () = wait => {}
-                    }
-                }
-                let sent = Instant::now();
-                // A signal interrupts even a slow operation: it is not recorded.
-                let result = tokio::select! {
-                    biased;
-                    () = cancel.cancelled() => break,
-                    r = driver.execute(&mut conn, &op) => r,
-                };
-                let done = Instant::now();
-                let service = done.duration_since(sent);
-                let latency = intended.map_or(service, |at| done.duration_since(at));
-                let result = verify(&scenario, &op, result);
-                let judged = score_search(&scenario, &op, &result);
-                let mut rec = shared.recs[op.op]
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                if let Some((recall, precision)) = judged {
-                    rec.recall_sum += recall;
-                    rec.precision_sum += precision;
-                    rec.judged += 1;
-                }
-                rec.record(result, latency, service);
-                drop(rec);
-                progress.fetch_add(1, Ordering::Relaxed);
-            }
-        });
+        let worker = Worker {
+            driver: Arc::clone(driver),
+            scenario: Arc::clone(scenario),
+            shared: Arc::clone(&shared),
+            progress: Arc::clone(&spec.progress),
+            cancel: spec.cancel.clone(),
+            stream: spec.stream,
+            stop: spec.stop,
+            interval: match spec.load.mode {
+                LoadMode::Open => spec.load.rate.map(|r| Duration::from_secs_f64(1.0 / r)),
+                LoadMode::Closed => None,
+            },
+            start,
+            timer: timer.clone(),
+        };
+        workers.spawn(worker.run());
     }
     while workers.join_next().await.is_some() {}
     let elapsed = start.elapsed();
@@ -210,6 +153,87 @@ pub async fn run_phase<D: Driver>(
             .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
             .collect(),
         elapsed,
+    }
+}
+
+/// One worker: takes the next operation index, waits until it is due (open loop), executes it
+/// on its own connection and records it, until the phase ends.
+struct Worker<D> {
+    driver: Arc<D>,
+    scenario: Arc<Scenario>,
+    shared: Arc<Shared>,
+    progress: Arc<AtomicU64>,
+    cancel: Cancel,
+    stream: Stream,
+    stop: Stop,
+    /// Open loop: the time between intended sends.
+    interval: Option<Duration>,
+    start: Instant,
+    timer: Option<Arc<PreciseTimer>>,
+}
+
+impl<D: Driver> Worker<D> {
+    async fn run(self) {
+        let mut conn = self.driver.conn();
+        while !self.cancel.is_cancelled() {
+            let i = self.shared.next.fetch_add(1, Ordering::Relaxed);
+            let intended = self
+                .interval
+                .map(|iv| self.start + iv.mul_f64(index_f64(i)));
+            let past_end = match self.stop {
+                Stop::Operations(n) => i >= n,
+                Stop::Duration(d) => intended.unwrap_or_else(Instant::now) >= self.start + d,
+            };
+            if past_end {
+                break;
+            }
+            let op = self.scenario.render(self.stream, i);
+            if let Err(e) = self.driver.prepare(&mut conn).await {
+                self.rec(op.op)
+                    .record(Err(e), Duration::ZERO, Duration::ZERO);
+                continue;
+            }
+            if let Some(at) = intended {
+                let wait = async {
+                    match &self.timer {
+                        Some(t) => t.sleep_until(at.into_std()).await,
+                        None => tokio::time::sleep_until(at).await,
+                    }
+                };
+                tokio::select! {
+                    biased;
+                    () = self.cancel.cancelled() => break,
+                    () = wait => {}
+                }
+            }
+            let sent = Instant::now();
+            // A signal interrupts even a slow operation: it is not recorded.
+            let result = tokio::select! {
+                biased;
+                () = self.cancel.cancelled() => break,
+                r = self.driver.execute(&mut conn, &op) => r,
+            };
+            let done = Instant::now();
+            let service = done.duration_since(sent);
+            let latency = intended.map_or(service, |at| done.duration_since(at));
+            let result = verify(&self.scenario, &op, result);
+            let judged = score_search(&self.scenario, &op, &result);
+            let mut rec = self.rec(op.op);
+            if let Some((recall, precision)) = judged {
+                rec.recall_sum += recall;
+                rec.precision_sum += precision;
+                rec.judged += 1;
+            }
+            rec.record(result, latency, service);
+            drop(rec);
+            self.progress.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn rec(&self, op: usize) -> std::sync::MutexGuard<'_, OpRec> {
+        self.shared.recs[op]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::dataset::RowKind;
 use crate::driver::service::{free_port, Service, ServiceSpec};
 use crate::driver::{AnyDriver, BuildCtx, Driver, LoadStats, OpParts, Vars};
 use crate::record::{OperationRecord, Repetition, TargetRecord};
-use crate::scenario::{Scenario, StateMode, Stop, Stream, TargetPlan, Warmup};
+use crate::scenario::{CompiledOp, Scenario, StateMode, Stop, Stream, TargetPlan, Warmup};
 use crate::system::sampler::{Sample, Sampler};
 
 /// A target that is up: its service started and its driver built. Repetitions run one at a
@@ -68,7 +68,7 @@ impl<'a> TargetSession<'a> {
             None => None,
         };
         let parts: Vec<OpParts> = scenario.ops.iter().map(|o| o.parts.clone()).collect();
-        let returns_ids: Vec<bool> = scenario.ops.iter().map(|o| o.returns_ids()).collect();
+        let returns_ids: Vec<bool> = scenario.ops.iter().map(CompiledOp::returns_ids).collect();
         let built = plan
             .driver
             .build(BuildCtx {

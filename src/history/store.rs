@@ -1,5 +1,6 @@
 //! Appending records to the results branch and reading them back.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use git2::{
@@ -307,7 +308,13 @@ impl History {
         let sub = self.git(self.repo.find_tree(entry.id()))?;
         let mut err = None;
         self.git(sub.walk(git2::TreeWalkMode::PreOrder, |dir, e| {
-            if e.kind() != Some(ObjectType::Blob) || !e.name().is_ok_and(|n| n.ends_with(".json")) {
+            if e.kind() != Some(ObjectType::Blob)
+                || !e.name().is_ok_and(|n| {
+                    std::path::Path::new(n)
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                })
+            {
                 return git2::TreeWalkResult::Ok;
             }
             let path = format!("{root}/{dir}{}", e.name().unwrap_or_default());
@@ -379,13 +386,14 @@ fn commit_message(records: &[RunRecord], added: &[&String]) -> String {
         many => {
             let mut m = format!("benchbot: {} records\n\n", many.len());
             for r in many {
-                m.push_str(&format!(
-                    "run-id: {} scenario: {} sha: {} trigger: {}\n",
+                let _ = writeln!(
+                    m,
+                    "run-id: {} scenario: {} sha: {} trigger: {}",
                     r.run_id,
                     r.scenario.name,
                     r.git.as_ref().map_or("unknown", |g| g.sha.as_str()),
                     r.trigger.as_deref().unwrap_or("unknown")
-                ));
+                );
             }
             m
         }

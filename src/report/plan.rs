@@ -9,10 +9,21 @@ use crate::scenario::{LoadMode, Scenario, Stop, Warmup};
 
 /// The `--dry-run` plan of one scenario.
 #[must_use]
-#[expect(clippy::cast_precision_loss, reason = "estimates")]
 pub fn plan(s: &Scenario) -> String {
-    let l = &s.load;
     let mut out = String::new();
+    targets_and_mix(s, &mut out);
+    load_and_estimate(s, &mut out);
+    dataset(s, &mut out);
+    let _ = writeln!(
+        out,
+        "  sequence digest (first {} ops): {}",
+        s.digest_len().min(crate::scenario::DIGEST_OPS),
+        s.sequence_digest(s.digest_len().min(crate::scenario::DIGEST_OPS))
+    );
+    out
+}
+
+fn targets_and_mix(s: &Scenario, out: &mut String) {
     let _ = writeln!(
         out,
         "scenario {} ({}) — {}",
@@ -44,6 +55,10 @@ pub fn plan(s: &Scenario) -> String {
             100.0 * f64::from(o.weight) / total as f64
         );
     }
+}
+
+fn load_and_estimate(s: &Scenario, out: &mut String) {
+    let l = &s.load;
     let per_rep = match l.stop {
         Stop::Duration(d) => format!("{:.1}s", d.as_secs_f64()),
         Stop::Operations(n) => format!("{n} operations"),
@@ -86,6 +101,9 @@ pub fn plan(s: &Scenario) -> String {
             |t| format!("~{t:.0}s of measurement")
         )
     );
+}
+
+fn dataset(s: &Scenario, out: &mut String) {
     if let Some(d) = &s.dataset {
         let info = DatasetInfo::of(d, false);
         for (what, t) in info.parts() {
@@ -120,13 +138,6 @@ pub fn plan(s: &Scenario) -> String {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "  sequence digest (first {} ops): {}",
-        s.digest_len().min(crate::scenario::DIGEST_OPS),
-        s.sequence_digest(s.digest_len().min(crate::scenario::DIGEST_OPS))
-    );
-    out
 }
 
 fn human_secs(s: f64) -> String {

@@ -1,5 +1,7 @@
 //! The terminal table.
 
+use std::fmt::Write as _;
+
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
@@ -11,31 +13,9 @@ use crate::verdict::Comparison;
 pub fn terminal(comparisons: &[Comparison]) -> String {
     let mut out = String::new();
     for c in comparisons {
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled);
-        table.set_header([
-            "Scenario", "Target", "Metric", "Baseline", "Current", "Δ", "Change %", "95% CI", "p",
-            "Status",
-        ]);
-        for r in &c.rows {
-            let k = cells(r);
-            table.add_row(vec![
-                Cell::new(&c.scenario),
-                Cell::new(&r.target),
-                Cell::new(format!("{} {}", r.operation, super::metric_word(r)).trim_end()),
-                Cell::new(k.baseline).set_alignment(CellAlignment::Right),
-                Cell::new(k.current).set_alignment(CellAlignment::Right),
-                Cell::new(k.delta).set_alignment(CellAlignment::Right),
-                Cell::new(k.change).set_alignment(CellAlignment::Right),
-                Cell::new(k.ci),
-                Cell::new(k.p).set_alignment(CellAlignment::Right),
-                Cell::new(k.status),
-            ]);
-        }
-        out.push_str(&format!(
-            "{} ({}, run {}{})\n",
+        let _ = writeln!(
+            out,
+            "{} ({}, run {}{})",
             c.scenario,
             c.kind,
             c.run_id,
@@ -43,52 +23,10 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
                 || ", no baseline".to_owned(),
                 |b| format!(" vs baseline {b}")
             )
-        ));
-        out.push_str(&table.to_string());
-        out.push('\n');
+        );
+        let _ = writeln!(out, "{}", rows_table(c));
         if !c.standings.is_empty() {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_header([
-                "Operation",
-                "Metric",
-                "Ours",
-                "Competitors",
-                "Leader",
-                "Gap",
-                "Baseline gap",
-                "Status",
-            ]);
-            for s in &c.standings {
-                t.add_row(vec![
-                    s.operation.clone(),
-                    s.metric.to_string(),
-                    format_value(s.metric, s.ours),
-                    s.competitors
-                        .iter()
-                        .map(|(n, v)| {
-                            format!(
-                                "{n} {} (×{})",
-                                format_value(s.metric, *v),
-                                sig3(ratio(s.ours, *v))
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    s.leader.clone(),
-                    format!("{:+.1}%", s.gap * 100.0),
-                    s.baseline_gap
-                        .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0)),
-                    match (s.regressed, s.recall_note.is_some()) {
-                        (true, false) => "GAP WORSENED".into(),
-                        (true, true) => "GAP WORSENED, recall differs".into(),
-                        (false, true) => "recall differs".into(),
-                        (false, false) => "ok".into(),
-                    },
-                ]);
-            }
-            out.push_str(&t.to_string());
-            out.push('\n');
+            let _ = writeln!(out, "{}", standings_table(c));
             let mut notes: Vec<String> = Vec::new();
             for s in &c.standings {
                 if let Some(n) = &s.recall_note {
@@ -101,24 +39,98 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
             out.extend(notes);
         }
         for s in &c.slos {
-            out.push_str(&format!(
-                "objective {} {} {}: {} {} ({})\n",
+            let _ = writeln!(
+                out,
+                "objective {} {} {}: {} {} ({})",
                 s.target,
                 s.operation,
                 s.metric,
                 format_value(s.metric, s.value),
                 s.bound,
                 if s.passed { "met" } else { "MISSED" }
-            ));
+            );
         }
         for n in &c.notes {
-            out.push_str(&format!("note: {n}\n"));
+            let _ = writeln!(out, "note: {n}");
         }
         out.push('\n');
     }
     out.push_str(&headline(comparisons));
     out.push('\n');
     out
+}
+
+/// One row per compared metric.
+fn rows_table(c: &Comparison) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header([
+        "Scenario", "Target", "Metric", "Baseline", "Current", "Δ", "Change %", "95% CI", "p",
+        "Status",
+    ]);
+    for r in &c.rows {
+        let k = cells(r);
+        table.add_row(vec![
+            Cell::new(&c.scenario),
+            Cell::new(&r.target),
+            Cell::new(format!("{} {}", r.operation, super::metric_word(r)).trim_end()),
+            Cell::new(k.baseline).set_alignment(CellAlignment::Right),
+            Cell::new(k.current).set_alignment(CellAlignment::Right),
+            Cell::new(k.delta).set_alignment(CellAlignment::Right),
+            Cell::new(k.change).set_alignment(CellAlignment::Right),
+            Cell::new(k.ci),
+            Cell::new(k.p).set_alignment(CellAlignment::Right),
+            Cell::new(k.status),
+        ]);
+    }
+    table
+}
+
+/// Ours against the competitors, per operation and metric.
+fn standings_table(c: &Comparison) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header([
+        "Operation",
+        "Metric",
+        "Ours",
+        "Competitors",
+        "Leader",
+        "Gap",
+        "Baseline gap",
+        "Status",
+    ]);
+    for s in &c.standings {
+        t.add_row(vec![
+            s.operation.clone(),
+            s.metric.to_string(),
+            format_value(s.metric, s.ours),
+            s.competitors
+                .iter()
+                .map(|(n, v)| {
+                    format!(
+                        "{n} {} (×{})",
+                        format_value(s.metric, *v),
+                        sig3(ratio(s.ours, *v))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.leader.clone(),
+            format!("{:+.1}%", s.gap * 100.0),
+            s.baseline_gap
+                .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0)),
+            match (s.regressed, s.recall_note.is_some()) {
+                (true, false) => "GAP WORSENED".into(),
+                (true, true) => "GAP WORSENED, recall differs".into(),
+                (false, true) => "recall differs".into(),
+                (false, false) => "ok".into(),
+            },
+        ]);
+    }
+    t
 }
 
 /// `ours / theirs`: above 1 means ours is larger.

@@ -21,6 +21,7 @@ fn table(header: &[&str]) -> Table {
 pub type Series = ((String, String), Vec<(usize, f64)>);
 
 /// (target, operation) series of one metric: per run, the mean over its repetitions.
+#[must_use]
 pub fn series(runs: &[&RunRecord], metric: Metric) -> Vec<Series> {
     let mut out: Vec<Series> = Vec::new();
     for (i, r) in runs.iter().enumerate() {

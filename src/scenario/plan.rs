@@ -187,15 +187,16 @@ impl Scenario {
     /// Renders operation `index` of `stream`: every template of the operation, in a fixed order,
     /// so the values do not depend on which driver asks.
     #[must_use]
-    pub fn render<'a>(&'a self, stream: Stream, index: u64) -> Rendered<'a> {
+    pub fn render(&self, stream: Stream, index: u64) -> Rendered<'_> {
         let (op, rng) = self.pick(stream, index);
         let mut ctx = RenderCtx::new(rng, index, &self.params, self.dataset.as_deref());
         let values = self.ops[op]
             .templates
             .iter()
-            .map(|t| match t.as_static() {
-                Some(s) => Cow::Borrowed(s),
-                None => {
+            .map(|t| {
+                if let Some(s) = t.as_static() {
+                    Cow::Borrowed(s)
+                } else {
                     let mut s = String::new();
                     t.render(&mut ctx, &mut s);
                     Cow::Owned(s)

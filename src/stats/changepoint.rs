@@ -193,6 +193,7 @@ mod tests {
     /// of ±3σ..±6σ at seeded positions. Printed for docs/performance.md.
     #[test]
     #[expect(clippy::cast_precision_loss, reason = "small counts")]
+    #[expect(clippy::cast_possible_truncation, reason = "test data: small indices")]
     fn precision_recall_and_delay_on_synthetic_steps() {
         let (mut tp, mut fp, mut fn_, mut delay) = (0usize, 0usize, 0usize, 0usize);
         for seed in 0..50u64 {

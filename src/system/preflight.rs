@@ -178,6 +178,7 @@ pub fn cpu_temperature(root: &Path) -> Option<f64> {
 
 /// Runs every check; takes about half a second (process CPU needs two readings).
 #[must_use]
+#[expect(clippy::too_many_lines, reason = "one linear list of checks")]
 pub fn preflight(limits: &Limits) -> PreflightReport {
     let root = Path::new("/");
     let mut sys = System::new_all();

@@ -6,7 +6,7 @@ use crate::scenario::{Metric, Role};
 use crate::stats;
 
 /// Ours, the competitors and the leader for one operation.
-struct Gap {
+struct Lead {
     operation: String,
     ours: f64,
     competitors: Vec<(String, f64)>,
@@ -15,7 +15,7 @@ struct Gap {
 }
 
 /// Leader and gap for every (operation, metric) of a competitive record.
-fn gaps(record: &RunRecord, metric: Metric) -> Vec<Gap> {
+fn gaps(record: &RunRecord, metric: Metric) -> Vec<Lead> {
     let samples = record.samples(metric);
     let mut out = Vec::new();
     for ours in samples
@@ -54,7 +54,7 @@ fn gaps(record: &RunRecord, metric: Metric) -> Vec<Gap> {
         } else {
             (ours_v - best) / best
         };
-        out.push(Gap {
+        out.push(Lead {
             operation: ours.operation.to_owned(),
             ours: ours_v,
             competitors: comps,
@@ -79,7 +79,7 @@ pub(super) fn standings(
         .filter(|m| **m != Metric::ErrorRate)
     {
         let base = baseline.map(|b| gaps(b, metric)).unwrap_or_default();
-        for Gap {
+        for Lead {
             operation,
             ours,
             competitors,
@@ -96,7 +96,6 @@ pub(super) fn standings(
                 .then(|| recall_mismatch(current, &operation))
                 .flatten();
             out.push(Standing {
-                recall_note,
                 operation,
                 metric,
                 ours,
@@ -105,6 +104,7 @@ pub(super) fn standings(
                 gap,
                 baseline_gap,
                 regressed,
+                recall_note,
             });
         }
     }

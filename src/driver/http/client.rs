@@ -4,6 +4,7 @@
 //! whole round trip in its own task (no connection task, no channel), formats the request
 //! into a reused buffer and parses the response head with `httparse` ([`super::wire`]).
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
@@ -122,7 +123,7 @@ impl HttpDriver {
                     message: "not a valid header name or value".into(),
                 });
             }
-            fixed_headers.push_str(&format!("{k}: {v}\r\n"));
+            let _ = write!(fixed_headers, "{k}: {v}\r\n");
         }
         Ok(Self {
             addrs,
@@ -250,7 +251,7 @@ impl HttpDriver {
                 out.extend_from_slice(b.as_bytes());
             }
             None if matches!(method, "POST" | "PUT" | "PATCH") => {
-                out.extend_from_slice(b"Content-Length: 0\r\n\r\n")
+                out.extend_from_slice(b"Content-Length: 0\r\n\r\n");
             }
             None => out.extend_from_slice(b"\r\n"),
         }
@@ -318,7 +319,10 @@ impl Driver for HttpDriver {
         done: &AtomicU64,
     ) -> Result<LoadStats, OpError> {
         let LoadVia::Http(h) = &plan.via else {
-            return Err(OpError::new(ErrorKind::Driver, "no HTTP load-phase request"));
+            return Err(OpError::new(
+                ErrorKind::Driver,
+                "no HTTP load-phase request",
+            ));
         };
         run_load(super::load::HttpSink::new(self, h), batches, done).await
     }

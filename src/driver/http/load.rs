@@ -93,21 +93,12 @@ impl LoadSink for HttpSink<'_> {
                 .request(&mut self.conn, method, &b.path, headers, Some(&b.bytes)),
         )
         .await
-        .map_err(|_| {
-            OpError::new(
-                ErrorKind::Timeout,
-                format!("no reply within {timeout:?}"),
-            )
-        })??;
+        .map_err(|_| OpError::new(ErrorKind::Timeout, format!("no reply within {timeout:?}")))??;
         if !(200..300).contains(&status) {
             let text = String::from_utf8_lossy(&self.conn.body);
             return Err(OpError::new(
                 ErrorKind::HttpStatus,
-                format!(
-                    "{method} {}: status {status}: {}",
-                    b.path,
-                    tail(&text, 300)
-                ),
+                format!("{method} {}: status {status}: {}", b.path, tail(&text, 300)),
             ));
         }
         Ok(())

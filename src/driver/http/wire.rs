@@ -155,8 +155,7 @@ async fn read_chunked(
         let size_text = std::str::from_utf8(&line)
             .ok()
             .and_then(|l| l.split(';').next())
-            .map(str::trim)
-            .unwrap_or("");
+            .map_or("", str::trim);
         let size = usize::from_str_radix(size_text, 16)
             .map_err(|_| (false, format!("invalid chunk size `{size_text}`")))?;
         if size == 0 {

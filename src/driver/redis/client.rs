@@ -91,15 +91,14 @@ pub(super) fn parse(buf: &[u8]) -> Result<Option<(usize, Option<String>)>, Strin
 impl RedisDriver {
     async fn round_trip(&self, conn: &mut Conn, words: &[&str]) -> Result<(), OpError> {
         encode(words, &mut conn.write);
-        let stream = match &mut conn.stream {
-            Some(s) => s,
-            None => {
-                let s = TcpStream::connect(&self.address).await.map_err(|e| {
-                    OpError::new(ErrorKind::Connect, format!("{}: {e}", self.address))
-                })?;
-                let _ = s.set_nodelay(true);
-                conn.stream.insert(s)
-            }
+        let stream = if let Some(s) = &mut conn.stream {
+            s
+        } else {
+            let s = TcpStream::connect(&self.address)
+                .await
+                .map_err(|e| OpError::new(ErrorKind::Connect, format!("{}: {e}", self.address)))?;
+            let _ = s.set_nodelay(true);
+            conn.stream.insert(s)
         };
         let io = |e: std::io::Error| OpError::new(ErrorKind::Io, e.to_string());
         stream.write_all(&conn.write).await.map_err(io)?;

@@ -58,7 +58,7 @@ impl LoadSink for PipelineSink {
                 Ok(Some((len, error))) => {
                     self.read.advance(len);
                     if let Some(e) = error {
-                        return Err(OpError::new(ErrorKind::Driver, format!("{e}")));
+                        return Err(OpError::new(ErrorKind::Driver, e));
                     }
                     replies += 1;
                 }

@@ -37,7 +37,7 @@ pub(in crate::ingest) fn catch2(path: &Path, text: &str) -> Result<Vec<Bench>, I
                     e.attributes()
                         .flatten()
                         .find(|a| a.key.as_ref() == k)
-                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
                 };
                 match e.name().as_ref() {
                     b"BenchmarkResults" => {

@@ -81,7 +81,9 @@ pub(in crate::ingest) fn custom(
                     "a time in `{unit}` cannot be bigger-is-better"
                 )));
             }
-            samples.iter_mut().for_each(|v| *v *= f);
+            for v in &mut samples {
+                *v *= f;
+            }
             Kind::Time
         } else if let Some(per) = unit
             .strip_prefix("ops/")
@@ -89,7 +91,9 @@ pub(in crate::ingest) fn custom(
             .or_else(|| unit.strip_prefix("iter/"))
         {
             let f = 1e9 / to_ns(per).ok_or_else(|| err(format!("unknown rate unit `{unit}`")))?;
-            samples.iter_mut().for_each(|v| *v *= f);
+            for v in &mut samples {
+                *v *= f;
+            }
             Kind::Rate
         } else {
             // Another unit (bytes, %, points…): compared as it is, in its direction.

@@ -75,13 +75,12 @@ pub(in crate::ingest) fn google(path: &Path, text: &str) -> Result<Vec<Bench>, I
             }
             continue;
         }
-        match out.iter_mut().find(|x| x.name == name) {
-            Some(x) => x.samples.push(t),
-            None => {
-                let mut x = Bench::time(name, vec![t]);
-                x.iterations = b.iterations;
-                out.push(x);
-            }
+        if let Some(x) = out.iter_mut().find(|x| x.name == name) {
+            x.samples.push(t);
+        } else {
+            let mut x = Bench::time(name, vec![t]);
+            x.iterations = b.iterations;
+            out.push(x);
         }
     }
     for (name, (mean, stdev, n)) in aggregates {

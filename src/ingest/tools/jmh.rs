@@ -1,6 +1,7 @@
 //! JMH `-rf json`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -42,14 +43,15 @@ pub(in crate::ingest) fn jmh(path: &Path, text: &str) -> Result<Vec<Bench>, Inge
         let unit = b.primary_metric.score_unit.as_str();
         let mut name = format!("{} ({})", b.benchmark, b.mode);
         if !b.params.is_empty() {
-            name.push_str(&format!(
+            let _ = write!(
+                name,
                 " {}",
                 b.params
                     .iter()
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join(",")
-            ));
+            );
         }
         let raw: Vec<f64> = b
             .primary_metric

@@ -1,0 +1,163 @@
+//! What benchbot posts: the PR comment (bounded), the resolved note, the quarterly review and
+//! the optimization tasks, built once from the comparisons.
+
+use chrono::Datelike;
+
+use crate::cli::PublishArgs;
+use crate::github::{Context, Event, Findings};
+use crate::history::History;
+use crate::record::published::Published;
+use crate::record::RunRecord;
+use crate::report::{self, bounded_markdown, escape_md, quarterly_markdown, GITHUB_BODY_LIMIT};
+use crate::scenario::{Metric, Role};
+use crate::verdict::{tasks, Comparison, Priorities, Status, Task, Verdict};
+
+/// Every body of one publication.
+pub struct Bodies {
+    pub findings: Findings,
+    /// The PR comment when there is something to say.
+    pub comment: String,
+    /// The PR comment after a clean run.
+    pub resolved: String,
+    /// The quarterly review and its quarter, when one is due.
+    pub quarterly: Option<(String, String)>,
+    /// Optimization tasks, largest gap first.
+    pub tasks: Vec<Task>,
+}
+
+impl Bodies {
+    /// Builds every body; `history` gives the quarterly review its trends.
+    ///
+    /// # Errors
+    /// An unreadable file of published figures.
+    pub fn build(
+        comparisons: &[Comparison],
+        args: &PublishArgs,
+        ctx: &Context,
+        history: Option<&History>,
+    ) -> anyhow::Result<Self> {
+        let findings = Findings {
+            regression: comparisons.iter().any(|c| c.verdict != Verdict::Ok),
+            change: comparisons.iter().any(|c| {
+                c.rows.iter().any(|r| {
+                    matches!(
+                        r.status,
+                        Status::Regression
+                            | Status::Warning
+                            | Status::Improvement
+                            | Status::Changed
+                    )
+                })
+            }),
+        };
+        let footer = footer(ctx);
+        let elsewhere = "the step summary and the run's `benchbot-report` artifact";
+        let comment = bounded_markdown(
+            comparisons,
+            GITHUB_BODY_LIMIT - footer.len() - 200,
+            elsewhere,
+        ) + &footer;
+        let resolved = format!(
+            "### ✅ benchbot: resolved\n\nThe latest run has no regression ({}).\n{footer}",
+            escape_md(&report::headline(comparisons))
+        );
+        let task_list = tasks(comparisons, Priorities::default());
+        let quarterly = if args.quarterly || matches!(ctx.event, Event::Schedule(_)) {
+            let quarter = args
+                .quarter
+                .clone()
+                .unwrap_or_else(|| quarter_of(chrono::Utc::now().date_naive()));
+            let figures = if args.published.exists() {
+                Published::load(&args.published)?.figures
+            } else {
+                Vec::new()
+            };
+            let body = quarterly_markdown(
+                &quarter,
+                comparisons,
+                &task_list,
+                &trends(comparisons, history).unwrap_or_default(),
+                &figures,
+            ) + &footer;
+            Some((quarter, body))
+        } else {
+            None
+        };
+        Ok(Self {
+            findings,
+            comment,
+            resolved,
+            quarterly,
+            tasks: task_list,
+        })
+    }
+}
+
+/// The line under every body: version, commit, link to the workflow run.
+fn footer(ctx: &Context) -> String {
+    format!(
+        "\n---\n<sub>benchbot {}{}{}</sub>\n",
+        env!("CARGO_PKG_VERSION"),
+        ctx.sha
+            .as_ref()
+            .map(|s| format!(" · commit {}", &s[..s.len().min(12)]))
+            .unwrap_or_default(),
+        ctx.run_url()
+            .map(|u| format!(" · [workflow run]({u})"))
+            .unwrap_or_default()
+    )
+}
+
+/// `2026-Q4` for a date.
+#[must_use]
+pub fn quarter_of(date: chrono::NaiveDate) -> String {
+    format!("{}-Q{}", date.year(), date.month0() / 3 + 1)
+}
+
+/// Sparklines of our p50 and throughput over the last 20 stored runs of each competitive
+/// scenario, for the quarterly review.
+fn trends(
+    comparisons: &[Comparison],
+    history: Option<&History>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let Some(h) = history else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for c in comparisons.iter().filter(|c| !c.standings.is_empty()) {
+        let stored = h.records(Some(&c.scenario))?;
+        let runs: Vec<&RunRecord> = stored[stored.len().saturating_sub(20)..]
+            .iter()
+            .map(|s| &s.record)
+            .collect();
+        for s in c
+            .standings
+            .iter()
+            .filter(|s| s.metric == Metric::P50 || s.metric == Metric::Throughput)
+        {
+            let values: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| {
+                    r.samples(s.metric)
+                        .into_iter()
+                        .find(|x| x.role == Role::Ours && x.operation == s.operation)
+                        .filter(|x| !x.values.is_empty())
+                        .map(|x| crate::stats::mean(&x.values))
+                })
+                .collect();
+            if values.len() >= 2 {
+                out.push((
+                    format!(
+                        "{} {} {} (ours, last {} runs)",
+                        c.scenario,
+                        s.operation,
+                        s.metric,
+                        values.len()
+                    ),
+                    report::sparkline(&values),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,285 @@
+//! The run's stages in order.
+
+use anyhow::Context as _;
+
+use super::assemble::{git_info, RunInfo};
+use super::execute::Runner;
+use super::settings::Settings;
+use super::suite::SuiteState;
+use crate::cli::{PreflightMode, RunArgs};
+use crate::cmd::baselines::BaselineSource;
+use crate::driver::service::pin_current;
+use crate::engine::{Cancel, RunContext};
+use crate::exit::{ExitStatus, Outcome};
+use crate::github::{fork_refusal, Context};
+use crate::history::{History, PushSettings};
+use crate::printer::Printer;
+use crate::report::{plan, preflight_table};
+use crate::scenario::Scenario;
+use crate::system;
+use crate::system::preflight::{preflight, CheckStatus, Limits, PreflightReport};
+use crate::util::error::chain;
+
+/// # Errors
+/// Fatal errors only; a regression is a result.
+pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let gh = Context::from_env()?;
+    if let Some(why) = gh
+        .pull_request()
+        .and_then(|pr| fork_refusal(pr, &args.publishing.fork_label, args.publishing.allow_fork))
+    {
+        printer.error(&why);
+        return Ok(ExitStatus::Failure);
+    }
+    let settings = Settings::resolve(args, &gh)?;
+    let Some(scenarios) = select(args, &settings, printer)? else {
+        return Ok(ExitStatus::Failure);
+    };
+    if args.dry_run {
+        for s in &scenarios {
+            printer.out(&plan(s));
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let Ok(preflight) = preflight_stage(args, &scenarios, printer) else {
+        return Ok(ExitStatus::Failure);
+    };
+    if let Some(cpus) = &args.generator_cpus {
+        // Before the runtime starts, so every worker thread inherits the mask.
+        pin_current(&cpu_list(cpus)?).with_context(|| format!("--generator-cpus {cpus}"))?;
+    }
+    let mut suite = SuiteState::open(&args.output.out, args.resume, &scenarios, printer)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let cancel = Cancel::new();
+    rt.spawn(super::signals::signals(cancel.clone()));
+    let ctx = RunContext {
+        log_dir: args.output.out.join("logs"),
+        benchbot_exe: std::env::current_exe().context("locating the benchbot executable")?,
+        cancel: cancel.clone(),
+        sample_interval: settings.sample_interval,
+        cache_dir: settings.cache_dir.clone(),
+    };
+    let history = args
+        .history
+        .as_deref()
+        .map(|p| History::open(p, &args.history_branch))
+        .transpose()?;
+    let runner = Runner {
+        args,
+        settings: &settings,
+        rt: &rt,
+        ctx: &ctx,
+        history: history.as_ref(),
+        baselines: baseline_source(history.as_ref(), &settings, args),
+        info: RunInfo {
+            run_id: suite.run_id.clone(),
+            git: git_info(),
+            trigger: settings.trigger.clone(),
+            environment: system::environment(gh.runner_name.clone(), args.runner_labels.clone()),
+            preflight,
+        },
+        printer,
+    };
+    let mut outcome = Outcome::default();
+    let comparisons = runner.all(scenarios, &mut suite, &mut outcome)?;
+    drop(runner);
+    rt.shutdown_background();
+    if cancel.is_cancelled() {
+        outcome.fail();
+    }
+    finish(
+        args,
+        &settings,
+        &gh,
+        history.as_ref(),
+        &comparisons,
+        &mut outcome,
+        printer,
+    )?;
+    Ok(outcome.status())
+}
+
+/// Where baselines come from: the history's runs of a code branch, or committed files.
+fn baseline_source<'a>(
+    history: Option<&'a History>,
+    settings: &Settings,
+    args: &RunArgs,
+) -> BaselineSource<'a> {
+    match (history, &settings.history_baseline) {
+        (Some(h), Some(branch)) => BaselineSource::History {
+            history: h,
+            branch: branch.clone(),
+            code: git2::Repository::discover(".").ok(),
+            last: 5,
+        },
+        _ => BaselineSource::Committed(args.baselines.clone()),
+    }
+}
+
+/// After the scenarios: push the history, write the reports, publish; the comparisons'
+/// verdicts join the outcome.
+fn finish(
+    args: &RunArgs,
+    settings: &Settings,
+    gh: &Context,
+    history: Option<&History>,
+    comparisons: &[crate::verdict::Comparison],
+    outcome: &mut Outcome,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    if let (Some(h), Some(remote)) = (history, &args.push) {
+        push(h, remote, gh.token.clone(), outcome, printer);
+    }
+    crate::cmd::emit_reports(comparisons, &args.output, printer)?;
+    if let Err(e) = crate::cmd::publish::publish(
+        comparisons,
+        &args.publishing,
+        gh,
+        &args.output.out,
+        history,
+        settings.post,
+        printer,
+    ) {
+        printer.error(&format!("{e:#}\n  hint: the run records and reports above were written; publish again with `benchbot publish`"));
+        outcome.fail();
+    }
+    for c in comparisons {
+        outcome.verdict(c.verdict);
+    }
+    Ok(())
+}
+
+/// The scenarios to run: every one under the paths (all must be valid), then `--scenario`
+/// and `--tier`, then the repetitions override. `None` when some were invalid.
+fn select(
+    args: &RunArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> anyhow::Result<Option<Vec<Scenario>>> {
+    let Some(mut scenarios) = crate::cmd::load_scenarios(&args.paths, printer)? else {
+        return Ok(None);
+    };
+    let where_ = || {
+        args.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for f in &settings.filter {
+        if !scenarios.iter().any(|s| s.name.as_str() == f) {
+            anyhow::bail!("no scenario named `{f}` under {}", where_());
+        }
+    }
+    if !settings.filter.is_empty() {
+        scenarios.retain(|s| settings.filter.iter().any(|f| f == s.name.as_str()));
+    }
+    if !settings.tiers.is_empty() {
+        scenarios.retain(|s| {
+            s.file
+                .scenario
+                .tier
+                .as_ref()
+                .is_some_and(|t| settings.tiers.iter().any(|w| w == t.as_str()))
+        });
+        if scenarios.is_empty() {
+            anyhow::bail!(
+                "no scenario of tier {} under {}",
+                settings.tiers.join(", "),
+                where_()
+            );
+        }
+    }
+    if let Some(r) = settings.repetitions {
+        for s in &mut scenarios {
+            s.load.repetitions = r;
+        }
+    }
+    Ok(Some(scenarios))
+}
+
+/// Preflight refused the machine and `--preflight` says not to run then.
+struct Refused;
+
+/// Preflight checks: the report (`None` when they are off), or [`Refused`].
+fn preflight_stage(
+    args: &RunArgs,
+    scenarios: &[Scenario],
+    printer: &Printer,
+) -> Result<Option<PreflightReport>, Refused> {
+    if args.preflight == PreflightMode::Off {
+        return Ok(None);
+    }
+    let needed = scenarios
+        .iter()
+        .filter_map(|s| s.file.scenario.memory.map(|m| m.0))
+        .max();
+    let limits = Limits {
+        strict: args.preflight == PreflightMode::Strict,
+        needed_memory: needed.unwrap_or(Limits::default().needed_memory),
+        ..Limits::default()
+    };
+    let report = preflight(&limits);
+    let outcome = report.outcome();
+    if outcome != CheckStatus::Pass {
+        printer.msg(&preflight_table(&report));
+    }
+    if outcome == CheckStatus::Fail
+        && matches!(
+            args.preflight,
+            PreflightMode::Enforce | PreflightMode::Strict
+        )
+    {
+        printer.error("preflight failed; nothing was run\n  hint: quiet the machine (see docs/self-hosted-runners.md) or run with --preflight report");
+        return Err(Refused);
+    }
+    Ok(Some(report))
+}
+
+/// Pushes the results branch; the token goes only to git2's credential callback.
+fn push(
+    h: &History,
+    remote: &str,
+    token: Option<String>,
+    outcome: &mut Outcome,
+    printer: &Printer,
+) {
+    match h.push(&PushSettings::new(remote, token)) {
+        Ok(o) => printer.msg(&format!(
+            "history: pushed `{}` ({} attempt(s), {} record file(s) re-applied)",
+            h.branch(),
+            o.attempts,
+            o.replayed
+        )),
+        Err(e) => {
+            printer.error(&format!(
+                "{}\n  hint: the records are committed locally on `{}`; push again later",
+                chain(&e),
+                h.branch()
+            ));
+            outcome.fail();
+        }
+    }
+}
+
+/// Parses `0-3,6` into CPU numbers.
+fn cpu_list(text: &str) -> anyhow::Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || anyhow::anyhow!("`{part}` in `{text}` is not a CPU number or range like 0-3");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                anyhow::ensure!(a <= b, bad());
+                out.extend(a..=b);
+            }
+            None => out.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    anyhow::ensure!(!out.is_empty(), "no CPU in `{text}`");
+    Ok(out)
+}
