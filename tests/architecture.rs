@@ -26,7 +26,9 @@ fn layer(module: &str) -> usize {
     LAYERS
         .iter()
         .position(|l| l.contains(&module))
-        .unwrap_or_else(|| panic!("module `{module}` is in no layer: add it to LAYERS and to docs/architecture.md"))
+        .unwrap_or_else(|| {
+            panic!("module `{module}` is in no layer: add it to LAYERS and to docs/architecture.md")
+        })
 }
 
 /// Every `crate::<module>` a source file names, outside comments and test modules.
@@ -69,7 +71,12 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in files {
         let rel = f.strip_prefix(&src).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let module = first.trim_end_matches(".rs").to_owned();
         if module == "lib" || module == "main" {
             continue;
@@ -138,9 +145,6 @@ fn the_module_graph_has_no_circle() {
 fn the_checker_sees_an_upward_import() {
     // The checker itself: a file naming a higher module is caught.
     let uses = imports("use crate::verdict::compare;\n// crate::github in a comment\nlet x = crate::report::json(&c);\n");
-    assert_eq!(
-        uses.into_iter().collect::<Vec<_>>(),
-        ["report", "verdict"]
-    );
+    assert_eq!(uses.into_iter().collect::<Vec<_>>(), ["report", "verdict"]);
     assert!(layer("report") > layer("record"));
 }

@@ -194,3 +194,40 @@ fn run_appends_to_history_and_pushes_to_a_remote() {
         .unwrap();
     assert!(String::from_utf8_lossy(&log.stdout).contains("trigger: workflow_dispatch"));
 }
+
+#[test]
+fn usage_errors_exit_3_and_bare_file_names_run() {
+    let (code, _, stderr) = run(&["run", "--no-such-flag"]);
+    assert_eq!(
+        code, 3,
+        "a usage error is bad input, not a competitive regression: {stderr}"
+    );
+    assert!(stderr.contains("--no-such-flag"), "{stderr}");
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Usage"));
+    // `benchbot run t.toml` from the scenario's own directory: the command runs there.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "t.toml", "[scenario]\nname = \"bare\"\nkind = \"internal\"\n\n[[target]]\nname = \"t\"\nrole = \"ours\"\n[target.command]\nargv = [\"test\", \"-f\", \"t.toml\"]\n\n[load]\noperations = 2\nrepetitions = 1\n");
+    let out = common::benchbot_std()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "t.toml",
+            "--out",
+            "out",
+            "--baselines",
+            ".",
+            "--no-progress",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let rec = common::first_record(&dir.path().join("out"), "bare");
+    let rep = &rec["targets"][0]["operations"][0]["repetitions"][0];
+    assert_eq!(
+        rep["count"], 2,
+        "both runs succeeded in the scenario's directory: {rep}"
+    );
+}

@@ -168,7 +168,11 @@ impl Scenario {
     /// The directory relative paths in the scenario are resolved against.
     #[must_use]
     pub fn dir(&self) -> &Path {
-        self.path.parent().unwrap_or_else(|| Path::new("."))
+        // A bare file name (`benchbot run t.toml`) has the empty path as its parent.
+        self.path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."))
     }
 
     /// Which operation comes at `index` of `stream`, and the generator for its values.

@@ -71,7 +71,11 @@ impl Validator<'_> {
                     Some("query-file = \"queries.fvecs\""),
                 ));
             };
-            let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
+            let dir = self
+                .path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| Path::new("."));
             let vs = Vectors::from_files(
                 &dir.join(f),
                 &dir.join(qf),
