@@ -105,34 +105,35 @@ fn imports_only_go_down_the_layers() {
     );
 }
 
+/// Depth-first search for a back edge: the circle, if any.
+fn visit(
+    m: &str,
+    g: &BTreeMap<String, BTreeSet<String>>,
+    stack: &mut Vec<String>,
+    done: &mut BTreeSet<String>,
+) -> Option<Vec<String>> {
+    if let Some(i) = stack.iter().position(|s| s == m) {
+        let mut circle = stack[i..].to_vec();
+        circle.push(m.to_owned());
+        return Some(circle);
+    }
+    if done.contains(m) {
+        return None;
+    }
+    stack.push(m.to_owned());
+    for u in g.get(m).into_iter().flatten() {
+        if let Some(c) = visit(u, g, stack, done) {
+            return Some(c);
+        }
+    }
+    stack.pop();
+    done.insert(m.to_owned());
+    None
+}
+
 #[test]
 fn the_module_graph_has_no_circle() {
     let g = graph();
-    // Depth-first search for a back edge.
-    fn visit(
-        m: &str,
-        g: &BTreeMap<String, BTreeSet<String>>,
-        stack: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(i) = stack.iter().position(|s| s == m) {
-            let mut circle = stack[i..].to_vec();
-            circle.push(m.to_owned());
-            return Some(circle);
-        }
-        if done.contains(m) {
-            return None;
-        }
-        stack.push(m.to_owned());
-        for u in g.get(m).into_iter().flatten() {
-            if let Some(c) = visit(u, g, stack, done) {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        done.insert(m.to_owned());
-        None
-    }
     let mut done = BTreeSet::new();
     for m in g.keys() {
         if let Some(c) = visit(m, &g, &mut Vec::new(), &mut done) {

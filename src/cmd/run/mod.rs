@@ -1,8 +1,8 @@
 //! `benchbot run`: execute scenarios, write records, compare with baselines, report, publish.
 //!
-//! The stages, in order: settings ([`settings`]), the scenarios selected, preflight, the
-//! suite's state ([`suite`]), execution with record assembly ([`execute`], [`assemble`]),
-//! pushing the history, reports, publishing; the exit code comes from [`Outcome`].
+//! The stages, in order: settings (`settings`), the scenarios selected, preflight, the
+//! suite's state (`suite`), execution with record assembly (`execute`, `assemble`),
+//! pushing the history, reports, publishing; the exit code comes from `exit::Outcome`.
 
 mod assemble;
 mod execute;
