@@ -8,7 +8,9 @@ use crate::record::{RecordError, RunRecord};
 
 /// Where baselines come from.
 pub enum BaselineSource<'a> {
-    /// `<dir>/<scenario>.json`, or one file for every record.
+    /// `<dir>/<scenario>.json` (`run --baselines`, a directory whether or not it exists yet).
+    CommittedDir(PathBuf),
+    /// A file for every record, or a directory as above (`compare --baseline`).
     Committed(PathBuf),
     /// The runs of `branch` at and before the merge base with the record's commit.
     History {
@@ -54,6 +56,7 @@ impl BaselineSource<'_> {
     #[must_use]
     pub fn committed_path(&self, scenario: &str) -> Option<PathBuf> {
         match self {
+            BaselineSource::CommittedDir(dir) => Some(baseline_path(dir, scenario)),
             BaselineSource::Committed(given) if given.is_dir() => {
                 Some(baseline_path(given, scenario))
             }
@@ -82,7 +85,7 @@ impl BaselineSource<'_> {
                     note: Some(s.note),
                 })
             }
-            BaselineSource::Committed(given) => {
+            BaselineSource::Committed(given) | BaselineSource::CommittedDir(given) => {
                 let path = self.committed_path(name).unwrap_or_else(|| given.clone());
                 if !path.exists() {
                     return Ok(Resolved {

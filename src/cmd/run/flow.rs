@@ -115,7 +115,7 @@ fn baseline_source<'a>(
             code: git2::Repository::discover(".").ok(),
             last: 5,
         },
-        _ => BaselineSource::Committed(args.baselines.clone()),
+        _ => BaselineSource::CommittedDir(args.baselines.clone()),
     }
 }
 
