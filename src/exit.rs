@@ -48,9 +48,10 @@ impl Outcome {
     pub fn verdict(&mut self, v: crate::verdict::Verdict) {
         use crate::verdict::Verdict;
         match v {
-            Verdict::Ok => {}
+            Verdict::Ok | Verdict::NotJudged => {}
             Verdict::InternalRegression => self.internal_regression(),
             Verdict::CompetitiveRegression => self.competitive_regression(),
+            Verdict::Failed => self.fail(),
         }
     }
 

@@ -51,6 +51,7 @@ pub(super) fn to_repetition(
         service: open.then(|| Latency::from_histogram(&rec.service)),
         recall: (rec.judged > 0).then(|| rec.recall_sum / rec.judged as f64),
         precision: (rec.judged > 0).then(|| rec.precision_sum / rec.judged as f64),
+        ..Repetition::default()
     }
 }
 
@@ -100,8 +101,7 @@ fn load_records_of(loads: Vec<(u32, LoadStats)>, suffix: &str) -> Vec<OperationR
         late_sends: 0,
         latency,
         service: None,
-        recall: None,
-        precision: None,
+        ..Repetition::default()
     };
     let mut rows = Vec::new();
     let mut index = Vec::new();

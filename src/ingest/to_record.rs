@@ -68,6 +68,7 @@ fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Re
         late_sends: 0,
         latency,
         service: None,
+        ..Repetition::default()
     }
 }
 
@@ -149,6 +150,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                 alpha: 0.05,
                 recall_margin: 0.02,
                 metrics: vec![Metric::Mean, Metric::Throughput],
+                gate: None,
                 slo: Vec::new(),
             },
         },
@@ -171,5 +173,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
             operations,
             samples: Vec::new(),
         }],
+        ab: None,
+        pooled: Vec::new(),
     }
 }

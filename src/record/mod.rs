@@ -17,11 +17,11 @@ mod record;
 mod values;
 
 pub use dataset_info::DatasetInfo;
-pub use pool::pool;
+pub use pool::{pool, runs_of};
 pub use read::RecordError;
 pub use record::{
-    GitInfo, Latency, LoadInfo, OperationRecord, Repetition, RunRecord, ScenarioInfo,
-    SummaryRecord, TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
+    AbInfo, Contention, ExcludedBlock, GitInfo, Latency, LoadInfo, OperationRecord, PooledRun, Repetition,
+    RunRecord, ScenarioInfo, SummaryRecord, TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
 };
 pub use values::Samples;
 

@@ -18,7 +18,11 @@ use crate::system::Environment;
 ///   runner labels and compiler. Older records read with those empty.
 /// - 4: adds per-repetition `recall` and `precision` of searches, and the load phase as the
 ///   operations `ingest` (rows per second) and `index-build`. Older records read without them.
-pub const FORMAT_VERSION: u32 = 4;
+/// - 5: adds interleaved A/B runs (`ab`: base and head, block ids, order), per-repetition
+///   `block`, `run_id` (runs pooled into a baseline), `busy` and `contention` (the machine's
+///   other load while measuring), and the `gate` metrics of the thresholds. Older records read
+///   without them.
+pub const FORMAT_VERSION: u32 = 5;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -47,9 +51,25 @@ pub struct RunRecord {
     #[serde(default)]
     pub preflight: Option<crate::system::preflight::PreflightReport>,
     pub targets: Vec<TargetRecord>,
+    /// An interleaved A/B run: the base's measurements and how the blocks ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ab: Option<AbInfo>,
+    /// A baseline pooled from several runs: each of them (their repetitions carry `run_id`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pooled: Vec<PooledRun>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+/// One run of a pooled baseline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PooledRun {
+    pub run_id: String,
+    pub git: Option<GitInfo>,
+    pub started_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct GitInfo {
     pub sha: String,
     pub reference: Option<String>,
@@ -93,6 +113,10 @@ pub struct ThresholdsInfo {
     #[serde(default = "default_recall_margin")]
     pub recall_margin: f64,
     pub metrics: Vec<Metric>,
+    /// The metrics that gate (regressions fail the run); the others are shown only. Absent:
+    /// every compared metric gates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Vec<Metric>>,
     #[serde(default)]
     pub slo: Vec<Slo>,
 }
@@ -148,7 +172,7 @@ pub struct SummaryRecord {
 }
 
 /// One repetition of one operation against one target.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Repetition {
     pub index: u32,
     /// Measured wall time of the repetition.
@@ -181,6 +205,63 @@ pub struct Repetition {
     /// Searches: mean share of returned ids that are among the true k nearest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<f64>,
+    /// Interleaved A/B runs: the block this repetition belongs to (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<u32>,
+    /// Baselines pooled from several runs: the run this repetition came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// Why the repetition was measured on a busy machine (other processes' CPU, steal, a
+    /// starved generator); such repetitions are not judged by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy: Option<String>,
+    /// What else the machine did while this repetition measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contention: Option<Contention>,
+}
+
+/// The machine's load from outside the measurement during one repetition.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Contention {
+    /// Cores busy with processes other than benchbot and the managed service.
+    pub others_cores: f64,
+    /// Share of CPU time the hypervisor took (steal), in percent.
+    pub steal_pct: f64,
+    /// Cores benchbot itself used (load generation).
+    pub generator_cores: f64,
+}
+
+/// An interleaved A/B run: base and head measured in alternating blocks on one runner.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct AbInfo {
+    /// `interleaved`: in each block, base and head ran one repetition each, in random order.
+    pub method: String,
+    /// The base revision (`ref` is what was asked for, e.g. `origin/main`).
+    pub base: GitInfo,
+    /// The head revision.
+    pub head: GitInfo,
+    /// Seed of the block order.
+    pub seed: u64,
+    /// The order of each block, `base,head` or `head,base`, block 1 first.
+    pub order: Vec<String>,
+    /// Of the blocks, how many were run to confirm a suspected regression: those numbered
+    /// from `confirm_from` on.
+    #[serde(default)]
+    pub confirmation_blocks: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm_from: Option<u32>,
+    /// Blocks left out, and why (a busy machine, a failed repetition).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<ExcludedBlock>,
+    /// The base's measurements of our targets, with block ids; `targets` holds the head's.
+    pub base_targets: Vec<TargetRecord>,
+}
+
+/// A block of an A/B run that was not judged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ExcludedBlock {
+    pub block: u32,
+    pub reason: String,
 }
 
 /// Latency summary in nanoseconds, with the serialized histogram.

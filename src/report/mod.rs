@@ -15,7 +15,7 @@ mod trend;
 pub use bodies::{bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT};
 pub(crate) use format::{cells, metric_word};
 pub use format::{format_ns, format_value, format_value_in, sig3};
-pub use headline::{headline, overall};
+pub use headline::{headline, overall, scenario_summary, verdict_words};
 pub use json::json;
 use markdown::{competitors_md, row_md, HEADER};
 pub use markdown::{escape_md, markdown};

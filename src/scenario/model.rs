@@ -345,6 +345,10 @@ pub struct Thresholds {
     pub alpha: Option<f64>,
     /// Metrics compared against the baseline (default p50, p99, mean, throughput, error-rate).
     pub metrics: Option<Vec<Metric>>,
+    /// Of the compared metrics, those whose regression fails the run (default: all of them);
+    /// the others are shown only. The false-alarm rate is controlled across the gating rows
+    /// of a scenario (Holm–Bonferroni).
+    pub gate: Option<Vec<Metric>>,
     /// Absolute objectives, checked on every run whether or not a baseline exists.
     #[serde(default)]
     pub slo: Vec<Slo>,

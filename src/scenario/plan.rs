@@ -102,6 +102,8 @@ pub struct ThresholdPlan {
     pub error_rate_floor: f64,
     pub alpha: f64,
     pub metrics: Vec<Metric>,
+    /// The gating metrics, when not all compared ones gate.
+    pub gate: Option<Vec<Metric>>,
     pub slos: Vec<Slo>,
 }
 

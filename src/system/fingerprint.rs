@@ -69,42 +69,114 @@ pub fn environment(runner: Option<String>, labels: Vec<String>) -> Environment {
     }
 }
 
-/// Why two environments cannot be compared, if they cannot.
+/// A field of the fingerprint that can make two machines incomparable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum EnvField {
+    /// The CPU model.
+    Cpu,
+    /// The number of logical cores.
+    Cores,
+    /// The architecture.
+    Arch,
+    /// The runner's labels (when both records have some).
+    Labels,
+    /// The kernel release.
+    Kernel,
+    /// The operating system and its version.
+    Os,
+    /// The host name.
+    Host,
+    /// The memory size.
+    Memory,
+}
+
+impl EnvField {
+    /// The fields that make machines incomparable unless configured otherwise: what changes
+    /// the hardware. A kernel or OS patch update is a noted difference, not another machine.
+    pub const HARD: [EnvField; 4] = [EnvField::Cpu, EnvField::Cores, EnvField::Arch, EnvField::Labels];
+}
+
+/// How two machines differ: in fields that make them incomparable, and in fields that are only
+/// noted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvDiff {
+    pub hard: Vec<String>,
+    pub noted: Vec<String>,
+}
+
+impl EnvDiff {
+    /// Why the two cannot be compared, if they cannot.
+    #[must_use]
+    pub fn incomparable(&self) -> Option<String> {
+        (!self.hard.is_empty()).then(|| {
+            format!(
+                "incomparable environment: the baseline was measured on another machine ({})",
+                self.hard.join(", ")
+            )
+        })
+    }
+}
+
+/// How `current` differs from `baseline`, with `hard` the fields that make them incomparable.
 #[must_use]
-pub fn incomparable(current: &Environment, baseline: &Environment) -> Option<String> {
+pub fn compare_env(current: &Environment, baseline: &Environment, hard: &[EnvField]) -> EnvDiff {
     let (a, b) = (current, baseline);
-    let mut diffs = Vec::new();
-    if a.cpu_model != b.cpu_model {
-        diffs.push(format!("CPU `{}` vs `{}`", b.cpu_model, a.cpu_model));
-    }
-    if a.logical_cores != b.logical_cores {
-        diffs.push(format!(
-            "{} vs {} logical cores",
-            b.logical_cores, a.logical_cores
-        ));
-    }
-    if a.arch != b.arch {
-        diffs.push(format!("{} vs {}", b.arch, a.arch));
-    }
-    if a.kernel != b.kernel {
-        diffs.push(format!("kernel {} vs {}", b.kernel, a.kernel));
-    }
-    if !a.runner_labels.is_empty()
-        && !b.runner_labels.is_empty()
-        && a.runner_labels != b.runner_labels
-    {
-        diffs.push(format!(
+    let mut out = EnvDiff::default();
+    let mut add = |field: EnvField, differs: bool, text: String| {
+        if differs {
+            if hard.contains(&field) {
+                out.hard.push(text);
+            } else {
+                out.noted.push(text);
+            }
+        }
+    };
+    add(
+        EnvField::Cpu,
+        a.cpu_model != b.cpu_model,
+        format!("CPU `{}` vs `{}`", b.cpu_model, a.cpu_model),
+    );
+    add(
+        EnvField::Cores,
+        a.logical_cores != b.logical_cores,
+        format!("{} vs {} logical cores", b.logical_cores, a.logical_cores),
+    );
+    add(EnvField::Arch, a.arch != b.arch, format!("{} vs {}", b.arch, a.arch));
+    add(
+        EnvField::Labels,
+        !a.runner_labels.is_empty() && !b.runner_labels.is_empty() && a.runner_labels != b.runner_labels,
+        format!(
             "runner labels [{}] vs [{}]",
             b.runner_labels.join(", "),
             a.runner_labels.join(", ")
-        ));
-    }
-    (!diffs.is_empty()).then(|| {
-        format!(
-            "incomparable environment: the baseline was measured on another machine ({})",
-            diffs.join(", ")
-        )
-    })
+        ),
+    );
+    add(
+        EnvField::Kernel,
+        a.kernel != b.kernel,
+        format!("kernel {} vs {}", b.kernel, a.kernel),
+    );
+    add(EnvField::Os, a.os != b.os, format!("OS {} vs {}", b.os, a.os));
+    add(
+        EnvField::Host,
+        a.hostname != b.hostname,
+        format!("host {} vs {}", b.hostname, a.hostname),
+    );
+    #[expect(clippy::cast_precision_loss, reason = "display in GiB")]
+    let gib = |m: u64| m as f64 / f64::from(1u32 << 30);
+    add(
+        EnvField::Memory,
+        // Memory reads vary by a few MiB between boots of one machine.
+        (gib(a.memory_bytes) - gib(b.memory_bytes)).abs() > 0.5,
+        format!("{:.1} vs {:.1} GiB memory", gib(b.memory_bytes), gib(a.memory_bytes)),
+    );
+    out
+}
+
+/// Why two environments cannot be compared under the default hard fields, if they cannot.
+#[must_use]
+pub fn incomparable(current: &Environment, baseline: &Environment) -> Option<String> {
+    compare_env(current, baseline, &EnvField::HARD).incomparable()
 }
 
 #[cfg(test)]
@@ -116,5 +188,35 @@ mod tests {
         assert!(env.memory_bytes > 0);
         assert!(!env.kernel.is_empty() || cfg!(not(target_os = "linux")));
         assert_eq!(env.runner.as_deref(), Some("runner-1"));
+    }
+
+    #[test]
+    fn a_kernel_update_is_noted_another_cpu_is_another_machine() {
+        use super::{compare_env, EnvField, Environment};
+        let base = Environment {
+            cpu_model: "EPYC 7B13".into(),
+            logical_cores: 2,
+            arch: "x86_64".into(),
+            kernel: "6.1.0-26".into(),
+            ..Environment::default()
+        };
+        let patched = Environment {
+            kernel: "6.1.0-28".into(),
+            ..base.clone()
+        };
+        let d = compare_env(&patched, &base, &EnvField::HARD);
+        assert!(d.hard.is_empty(), "{d:?}");
+        assert_eq!(d.noted, ["kernel 6.1.0-26 vs 6.1.0-28"]);
+        // Configurable: a team that wants kernels to match makes the field hard.
+        let strict = compare_env(&patched, &base, &[EnvField::Kernel]);
+        assert!(strict.incomparable().is_some());
+        let other = Environment {
+            cpu_model: "Xeon 8375C".into(),
+            ..base.clone()
+        };
+        assert!(compare_env(&other, &base, &EnvField::HARD)
+            .incomparable()
+            .unwrap()
+            .contains("CPU `EPYC 7B13` vs `Xeon 8375C`"));
     }
 }

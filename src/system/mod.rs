@@ -4,4 +4,4 @@ pub mod fingerprint;
 pub mod preflight;
 pub mod sampler;
 
-pub use fingerprint::{environment, incomparable, Environment};
+pub use fingerprint::{compare_env, environment, incomparable, EnvDiff, EnvField, Environment};

@@ -2,6 +2,7 @@
 //! anything else of the crate.
 
 pub mod error;
+pub mod format;
 pub mod fs;
 pub mod hex;
 pub mod histogram;
@@ -10,6 +11,7 @@ pub mod rng;
 pub mod units;
 pub mod zipf;
 
+pub use format::{format_ns, sig3};
 pub use fs::write_atomic;
 pub use hex::hex;
 pub use histogram::{decode_histogram, encode_histogram, new_histogram};

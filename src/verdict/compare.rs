@@ -1,81 +1,144 @@
-//! A run record against a baseline, metric by metric.
+//! A run record against its baseline, metric by metric.
 //!
-//! A change is a regression only when it is statistically significant (Welch's t-test over
-//! repetitions, p < alpha), larger than the relative threshold and larger than the absolute
-//! noise floor. With fewer than three repetitions on either side the verdict falls back to
-//! the threshold alone and says "low confidence". Records from different machines are not
-//! compared at all ("incomparable environment").
+//! Three ways to compare, by what the data allows (`docs/verdict-quality.md`):
+//!
+//! - **interleaved A/B** (the record holds its own base): per-block log ratios, tested against
+//!   zero with a paired t-test; a suspected regression is confirmed by further blocks;
+//! - **run against runs** (a baseline pooled from at least three runs): the prediction-interval
+//!   test of this run's mean against the spread of the baseline runs' means, so the noise
+//!   between sessions is in the test;
+//! - **samples against samples** (ingested tool output): Welch's test over each run's samples.
+//!
+//! A benchbot run against a baseline of fewer than three runs is not judged: repetitions of
+//! one session do not measure the noise between sessions, which is most of it.
+//!
+//! Every row of our targets whose metric gates is one test of a family; the Holm–Bonferroni
+//! correction keeps the chance of any false alarm in a scenario at alpha. A row is a regression
+//! when it is significant after the correction, worse than the threshold and the floor; it is
+//! inconclusive when its interval can neither confirm nor exclude a change of the threshold's
+//! size.
 
+use super::decide::{decide, needed, Rule};
+use super::estimate::{paired, runs_test, samples_test, scale, series, Change, Series};
+use super::notes::{late_send_notes, saturation_notes, shared_cause_note};
 use super::slo::slo_checks;
 use super::standings::standings;
-use super::types::{Comparison, Row, Status, Verdict};
-use crate::record::{RunRecord, Samples};
+use super::types::{
+    Basis, Comparison, Method, NotJudged, Row, RunRef, Status, Unjudged, Verdict,
+};
+use crate::record::{runs_of, PooledRun, RunRecord, TargetRecord};
 use crate::scenario::{Kind, Metric, Role};
-use crate::stats::{self, Summary};
-use crate::system::incomparable;
+use crate::system::{compare_env, EnvField};
 
-/// Compares `current` with `baseline` (or only checks objectives when there is none).
+/// How comparisons are made.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Fingerprint fields that make two machines incomparable.
+    pub hard: Vec<EnvField>,
+    /// Leave repetitions measured on a busy machine out of the judgement.
+    pub exclude_busy: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            hard: EnvField::HARD.to_vec(),
+            exclude_busy: true,
+        }
+    }
+}
+
+/// Compares `current` with `baseline` under the default options (or only checks objectives
+/// when there is none). A record of an interleaved A/B run is compared with its own base.
 #[must_use]
 pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison {
-    let th = &current.scenario.thresholds;
+    compare_with(current, baseline, &Options::default())
+}
+
+/// [`compare`] with explicit options.
+#[must_use]
+pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Options) -> Comparison {
     let mut notes = Vec::new();
-    let env_note = baseline.and_then(|b| incomparable(&current.environment, &b.environment));
-    if let Some(n) = &env_note {
+    let mut not_judged = Vec::new();
+    let baseline = if current.ab.is_some() { None } else { baseline };
+    let env = baseline.map(|b| compare_env(&current.environment, &b.environment, &o.hard));
+    let incomparable = env.as_ref().and_then(super::super::system::EnvDiff::incomparable);
+    if let Some(n) = &incomparable {
         notes.push(n.clone());
+        not_judged.push(NotJudged {
+            reason: Unjudged::Incomparable,
+            detail: n.clone(),
+        });
+    }
+    if let Some(d) = env.as_ref().filter(|d| !d.noted.is_empty()) {
+        notes.push(format!(
+            "the baseline's machine differs in {}: noted, not judged incomparable",
+            d.noted.join(", ")
+        ));
     }
     if let Some(b) = baseline {
         if b.scenario.sequence_digest != current.scenario.sequence_digest {
             notes.push("the operation sequence differs from the baseline's (scenario or seed changed): compare with care".into());
         }
     }
-    let mut rows = Vec::new();
-    for &metric in &th.metrics {
-        let base_samples = baseline.map(|b| b.samples(metric)).unwrap_or_default();
-        for cur in current.samples(metric) {
-            if cur.values.is_empty() {
-                continue;
-            }
-            let base = base_samples
-                .iter()
-                .find(|b| b.target == cur.target && b.operation == cur.operation)
-                .filter(|b| !b.values.is_empty());
-            rows.push(judge_row(metric, &cur, base, current, env_note.is_some()));
-        }
+    let base_targets: Option<&[TargetRecord]> = current
+        .ab
+        .as_ref()
+        .map(|ab| ab.base_targets.as_slice())
+        .or(baseline.map(|b| b.targets.as_slice()));
+    if base_targets.is_none() {
+        not_judged.push(NotJudged {
+            reason: Unjudged::NoBaseline,
+            detail: "nothing to compare with".into(),
+        });
     }
+    let method = match (&current.ab, baseline) {
+        (Some(_), _) => Method::Interleaved,
+        (None, Some(_)) if ingested(current) => Method::Samples,
+        (None, Some(b)) if runs_of(b).len() >= 3 => Method::Runs,
+        // A baseline of fewer than three runs is shown, not judged.
+        (None, _) => Method::None,
+    };
+    let mut rows = judge_rows(current, base_targets, method, incomparable.is_some());
     rows.sort_by(|a, b| {
         (a.status, -a.worsening().abs())
             .partial_cmp(&(b.status, -b.worsening().abs()))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
+    if let (Method::None, Some(b)) = (method, baseline) {
+        if !ingested(current) {
+            not_judged.push(NotJudged {
+                reason: Unjudged::Inconclusive,
+                detail: format!(
+                    "the baseline holds {} run(s): the noise between runs needs at least 3 (pool runs with `benchbot baseline write r1 r2 r3`, or compare head with base with `benchbot ab`)",
+                    runs_of(b).len()
+                ),
+            });
+        }
+    }
+    unjudged_rows(current, method, &rows, &mut not_judged);
     let standings = if current.scenario.kind == Kind::Competitive {
-        standings(current, baseline, th.regression)
+        let virtual_base = current.ab.as_ref().map(|ab| with_base(current, &ab.base_targets));
+        standings(
+            current,
+            virtual_base.as_ref().or(baseline),
+            current.scenario.thresholds.regression,
+        )
     } else {
         Vec::new()
     };
     let slos = slo_checks(current);
     notes.extend(saturation_notes(current));
+    notes.extend(late_send_notes(current));
+    notes.extend(shared_cause_note(&rows));
     let low_confidence = rows
         .iter()
         .any(|r| r.low_confidence && r.baseline.is_some());
-    if low_confidence {
-        notes.push("low confidence: fewer than 3 repetitions on one side; the verdict uses the threshold only".into());
-    }
     if rows.iter().any(|r| r.from_summary && r.baseline.is_some()) {
         notes.push("some rows were judged by Welch's test from the tool's summary statistics (mean, stdev, n), not from raw samples".into());
     }
-    let internal_fail = slos.iter().any(|s| !s.passed)
-        || (current.scenario.kind == Kind::Internal
-            && rows.iter().any(|r| r.status == Status::Regression));
-    let competitive_fail = current.scenario.kind == Kind::Competitive
-        && (rows.iter().any(|r| r.status == Status::Regression)
-            || standings.iter().any(|s| s.regressed));
-    let verdict = if internal_fail {
-        Verdict::InternalRegression
-    } else if competitive_fail {
-        Verdict::CompetitiveRegression
-    } else {
-        Verdict::Ok
-    };
+    let basis = basis(current, baseline, method, &rows);
+    let verdict = verdict(current, &rows, &standings, &slos, &not_judged);
     Comparison {
         scenario: current.scenario.name.clone(),
         kind: current.scenario.kind,
@@ -83,144 +146,352 @@ pub fn compare(current: &RunRecord, baseline: Option<&RunRecord>) -> Comparison 
         baseline_run_id: baseline.map(|b| b.run_id.clone()),
         incomplete: current.incomplete,
         low_confidence,
+        failure: current
+            .incomplete
+            .then(|| "interrupted before every repetition completed".to_owned()),
         rows,
         standings,
         slos,
         notes,
         verdict,
         published: current.scenario.published.clone(),
+        basis,
+        not_judged,
     }
 }
 
-/// What the system samples say about the numbers: a saturated target, a CPU-bound generator.
-#[must_use]
-pub fn saturation_notes(record: &RunRecord) -> Vec<String> {
-    let mut notes = Vec::new();
-    #[expect(clippy::cast_precision_loss, reason = "core counts are small")]
-    let cores = record.environment.logical_cores.max(1) as f64;
-    for t in &record.targets {
-        if t.samples.is_empty() {
-            continue;
-        }
-        let service: Vec<f64> = t.samples.iter().filter_map(|s| s.service_cpu_pct).collect();
-        if !service.is_empty() {
-            let peak = service.iter().copied().fold(0.0, f64::max);
-            if peak >= 90.0 {
-                notes.push(format!("target `{}` used {peak:.0}% of a core: saturated (its throughput is its ceiling on this machine)", t.name));
-            }
-        }
-        let generator = t
-            .samples
-            .iter()
-            .map(|s| s.generator_cpu_pct)
-            .fold(0.0, f64::max);
-        if generator >= 85.0 * cores {
-            notes.push(format!("load generator was CPU-bound against `{}` ({generator:.0}% of {cores} cores): numbers are a floor", t.name));
-        }
-        let machine = t.samples.iter().map(|s| s.cpu_pct).fold(0.0, f64::max);
-        if machine >= 97.0 {
-            notes.push(format!("the machine was fully busy while measuring `{}` ({machine:.0}% CPU): generator and target competed for cores", t.name));
-        }
-    }
-    notes
-}
-
-fn floor(metric: Metric, current: &RunRecord) -> f64 {
-    let th = &current.scenario.thresholds;
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "nanoseconds fit f64 well enough"
-    )]
-    match metric {
-        Metric::Throughput => th.throughput_floor,
-        Metric::ErrorRate => th.error_rate_floor,
-        // Half a point of recall or precision is within what query sampling moves.
-        Metric::Recall | Metric::Precision => 0.005,
-        _ => th.latency_floor_ns as f64,
+/// The scenario's verdict from its rows, standings and objectives.
+fn verdict(
+    current: &RunRecord,
+    rows: &[Row],
+    standings: &[super::Standing],
+    slos: &[super::SloCheck],
+    not_judged: &[NotJudged],
+) -> Verdict {
+    let regressed = rows
+        .iter()
+        .any(|r| r.gating && r.status == Status::Regression);
+    if current.incomplete {
+        Verdict::Failed
+    } else if slos.iter().any(|s| !s.passed)
+        || (current.scenario.kind == Kind::Internal && regressed)
+    {
+        Verdict::InternalRegression
+    } else if current.scenario.kind == Kind::Competitive
+        && (regressed || standings.iter().any(|s| s.regressed))
+    {
+        Verdict::CompetitiveRegression
+    } else if !not_judged.is_empty() {
+        Verdict::NotJudged
+    } else {
+        Verdict::Ok
     }
 }
 
-fn judge_row(
-    metric: Metric,
-    cur: &Samples<'_>,
-    base: Option<&Samples<'_>>,
-    record: &RunRecord,
+/// A record like `current` whose `ours` targets are replaced by `base` (an A/B run's base).
+fn with_base(current: &RunRecord, base: &[TargetRecord]) -> RunRecord {
+    let mut r = current.clone();
+    for t in &mut r.targets {
+        if let Some(b) = base.iter().find(|b| b.name == t.name) {
+            t.clone_from(b);
+        }
+    }
+    r.ab = None;
+    r
+}
+
+/// Whether the record is another tool's output (`benchbot ingest`), whose samples are many
+/// iterations of one run.
+fn ingested(r: &RunRecord) -> bool {
+    r.scenario.tags.iter().any(|t| t == "ingest") && r.scenario.sequence_ops == 0
+}
+
+/// Every compared row, judged.
+fn judge_rows(
+    current: &RunRecord,
+    base_targets: Option<&[TargetRecord]>,
+    method: Method,
     incomparable: bool,
-) -> Row {
-    let th = &record.scenario.thresholds;
-    let current = stats::mean(&cur.values);
+) -> Vec<Row> {
+    let th = &current.scenario.thresholds;
+    let gate = th.gate.as_deref().unwrap_or(&th.metrics);
+    let mut rows = Vec::new();
+    let mut changes: Vec<Option<Change>> = Vec::new();
+    for &metric in &th.metrics {
+        let base_series = base_targets.map(|b| series(b, metric)).unwrap_or_default();
+        for cur in series(&current.targets, metric) {
+            let base = base_series
+                .iter()
+                .find(|b| b.target == cur.target && b.operation == cur.operation);
+            let gating = cur.role == Role::Ours && (gate.contains(&metric) || metric == Metric::Recall && gate == th.metrics.as_slice());
+            let (row, change) = row(current, method, metric, &cur, base, gating);
+            rows.push(row);
+            changes.push(change);
+        }
+    }
+    // One family per scenario: Holm–Bonferroni across the gating rows that were tested.
+    let family: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].gating && rows[i].p.is_some())
+        .collect();
+    let adjusted = crate::stats::holm(&family.iter().map(|&i| rows[i].p.unwrap_or(1.0)).collect::<Vec<_>>());
+    for (k, &i) in family.iter().enumerate() {
+        rows[i].p_adjusted = Some(adjusted[k]);
+    }
+    for (row, change) in rows.iter_mut().zip(&changes) {
+        settle(current, row, change.as_ref(), incomparable);
+    }
+    rows
+}
+
+/// A row with its values and estimate, not yet judged.
+fn row(
+    current: &RunRecord,
+    method: Method,
+    metric: Metric,
+    cur: &Series<'_>,
+    base: Option<&Series<'_>>,
+    gating: bool,
+) -> (Row, Option<Change>) {
+    let th = &current.scenario.thresholds;
+    let current_mean = cur.mean(true).unwrap_or(f64::NAN);
     let mut row = Row {
         target: cur.target.to_owned(),
         role: cur.role,
         operation: cur.operation.to_owned(),
         metric,
         baseline: None,
-        current,
+        current: current_mean,
         delta: None,
         change: None,
         ci: None,
         p: None,
+        p_adjusted: None,
         n_baseline: 0,
-        n_current: cur.values.len(),
-        low_confidence: cur.values.len() < 3 && cur.summary.is_none_or(|s| s.n < 3),
+        n_current: cur.judged(true).count().max(cur.summary.map_or(0, |s| s.n)),
+        low_confidence: false,
         from_summary: false,
         unit: cur.unit.map(str::to_owned),
+        gating,
+        needed: None,
+        first: None,
+        confirming: None,
         status: Status::New,
     };
-    let Some(base) = base else { return row };
-    // A tool that reported only mean, stdev and n: Welch's test from those summaries.
-    let (bs, cs) = (
-        base.summary.unwrap_or_else(|| Summary::of(&base.values)),
-        cur.summary.unwrap_or_else(|| Summary::of(&cur.values)),
-    );
-    row.from_summary = base.summary.is_some() || cur.summary.is_some();
-    row.n_current = cs.n;
-    row.current = cs.mean;
-    row.baseline = Some(bs.mean);
-    row.n_baseline = bs.n;
-    row.low_confidence = bs.n < 3 || cs.n < 3;
-    let delta = cs.mean - bs.mean;
-    row.delta = Some(delta);
-    // Error rates start at zero: judge them in absolute points, everything else relative.
-    let scale = if metric == Metric::ErrorRate {
-        1.0
-    } else {
-        bs.mean.abs()
+    let Some(base) = base else {
+        return (row, None);
     };
-    let welch = stats::welch(bs, cs, th.alpha);
-    if scale > 0.0 {
-        row.change = Some(delta / scale);
-        row.ci = welch.map(|w| (w.ci.0 / scale, w.ci.1 / scale));
+    row.baseline = base.mean(true);
+    row.delta = row.baseline.map(|b| current_mean - b);
+    let sc = scale(metric);
+    let change = match (method, &current.ab) {
+        (Method::Interleaved, Some(ab)) => {
+            if let Some(from) = ab.confirm_from {
+                let before = |b: u32| b < from;
+                let after = |b: u32| b >= from;
+                row.first = paired(base, cur, sc, th.alpha, Some(&before)).map(|c| c.stage());
+                row.confirming = paired(base, cur, sc, th.alpha, Some(&after)).map(|c| c.stage());
+            }
+            paired(base, cur, sc, th.alpha, None)
+        }
+        (Method::Samples, _) => samples_test(base, cur, sc, th.alpha),
+        (Method::Runs, _) => runs_test(base, cur, sc, th.alpha),
+        // Shown, not judged: one session's repetitions miss the noise between sessions.
+        _ => samples_test(base, cur, sc, th.alpha).map(|mut c| {
+            c.method = Method::None;
+            c
+        }),
+    };
+    if let Some(c) = &change {
+        row.change = Some(c.change);
+        row.ci = Some(c.ci);
+        row.p = Some(c.p);
+        row.n_baseline = c.n_baseline;
+        row.n_current = c.n_current;
+        row.from_summary = c.from_summary;
+        row.low_confidence = c.est.n < 3;
     }
-    row.p = welch.map(|w| w.p);
+    (row, change)
+}
+
+/// The row's status, from its change, the family-wise p-value and the thresholds.
+fn settle(current: &RunRecord, row: &mut Row, change: Option<&Change>, incomparable: bool) {
+    let th = &current.scenario.thresholds;
+    if row.baseline.is_none() {
+        row.status = Status::New;
+        row.needed = None;
+        return;
+    }
     if incomparable {
         row.status = Status::Incomparable;
-        return row;
+        return;
     }
-    let worse = row.worsening();
+    let Some(c) = change else {
+        // Values on both sides but no test: too few, or every one measured on a busy machine.
+        row.status = Status::Inconclusive;
+        return;
+    };
+    let rule = rule(row.metric, current);
+    if c.method == Method::None {
+        // A baseline of fewer than three runs: shown, never judged.
+        row.status = if row.delta.is_some_and(|d| d.abs() <= rule.floor) {
+            Status::Unchanged
+        } else {
+            Status::Inconclusive
+        };
+    } else {
+        let p = row.p_adjusted.or(row.p).unwrap_or(1.0);
+        row.status = decide(row.metric, c, row.delta.unwrap_or(0.0), p, &rule);
+        if row.status == Status::Regression && current.ab.as_ref().is_some_and(|ab| ab.confirm_from.is_some()) {
+            // Interleaved runs confirm a suspected regression with blocks of their own.
+            let confirmed = row.confirming.is_some_and(|s| {
+                let worse = if row.metric.higher_is_better() { -s.change } else { s.change };
+                worse > 0.0 && s.p / 2.0 < th.alpha
+            });
+            if !confirmed {
+                row.status = Status::Inconclusive;
+            }
+        }
+        if row.status == Status::Inconclusive {
+            row.needed = needed(row.metric, c, &rule);
+        }
+    }
+    if row.role == Role::Competitor && !matches!(row.status, Status::Unchanged | Status::New) {
+        row.status = Status::Changed;
+    }
+    if !row.gating && row.status == Status::Regression {
+        row.status = Status::Warning;
+    }
+}
+
+/// The thresholds and floor of one metric.
+fn rule(metric: Metric, current: &RunRecord) -> Rule {
+    let th = &current.scenario.thresholds;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "nanoseconds fit f64 well enough"
+    )]
+    let floor = match metric {
+        Metric::Throughput => th.throughput_floor,
+        Metric::ErrorRate => th.error_rate_floor,
+        // Half a point of recall or precision is within what query sampling moves.
+        Metric::Recall | Metric::Precision => 0.005,
+        _ => th.latency_floor_ns as f64,
+    };
     let (fail, warn) = if metric == Metric::ErrorRate {
         (th.error_rate_floor, th.error_rate_floor)
     } else {
         (th.regression, th.warn)
     };
-    let significant = if row.low_confidence {
-        true
-    } else {
-        row.p.is_some_and(|p| p < th.alpha)
-    };
-    row.status = if delta.abs() <= floor(metric, record) || row.change.is_none() {
-        Status::Unchanged
-    } else if significant && worse > fail {
-        Status::Regression
-    } else if significant && worse > warn {
-        Status::Warning
-    } else if significant && -worse > warn {
-        Status::Improvement
-    } else {
-        Status::Unchanged
-    };
-    if cur.role == Role::Competitor && row.status != Status::Unchanged {
-        row.status = Status::Changed;
+    Rule {
+        fail,
+        warn,
+        floor,
+        alpha: th.alpha,
     }
-    row
+}
+
+/// Why gating rows could not be judged: inconclusive data, or a busy machine.
+fn unjudged_rows(current: &RunRecord, method: Method, rows: &[Row], out: &mut Vec<NotJudged>) {
+    if !out.is_empty() {
+        return;
+    }
+    let reps = || {
+        current
+            .targets
+            .iter()
+            .flat_map(|t| &t.operations)
+            .flat_map(|o| &o.repetitions)
+    };
+    if reps().next().is_some() && reps().all(|r| r.busy.is_some()) {
+        out.push(NotJudged {
+            reason: Unjudged::Busy,
+            detail: "every repetition was measured while the machine was busy".into(),
+        });
+        return;
+    }
+    let unit = match method {
+        Method::Interleaved => "blocks",
+        Method::Runs => "baseline runs",
+        Method::Samples | Method::None => "samples",
+    };
+    let inconclusive: Vec<String> = rows
+        .iter()
+        .filter(|r| r.gating && r.status == Status::Inconclusive)
+        .map(|r| {
+            let needs = r
+                .needed
+                .map_or_else(String::new, |n| format!(", needs ~{n} {unit}"));
+            format!("{} {} {}{needs}", r.target, r.operation, r.metric)
+        })
+        .collect();
+    if !inconclusive.is_empty() {
+        out.push(NotJudged {
+            reason: Unjudged::Inconclusive,
+            detail: inconclusive.join("; "),
+        });
+    }
+}
+
+/// What was compared with what.
+fn basis(current: &RunRecord, baseline: Option<&RunRecord>, method: Method, rows: &[Row]) -> Basis {
+    let run_ref = |p: &PooledRun| RunRef {
+        run_id: p.run_id.clone(),
+        sha: p.git.as_ref().map(|g| g.sha.clone()),
+        reference: p.git.as_ref().and_then(|g| g.reference.clone()),
+        started_at: p.started_at.to_rfc3339(),
+        runner: p.runner.clone(),
+    };
+    let th = &current.scenario.thresholds;
+    let gating = rows.iter().filter(|r| r.gating && r.p.is_some()).count();
+    #[expect(clippy::cast_precision_loss, reason = "nanoseconds for display")]
+    let thresholds = format!(
+        "regression beyond {}%, warning beyond {}%; floors: latency {}, throughput {}/s, error rate {} points; α {} across {gating} gating row(s) (Holm)",
+        crate::util::sig3(th.regression * 100.0),
+        crate::util::sig3(th.warn * 100.0),
+        crate::util::format_ns(th.latency_floor_ns as f64),
+        crate::util::sig3(th.throughput_floor),
+        crate::util::sig3(th.error_rate_floor * 100.0),
+        th.alpha
+    );
+    let current_ref = runs_of(current).first().map(run_ref).unwrap_or_default();
+    match (&current.ab, baseline) {
+        (Some(ab), _) => Basis {
+            method: Method::Interleaved,
+            source: "interleaved A/B on this runner".into(),
+            baseline: vec![RunRef {
+                run_id: current.run_id.clone(),
+                sha: Some(ab.base.sha.clone()),
+                reference: ab.base.reference.clone(),
+                started_at: current.started_at.to_rfc3339(),
+                runner: current.environment.runner.clone(),
+            }],
+            current: RunRef {
+                sha: Some(ab.head.sha.clone()),
+                reference: ab.head.reference.clone(),
+                ..current_ref
+            },
+            n_baseline: rows.iter().map(|r| r.n_baseline).max().unwrap_or(0),
+            n_current: rows.iter().map(|r| r.n_current).max().unwrap_or(0),
+            confirmation_blocks: ab.confirmation_blocks,
+            excluded_blocks: u32::try_from(ab.excluded.len()).unwrap_or(u32::MAX),
+            thresholds,
+        },
+        (None, Some(b)) => Basis {
+            method,
+            source: b.run_id.clone(),
+            baseline: runs_of(b).iter().map(run_ref).collect(),
+            current: current_ref,
+            n_baseline: runs_of(b).len(),
+            n_current: 1,
+            confirmation_blocks: 0,
+            excluded_blocks: 0,
+            thresholds,
+        },
+        (None, None) => Basis {
+            method: Method::None,
+            current: current_ref,
+            thresholds,
+            ..Basis::default()
+        },
+    }
 }

@@ -2,11 +2,18 @@
 //! objectives; optimization tasks.
 
 mod compare;
+mod decide;
+mod estimate;
+mod notes;
 mod slo;
 mod standings;
 mod tasks;
 mod types;
 
-pub use compare::{compare, saturation_notes};
+pub use compare::{compare, compare_with, Options};
+pub use notes::{late_send_notes, saturation_notes, shared_cause_note};
 pub use tasks::{tasks, Priorities, Priority, Task};
-pub use types::{Comparison, Row, SloCheck, Standing, Status, Verdict};
+pub use types::{
+    Basis, Comparison, Method, NotJudged, Row, RunRef, SloCheck, Stage, Standing, Status,
+    Unjudged, Verdict,
+};

@@ -25,16 +25,29 @@ pub(super) fn slo_checks(record: &RunRecord) -> Vec<SloCheck> {
                 clippy::cast_precision_loss,
                 reason = "nanoseconds fit f64 well enough"
             )]
-            let (bound, passed) = match (slo.max, slo.min) {
+            let (bound, limit, upper) = match (slo.max, slo.min) {
                 (Some(SloValue::Duration(d)), _) => {
-                    (format!("≤ {d}"), value <= d.get().as_nanos() as f64)
+                    (format!("≤ {d}"), d.get().as_nanos() as f64, true)
                 }
                 (Some(SloValue::Percent(p)), _) => (
                     format!("≤ {}%", p.fraction() * 100.0),
-                    value <= p.fraction(),
+                    p.fraction(),
+                    true,
                 ),
-                (_, Some(SloValue::Number(n))) => (format!("≥ {n}/s"), value >= n),
+                (_, Some(SloValue::Number(n))) => (format!("≥ {n}/s"), n, false),
                 _ => continue,
+            };
+            let passed = if upper { value <= limit } else { value >= limit };
+            let margin = if limit == 0.0 {
+                if passed {
+                    1.0
+                } else {
+                    -1.0
+                }
+            } else if upper {
+                (limit - value) / limit
+            } else {
+                (value - limit) / limit
             };
             out.push(SloCheck {
                 target: s.target.to_owned(),
@@ -43,6 +56,7 @@ pub(super) fn slo_checks(record: &RunRecord) -> Vec<SloCheck> {
                 bound,
                 value,
                 passed,
+                margin,
             });
         }
     }

@@ -1,4 +1,5 @@
-//! What a comparison says: rows, standings, objectives and the verdict.
+//! What a comparison says: rows, standings, objectives, what was compared with what, and the
+//! verdict.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,8 +9,13 @@ use crate::scenario::{Kind, Metric, Role};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Significant (after the family-wise correction), worse than the threshold and the floor,
+    /// and, for interleaved runs, confirmed by further blocks.
     Regression,
+    /// Significant, worse than the warning threshold but within the regression threshold.
     Warning,
+    /// The data can neither confirm nor exclude a change of the threshold's size.
+    Inconclusive,
     Improvement,
     Unchanged,
     /// A competitor's own change: shown, never gating.
@@ -26,6 +32,7 @@ impl Status {
         match self {
             Status::Regression => "REGRESSION",
             Status::Warning => "warning",
+            Status::Inconclusive => "inconclusive",
             Status::Improvement => "improved",
             Status::Unchanged => "ok",
             Status::Changed => "changed",
@@ -35,6 +42,16 @@ impl Status {
     }
 }
 
+/// One stage of evidence: what `n` blocks (or runs) said.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub n: usize,
+    /// Relative change (absolute for shares).
+    pub change: f64,
+    pub ci: (f64, f64),
+    pub p: f64,
+}
+
 /// One compared metric.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Row {
@@ -42,16 +59,19 @@ pub struct Row {
     pub role: Role,
     pub operation: String,
     pub metric: Metric,
-    /// Mean over the baseline's repetitions.
+    /// Mean over the baseline's repetitions (base blocks, pooled runs).
     pub baseline: Option<f64>,
     /// Mean over this run's repetitions.
     pub current: f64,
     pub delta: Option<f64>,
-    /// Relative change, `delta / baseline` (absolute for error rates).
+    /// Relative change (absolute points for error rates and other shares).
     pub change: Option<f64>,
-    /// Confidence interval of `change`.
+    /// Confidence interval of `change`, at the row's level after the family-wise correction.
     pub ci: Option<(f64, f64)>,
     pub p: Option<f64>,
+    /// The p-value after the Holm–Bonferroni correction across the scenario's gating rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_adjusted: Option<f64>,
     pub n_baseline: usize,
     pub n_current: usize,
     pub low_confidence: bool,
@@ -61,6 +81,18 @@ pub struct Row {
     /// Unit of an ingested value that is neither a time nor a rate (shown instead of ns or /s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Whether a regression of this row fails the run.
+    #[serde(default)]
+    pub gating: bool,
+    /// Inconclusive rows: the repetitions (or blocks) that would likely settle it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needed: Option<u32>,
+    /// Interleaved runs with a suspected regression: the first blocks' evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<Stage>,
+    /// … and the confirming blocks' own evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirming: Option<Stage>,
     pub status: Status,
 }
 
@@ -104,15 +136,129 @@ pub struct SloCheck {
     pub bound: String,
     pub value: f64,
     pub passed: bool,
+    /// How far inside the bound the value is, as a fraction of the bound (negative: outside).
+    #[serde(default)]
+    pub margin: f64,
 }
 
-/// The overall outcome, which maps to the exit code.
+/// The overall outcome of a scenario. Ordered by severity: the worst one of a run decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Judged, and nothing regressed.
     Ok,
+    /// Not judged: no baseline, an incomparable machine, inconclusive data or a busy machine
+    /// (the reasons say which); objectives were still checked.
+    NotJudged,
     CompetitiveRegression,
     InternalRegression,
+    /// The scenario could not be measured (a target that did not start, every operation
+    /// failed, a service that died) or the run was interrupted.
+    Failed,
+}
+
+impl Verdict {
+    /// The words of the headline and of the action's `verdict` output.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::NotJudged => "not-judged",
+            Verdict::CompetitiveRegression => "competitive-regression",
+            Verdict::InternalRegression => "internal-regression",
+            Verdict::Failed => "failed",
+        }
+    }
+}
+
+/// Why a scenario (or part of it) was not judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unjudged {
+    /// No baseline to compare with.
+    NoBaseline,
+    /// The baseline was measured on another machine.
+    Incomparable,
+    /// Gating rows whose data can neither confirm nor exclude a regression.
+    Inconclusive,
+    /// Every repetition was measured while the machine was busy.
+    Busy,
+}
+
+impl Unjudged {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unjudged::NoBaseline => "no baseline",
+            Unjudged::Incomparable => "incomparable environment",
+            Unjudged::Inconclusive => "inconclusive",
+            Unjudged::Busy => "machine busy",
+        }
+    }
+}
+
+/// A reason for not judging, and what it was about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotJudged {
+    pub reason: Unjudged,
+    pub detail: String,
+}
+
+/// How the comparison was made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Base and head in alternating blocks on this runner, judged pair by pair.
+    Interleaved,
+    /// This run against the spread of several earlier runs (the baseline's runs).
+    Runs,
+    /// This run's samples against one earlier run's samples (ingested tool output).
+    Samples,
+    /// Nothing to compare with: objectives only.
+    #[default]
+    None,
+}
+
+/// A run a comparison is made against, or of.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRef {
+    pub run_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// RFC 3339.
+    pub started_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
+}
+
+/// What was compared with what, for the reader of a report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Basis {
+    pub method: Method,
+    /// Where the baseline came from: `interleaved A/B`, `history:main`, a file.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// The baseline's runs (several when pooled); for A/B runs, the base revision's run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baseline: Vec<RunRef>,
+    /// The measured run.
+    #[serde(default)]
+    pub current: RunRef,
+    /// Blocks (A/B), runs (pooled history) or repetitions compared, per side.
+    #[serde(default)]
+    pub n_baseline: usize,
+    #[serde(default)]
+    pub n_current: usize,
+    /// A/B: blocks run to confirm a suspected regression, and blocks left out.
+    #[serde(default)]
+    pub confirmation_blocks: u32,
+    #[serde(default)]
+    pub excluded_blocks: u32,
+    /// Thresholds and floors in force, in words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub thresholds: String,
 }
 
 /// One scenario's comparison.
@@ -132,11 +278,42 @@ pub struct Comparison {
     /// Ids of published figures to show beside this scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub published: Vec<String>,
+    /// What was compared with what.
+    #[serde(default)]
+    pub basis: Basis,
+    /// Why (part of) the scenario was not judged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_judged: Vec<NotJudged>,
+    /// Why the scenario failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
 }
 
 impl Comparison {
     /// Rows that gate: regressions of our targets.
     pub fn regressions(&self) -> impl Iterator<Item = &Row> {
         self.rows.iter().filter(|r| r.status == Status::Regression)
+    }
+
+    /// The comparison of a scenario that could not be measured (or was interrupted).
+    #[must_use]
+    pub fn failed(scenario: &str, kind: Kind, run_id: &str, why: impl Into<String>) -> Self {
+        Self {
+            scenario: scenario.to_owned(),
+            kind,
+            run_id: run_id.to_owned(),
+            baseline_run_id: None,
+            incomplete: false,
+            low_confidence: false,
+            rows: Vec::new(),
+            standings: Vec::new(),
+            slos: Vec::new(),
+            notes: Vec::new(),
+            verdict: Verdict::Failed,
+            published: Vec::new(),
+            basis: Basis::default(),
+            not_judged: Vec::new(),
+            failure: Some(why.into()),
+        }
     }
 }

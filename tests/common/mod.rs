@@ -206,6 +206,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
                         histogram: String::new(),
                     },
                     service: None,
+                    ..Repetition::default()
                 }
             })
             .collect();
@@ -259,6 +260,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
                 alpha: 0.05,
                 recall_margin: 0.02,
                 metrics: vec![Metric::P50, Metric::Throughput],
+                gate: None,
                 slo: vec![],
             },
         },
@@ -285,5 +287,87 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
         },
         preflight: None,
         targets,
+        ab: None,
+        pooled: Vec::new(),
     }
+}
+
+/// A baseline pooled from `runs` runs of `rows` (see [`record`]), each run's values scaled by
+/// `1 + drift[i]` (its session's offset), as `baseline write` or history pooling makes it.
+pub fn pooled(kind: Kind, rows: &[Row<'_>], drift: &[f64]) -> RunRecord {
+    let runs: Vec<RunRecord> = drift
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let scaled: Vec<(Vec<f64>, Vec<f64>)> = rows
+                .iter()
+                .map(|(_, _, _, p50, tput)| {
+                    (
+                        p50.iter().map(|v| v * (1.0 + d)).collect(),
+                        tput.iter().map(|v| v / (1.0 + d)).collect(),
+                    )
+                })
+                .collect();
+            let rs: Vec<Row<'_>> = rows
+                .iter()
+                .zip(&scaled)
+                .map(|((t, role, op, _, _), (p, q))| (*t, *role, *op, p.as_slice(), q.as_slice()))
+                .collect();
+            let mut r = record(kind, &format!("base-{i}"), &rs);
+            r.started_at += chrono::Duration::hours(i64::try_from(i).unwrap());
+            r
+        })
+        .collect();
+    let refs: Vec<&RunRecord> = runs.iter().collect();
+    benchbot::record::pool(&refs, "history:main")
+}
+
+/// An interleaved A/B record: `base` and `head` give (operation, p50 per block in ms) of
+/// target `api`; blocks from `confirm_from` on were run to confirm.
+pub fn ab_record(
+    base: &[(&str, &[f64])],
+    head: &[(&str, &[f64])],
+    confirm_from: Option<u32>,
+) -> RunRecord {
+    let side = |rows: &[(&str, &[f64])], id: &str| {
+        let tputs: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|(_, p)| p.iter().map(|v| 1000.0 / v).collect())
+            .collect();
+        let rs: Vec<Row<'_>> = rows
+            .iter()
+            .zip(&tputs)
+            .map(|((op, p), t)| ("api", Role::Ours, *op, *p, t.as_slice()))
+            .collect();
+        let mut r = record(Kind::Internal, id, &rs);
+        for t in &mut r.targets {
+            for o in &mut t.operations {
+                for (i, rep) in o.repetitions.iter_mut().enumerate() {
+                    rep.block = Some(u32::try_from(i).unwrap() + 1);
+                }
+            }
+        }
+        r
+    };
+    let base_rec = side(base, "ab");
+    let mut out = side(head, "ab");
+    let blocks = base.first().map_or(0, |b| b.1.len());
+    out.ab = Some(benchbot::record::AbInfo {
+        method: "interleaved".into(),
+        base: benchbot::record::GitInfo {
+            sha: "b".repeat(40),
+            reference: Some("main".into()),
+        },
+        head: benchbot::record::GitInfo {
+            sha: "h".repeat(40),
+            reference: Some("feature".into()),
+        },
+        seed: 1,
+        order: (0..blocks).map(|i| if i % 2 == 0 { "base,head".into() } else { "head,base".into() }).collect(),
+        confirmation_blocks: confirm_from.map_or(0, |f| u32::try_from(blocks).unwrap() + 1 - f),
+        confirm_from,
+        excluded: Vec::new(),
+        base_targets: base_rec.targets,
+    });
+    out
 }

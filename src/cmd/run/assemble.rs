@@ -41,6 +41,8 @@ pub fn assemble(
         environment: run.environment.clone(),
         preflight: run.preflight.clone(),
         targets: outcome.targets,
+        ab: None,
+        pooled: Vec::new(),
     }
 }
 
@@ -90,6 +92,7 @@ pub(crate) fn scenario_info(s: &Scenario) -> ScenarioInfo {
             alpha: th.alpha,
             recall_margin: th.recall_margin,
             metrics: th.metrics.clone(),
+            gate: th.gate.clone(),
             slo: th.slos.clone(),
         },
     }

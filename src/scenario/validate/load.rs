@@ -138,6 +138,16 @@ impl Validator<'_> {
                 return Err(self.err(&tat("metrics"), "list at least one metric to compare", None));
             }
         }
+        if let Some(g) = &th.gate {
+            let compared = th.metrics.as_deref().unwrap_or(&Metric::DEFAULT_COMPARED);
+            if let Some(m) = g.iter().find(|m| !compared.contains(m) && **m != Metric::Recall) {
+                return Err(self.err(
+                    &tat("gate"),
+                    format!("`{m}` gates but is not compared"),
+                    Some("list it in `metrics` too"),
+                ));
+            }
+        }
         for (i, slo) in th.slo.iter().enumerate() {
             let at = |k: &'static str| {
                 [
@@ -199,6 +209,7 @@ impl Validator<'_> {
                 }
                 m
             }),
+            gate: th.gate.clone(),
             slos: th.slo.clone(),
         })
     }
