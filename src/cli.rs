@@ -16,6 +16,9 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios, write records, compare with baselines and report.
     Run(Box<RunArgs>),
+    /// Compare two revisions on this runner: base and head built side by side and measured in
+    /// interleaved blocks, judged pair by pair.
+    Ab(Box<AbArgs>),
     /// Compare run records with a baseline.
     Compare(CompareArgs),
     /// Manage committed baselines.
@@ -133,9 +136,92 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
+    pub judging: JudgeArgs,
+    #[command(flatten)]
     pub publishing: PublishArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AbArgs {
+    /// The base revision (branch, tag or commit). Its merge base with the head is measured,
+    /// as a pull request would merge, unless `--exact-base`.
+    #[arg(long)]
+    pub base: String,
+    /// The head revision (default: the working tree as it is, uncommitted changes included).
+    #[arg(long)]
+    pub head: Option<String>,
+    /// Measure `--base` itself rather than its merge base with the head.
+    #[arg(long)]
+    pub exact_base: bool,
+    /// The command that builds a tree (`sh -c` at its top level), e.g. `cargo build --release`
+    /// (default: the scenarios' `[build]` command; none when they have none).
+    #[arg(long)]
+    pub build: Option<String>,
+    /// Blocks of the first stage (default: each scenario's repetitions, at least 6).
+    #[arg(long)]
+    pub blocks: Option<u32>,
+    /// Confirm a suspected regression with more blocks: `off`, or a factor of the blocks
+    /// (`2x`: as many again). Only a confirmed regression fails the run.
+    #[arg(long, default_value = "2x")]
+    pub confirm: String,
+    /// Run a block measured on a busy machine again, at most this many times per scenario.
+    #[arg(long, default_value_t = 6)]
+    pub reruns: u32,
+    /// Seed of the blocks' order (default: derived from the run id).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where the worktrees of base and head go (default: `<out>/ab/trees`).
+    #[arg(long, value_name = "DIR")]
+    pub trees: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// What to do when a scenario was not judged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Policy {
+    /// Exit 0 and say nothing more.
+    Pass,
+    /// Exit 0 with a warning in the report and an Actions `::warning`.
+    #[default]
+    Warn,
+    /// Exit 3: a hard gate.
+    Fail,
+}
+
+/// How runs are judged (shared by `run`, `ab` and `compare`).
+#[derive(Clone, Debug, Args)]
+pub struct JudgeArgs {
+    /// When a scenario has no baseline: `pass`, `warn` or `fail` (exit 3).
+    #[arg(long, value_enum, default_value = "warn")]
+    pub on_no_baseline: Policy,
+    /// When the baseline was measured on another machine: `pass`, `warn` or `fail` (exit 3).
+    #[arg(long, value_enum, default_value = "warn")]
+    pub on_incomparable: Policy,
+    /// When gating rows are inconclusive or the machine was busy: `pass`, `warn` or `fail`.
+    #[arg(long, value_enum, default_value = "warn")]
+    pub on_inconclusive: Policy,
+    /// Fingerprint fields that make machines incomparable (comma separated): cpu, cores, arch,
+    /// labels, kernel, os, host, memory. Differences in the others are noted.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "cpu,cores,arch,labels"
+    )]
+    pub hard_env: Vec<crate::system::EnvField>,
+    /// A repetition counts as measured on a busy machine when other processes used more than
+    /// this many cores; such repetitions are left out of the judgement.
+    #[arg(long, default_value_t = 0.5, value_name = "CORES")]
+    pub busy_cores: f64,
+    /// … or when the hypervisor took more than this percent of the CPU (steal).
+    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    pub busy_steal: f64,
+    /// Judge repetitions measured on a busy machine too.
+    #[arg(long)]
+    pub keep_busy: bool,
 }
 
 /// How results are published (shared by `run --publish` and `publish`).
@@ -168,6 +254,10 @@ pub struct PublishArgs {
     /// A label on a fork's pull request that allows running it.
     #[arg(long, default_value = "safe-to-benchmark")]
     pub fork_label: String,
+    /// A label on a pull request that accepts its regressions as intended: reported, not
+    /// failing, and recorded in the history (who, why) when a history is given.
+    #[arg(long, default_value = "benchbot-accept")]
+    pub accept_label: String,
     /// Competitors' published figures, shown in the quarterly review when scenarios name them.
     #[arg(long, default_value = "baselines/published.toml")]
     pub published: PathBuf,
@@ -195,6 +285,8 @@ pub struct CompareArgs {
     /// How many runs of the base branch to pool.
     #[arg(long, default_value_t = 5)]
     pub last: usize,
+    #[command(flatten)]
+    pub judging: JudgeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -10,6 +10,7 @@
 //!                                 the one owner of the exit code, the demo HTTP target
 //! github      Actions context and runtime files; REST client (octocrab); comment/issue logic
 //! report      terminal table, Markdown, JSON, plans and trends: renders plain data
+//! gate        interleaved A/B: blocks in seeded order, busy reruns, confirmation
 //! verdict     a record against a baseline: statistics, thresholds, objectives, standings
 //! history     records committed with git2 to a results branch; baselines from history
 //! engine      targets × repetitions, open/closed loop timing, load phases, observers
@@ -33,6 +34,7 @@ pub mod demo;
 pub mod driver;
 pub mod engine;
 pub mod exit;
+pub mod gate;
 pub mod github;
 pub mod history;
 pub mod ingest;

@@ -42,6 +42,11 @@ impl Printer {
     pub fn error(&self, text: &str) {
         self.msg(&format!("error: {text}"));
     }
+
+    /// A warning on stderr, `warning: ` first.
+    pub fn warn(&self, text: &str) {
+        self.msg(&format!("warning: {text}"));
+    }
 }
 
 fn label(scenario: &str, target: &str, kind: &PhaseKind) -> String {

@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["record"],
     &["engine", "ingest", "history"],
     &["verdict"],
+    &["gate"],
     &["report"],
     &["github"],
     &["cli", "printer", "demo"],

@@ -45,7 +45,8 @@ fn competitive_example_runs_against_a_real_python_http_server() {
 #[test]
 fn failing_commands_are_counted_and_shown() {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "fails.toml", "[scenario]\nname = \"fails\"\nkind = \"internal\"\n\n[[target]]\nname = \"flaky\"\nrole = \"ours\"\n[target.command]\nshell = \"echo boom >&2; exit 3\"\n\n[load]\noperations = 4\nrepetitions = 1\n\n[[thresholds.slo]]\nmetric = \"error-rate\"\nmax = \"1%\"\n");
+    // Every other run fails (a counter file beside the scenario).
+    let s = write(dir.path(), "fails.toml", "[scenario]\nname = \"fails\"\nkind = \"internal\"\n\n[[target]]\nname = \"flaky\"\nrole = \"ours\"\n[target.command]\nshell = \"n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; [ $((n % 2)) -eq 0 ] || { echo boom >&2; exit 3; }\"\n\n[load]\noperations = 8\nrepetitions = 1\n\n[[thresholds.slo]]\nmetric = \"error-rate\"\nmax = \"1%\"\n");
     let out = dir.path().join("out");
     let (code, stdout, stderr) = Run::new(&s, &out, dir.path()).output();
     assert_eq!(
@@ -58,6 +59,7 @@ fn failing_commands_are_counted_and_shown() {
             .unwrap();
     let rep = &rec["targets"][0]["operations"][0]["repetitions"][0];
     assert_eq!(rep["errors"]["exit-status"], 4);
+    assert_eq!(rep["count"], 4);
     assert!(rep["error_samples"]["exit-status"]
         .as_str()
         .unwrap()
@@ -230,4 +232,45 @@ fn usage_errors_exit_3_and_bare_file_names_run() {
         rep["count"], 2,
         "both runs succeeded in the scenario's directory: {rep}"
     );
+}
+
+#[test]
+fn a_target_whose_every_operation_fails_fails_the_scenario() {
+    // The command cannot even start: 100% errors is a broken target, not a measurement.
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "broken.toml", "[scenario]\nname = \"broken\"\nkind = \"internal\"\n\n[[target]]\nname = \"t\"\nrole = \"ours\"\n[target.command]\nargv = [\"./no-such-program\"]\n\n[load]\noperations = 3\nrepetitions = 2\n");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = Run::new(&s, &out, dir.path())
+        .args(["--retries", "0"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("every operation of repetition 1 failed")
+            && stderr.contains("no-such-program"),
+        "{stderr}"
+    );
+    let report = common::latest(&out);
+    assert_eq!(report["verdict"], "failed");
+    assert!(report["comparisons"][0]["failure"]
+        .as_str()
+        .unwrap()
+        .contains("every operation"));
+}
+
+#[test]
+fn a_service_that_dies_during_the_run_fails_the_scenario_and_is_named() {
+    // The demo server exits after about 1.5 s, during the second of three 1 s repetitions.
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "dies.toml", "[scenario]\nname = \"dies\"\nkind = \"internal\"\n\n[[target]]\nname = \"mortal\"\nrole = \"ours\"\n[target.http]\nbase-url = \"http://127.0.0.1:{{port}}\"\ntimeout = \"500ms\"\n[target.service]\ncommand = [\"timeout\", \"1.5\", \"{{benchbot}}\", \"demo-server\", \"--port\", \"{{port}}\"]\nready = { tcp = \"127.0.0.1:{{port}}\" }\n\n[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/x\"\n\n[load]\nduration = \"1s\"\nrepetitions = 3\n");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = Run::new(&s, &out, dir.path())
+        .args(["--retries", "0"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("target `mortal`") && stderr.contains("exited"),
+        "the target and what happened are named: {stderr}"
+    );
+    let report = common::latest(&out);
+    assert_eq!(report["comparisons"][0]["verdict"], "failed");
 }

@@ -214,10 +214,14 @@ fn client(f: &Fake) -> Client {
 const REGRESSION: Findings = Findings {
     regression: true,
     change: true,
+    failed: false,
+    unjudged: false,
 };
 const CLEAN: Findings = Findings {
     regression: false,
     change: false,
+    failed: false,
+    unjudged: false,
 };
 
 #[tokio::test]
@@ -430,10 +434,10 @@ async fn a_forbidden_integration_names_the_missing_permissions() {
 fn ten_thousand_scenarios_fit_one_comment_as_valid_markdown() {
     use benchbot::report::{bounded_markdown, GITHUB_BODY_LIMIT};
     use benchbot::scenario::{Kind, Role};
-    let base = common::record(
+    let base = common::pooled(
         Kind::Internal,
-        "b",
         &[("api", Role::Ours, "get", &[10.0, 10.1, 9.9], &[100.0; 3])],
+        &[0.0, 0.01, -0.01],
     );
     let cur = common::record(
         Kind::Internal,
@@ -441,6 +445,7 @@ fn ten_thousand_scenarios_fit_one_comment_as_valid_markdown() {
         &[("api", Role::Ours, "get", &[12.0, 12.1, 11.9], &[80.0; 3])],
     );
     let one = benchbot::verdict::compare(&cur, Some(&base));
+    assert_eq!(one.verdict, benchbot::verdict::Verdict::InternalRegression);
     let many: Vec<_> = (0..10_000)
         .map(|i| {
             let mut c = one.clone();
@@ -448,9 +453,21 @@ fn ten_thousand_scenarios_fit_one_comment_as_valid_markdown() {
             c
         })
         .collect();
-    let body = bounded_markdown(&many, GITHUB_BODY_LIMIT - 500, "the step summary");
+    let body = bounded_markdown(
+        &many,
+        &benchbot::report::Extras::default(),
+        GITHUB_BODY_LIMIT - 500,
+        "the step summary",
+    );
     assert!(body.chars().count() < GITHUB_BODY_LIMIT, "{}", body.len());
-    assert!(body.contains("more regression row(s)") && body.contains("more scenario(s)"));
+    assert!(
+        body.contains("more row(s)") && body.contains("more scenario(s)"),
+        "{body}"
+    );
+    assert!(
+        body.contains("#### Next steps"),
+        "the next steps survive the cut"
+    );
     assert!(!body.contains("</details>|"), "hostile names escaped");
     for line in body.lines().filter(|l| l.starts_with('|')) {
         let cols = line.matches('|').count() - line.matches("\\|").count();

@@ -149,6 +149,17 @@ fn sigint_stops_promptly_writes_an_incomplete_record_and_leaves_no_orphan() {
         "{samples:?}"
     );
     assert!(stderr.contains("--resume"), "{stderr}");
+    // Nothing says "ok": the report and the comment body say the run failed, interrupted.
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("latest.json")).unwrap()).unwrap();
+    assert_eq!(report["verdict"], "failed", "{report}");
+    assert!(report["comparisons"][0]["failure"]
+        .as_str()
+        .unwrap()
+        .contains("interrupted"));
+    let comment = std::fs::read_to_string(out.join("comment.md")).unwrap();
+    assert!(comment.starts_with("### 💥 benchbot: FAILED"), "{comment}");
+    assert!(!comment.contains("benchbot: ok"), "{comment}");
 }
 
 fn quick(name: &str) -> String {
@@ -254,7 +265,20 @@ fn a_service_that_never_becomes_ready_fails_its_scenario_and_the_suite_continues
         &std::fs::read(out.join("latest.json")).unwrap(),
     ))
     .unwrap();
-    assert_eq!(report["comparisons"][0]["scenario"], "b-fine");
+    // The failed scenario is in the report, named, with its reason; never "ok — 1 scenario".
+    assert_eq!(report["verdict"], "failed");
+    let failed = &report["comparisons"][0];
+    assert_eq!(failed["scenario"], "a-stuck");
+    assert_eq!(failed["verdict"], "failed");
+    assert!(failed["failure"].as_str().unwrap().contains("not ready"));
+    assert_eq!(report["comparisons"][1]["scenario"], "b-fine");
+    let comment = std::fs::read_to_string(out.join("comment.md")).unwrap();
+    assert!(
+        comment.starts_with(
+            "### 💥 benchbot: FAILED — a-stuck: failed: target `stuck`: service not ready"
+        ),
+        "{comment}"
+    );
 }
 
 #[test]

@@ -28,6 +28,8 @@ pub struct Resolved {
     pub baseline: Option<RunRecord>,
     /// A sentence for the log: which runs, or why there is none.
     pub note: Option<String>,
+    /// Where the baseline came from, for the report: `history:main`, a file.
+    pub label: Option<String>,
 }
 
 /// Why a baseline could not be read.
@@ -83,6 +85,7 @@ impl BaselineSource<'_> {
                 Ok(Resolved {
                     baseline: s.baseline,
                     note: Some(s.note),
+                    label: Some(format!("history:{branch}")),
                 })
             }
             BaselineSource::Committed(given) | BaselineSource::CommittedDir(given) => {
@@ -94,6 +97,7 @@ impl BaselineSource<'_> {
                             "no baseline at {} (create one with `benchbot baseline write <record>`)",
                             path.display()
                         )),
+                        label: None,
                     });
                 }
                 let b = RunRecord::read(&path)?;
@@ -107,6 +111,7 @@ impl BaselineSource<'_> {
                 Ok(Resolved {
                     note: None,
                     baseline: Some(b),
+                    label: Some(path.display().to_string()),
                 })
             }
         }

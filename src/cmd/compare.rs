@@ -8,7 +8,7 @@ use crate::exit::{ExitStatus, Outcome};
 use crate::history::History;
 use crate::printer::Printer;
 use crate::record::RunRecord;
-use crate::verdict::compare;
+use crate::verdict::compare_with;
 
 /// # Errors
 /// An unreadable record or baseline, or a missing baseline.
@@ -53,8 +53,24 @@ pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                 ),
             }
         };
-        comparisons.push(compare(&record, Some(&baseline)));
+        let mut c = compare_with(
+            &record,
+            Some(&baseline),
+            &super::judging::options(&args.judging),
+        );
+        if let Some(l) = resolved.label {
+            c.basis.source = l;
+        }
+        comparisons.push(c);
     }
     super::emit_reports(&comparisons, &args.output, printer)?;
-    Ok(Outcome::of(&comparisons).status())
+    let mut outcome = Outcome::of(&comparisons);
+    super::judging::not_judged(
+        &comparisons,
+        &args.judging,
+        &crate::github::Context::from_env()?,
+        &mut outcome,
+        printer,
+    );
+    Ok(outcome.status())
 }

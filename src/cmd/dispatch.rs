@@ -1,7 +1,7 @@
 //! The parsed command line to the verb that runs it.
 
 use super::{
-    baseline, compare, dataset, demo_server, history, ingest, preflight, publish, run, schema,
+    ab, baseline, compare, dataset, demo_server, history, ingest, preflight, publish, run, schema,
     validate,
 };
 use crate::cli::{BaselineCommand, Cli, Command};
@@ -15,6 +15,7 @@ use crate::ExitStatus;
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Run(a) => run::run(&a, &Printer::new(!a.no_progress)),
+        Command::Ab(a) => ab::run(&a, &Printer::new(!a.run.no_progress)),
         Command::Compare(a) => compare::run(&a, &Printer::new(false)),
         Command::Baseline(BaselineCommand::Write(a)) => baseline::write(&a, &Printer::new(false)),
         Command::Validate(a) => validate::run(&a, &Printer::new(false)),

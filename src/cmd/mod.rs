@@ -2,6 +2,7 @@
 //! [`dispatch`] picks the verb. Shared stages live beside them: loading scenarios, resolving
 //! baselines, writing reports.
 
+pub mod ab;
 pub mod baseline;
 pub mod baselines;
 pub mod compare;
@@ -10,6 +11,7 @@ pub mod demo_server;
 mod dispatch;
 pub mod history;
 pub mod ingest;
+pub mod judging;
 pub mod preflight;
 pub mod publish;
 mod reports;

@@ -1,5 +1,5 @@
 //! Placeholders filled into target and service settings when a target starts: `{{port}}`,
-//! `{{benchbot}}`, `{{scenario-dir}}` and the values HTTP setup requests captured.
+//! `{{benchbot}}`, `{{scenario-dir}}`, `{{tree}}` and the values HTTP setup requests captured.
 
 /// The run-time values of a target's placeholders.
 #[derive(Clone, Debug, Default)]
@@ -10,6 +10,9 @@ pub struct Vars {
     pub exe: String,
     /// The scenario file's directory.
     pub dir: String,
+    /// The source tree of the variant under test (A/B runs build base and head in trees of
+    /// their own); the repository's top level otherwise.
+    pub tree: String,
     /// Values captured from HTTP setup responses.
     pub captures: Vec<(String, String)>,
 }
@@ -21,7 +24,8 @@ impl Vars {
         fill_captures(
             &s.replace("{{port}}", &self.port)
                 .replace("{{benchbot}}", &self.exe)
-                .replace("{{scenario-dir}}", &self.dir),
+                .replace("{{scenario-dir}}", &self.dir)
+                .replace("{{tree}}", &self.tree),
             &self.captures,
         )
     }

@@ -18,10 +18,10 @@ mod target;
 mod timer;
 
 pub use cancel::Cancel;
-pub use context::RunContext;
+pub use context::{BusyRule, RunContext};
 pub use observer::{Observer, PhaseKind, Silent};
 pub use phase::{run_phase, Clock, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
 pub use records::{INDEX_OP, LOAD_OP};
 pub use run::{prepare_truth, run_scenario, EngineError, ScenarioOutcome};
-pub use target::{run_target, TargetSession};
+pub use target::{run_target, Measured, Rep, TargetSession};
 pub use timer::PreciseTimer;

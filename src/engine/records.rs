@@ -57,35 +57,33 @@ pub(super) fn to_repetition(
 
 /// The load phases as pseudo-operations: `ingest` (rows per second) and `index-build`; with
 /// several kinds of rows, `ingest-vectors`, `index-build-edges`…
-pub(super) fn load_records(loads: Vec<(u32, RowKind, LoadStats)>) -> Vec<OperationRecord> {
+pub(super) fn load_records(loads: &[(u32, RowKind, LoadStats)]) -> Vec<OperationRecord> {
     let mut kinds: Vec<RowKind> = Vec::new();
-    for (_, k, _) in &loads {
+    for (_, k, _) in loads {
         if !kinds.contains(k) {
             kinds.push(*k);
         }
     }
     let several = kinds.len() > 1;
     let mut out = Vec::new();
-    let mut rest = loads;
     for kind in kinds {
         let suffix = if several {
             format!("-{}", kind.name())
         } else {
             String::new()
         };
-        let (of_kind, others): (Vec<_>, Vec<_>) =
-            rest.into_iter().partition(|(_, k, _)| *k == kind);
-        rest = others;
-        out.extend(load_records_of(
-            of_kind.into_iter().map(|(r, _, s)| (r, s)).collect(),
-            &suffix,
-        ));
+        let of_kind: Vec<(u32, &LoadStats)> = loads
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(r, _, s)| (*r, s))
+            .collect();
+        out.extend(load_records_of(&of_kind, &suffix));
     }
     out
 }
 
 #[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
-fn load_records_of(loads: Vec<(u32, LoadStats)>, suffix: &str) -> Vec<OperationRecord> {
+fn load_records_of(loads: &[(u32, &LoadStats)], suffix: &str) -> Vec<OperationRecord> {
     if loads.is_empty() {
         return Vec::new();
     }
@@ -105,7 +103,7 @@ fn load_records_of(loads: Vec<(u32, LoadStats)>, suffix: &str) -> Vec<OperationR
     };
     let mut rows = Vec::new();
     let mut index = Vec::new();
-    for (i, s) in loads {
+    for &(i, s) in loads {
         rows.push(rep(
             i,
             s.rows,

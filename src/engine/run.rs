@@ -18,6 +18,21 @@ pub enum EngineError {
     Build(#[from] BuildError),
     #[error("target `{target}`: {message}")]
     Setup { target: String, message: String },
+    #[error("target `{target}`: the service exited ({status}) during repetition {repetition}\n  log {}:\n{log_tail}", log.display())]
+    ServiceDied {
+        target: String,
+        repetition: u32,
+        status: String,
+        log: std::path::PathBuf,
+        log_tail: String,
+    },
+    #[error("target `{target}`: every operation of repetition {repetition} failed ({errors} errors), e.g. {sample}")]
+    AllFailed {
+        target: String,
+        repetition: u32,
+        errors: u64,
+        sample: String,
+    },
 }
 
 /// What a scenario run produced.

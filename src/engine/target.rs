@@ -11,7 +11,7 @@ use super::{load_phase, EngineError, Observer, PhaseKind, RunContext};
 use crate::dataset::RowKind;
 use crate::driver::service::{free_port, Service, ServiceSpec};
 use crate::driver::{AnyDriver, BuildCtx, Driver, LoadStats, OpParts, Vars};
-use crate::record::{OperationRecord, Repetition, TargetRecord};
+use crate::record::{Contention, OperationRecord, Repetition, TargetRecord};
 use crate::scenario::{CompiledOp, Scenario, StateMode, Stop, Stream, TargetPlan, Warmup};
 use crate::system::sampler::{Sample, Sampler};
 
@@ -41,6 +41,20 @@ impl<'a> TargetSession<'a> {
         index: usize,
         ctx: &'a RunContext,
     ) -> Result<TargetSession<'a>, EngineError> {
+        Self::open_variant(scenario, index, ctx, None).await
+    }
+
+    /// [`TargetSession::open`] for one variant of an A/B run: `{{tree}}` is the variant's
+    /// tree, and its service's log is named after it.
+    ///
+    /// # Errors
+    /// See [`TargetSession::open`].
+    pub async fn open_variant(
+        scenario: &'a Arc<Scenario>,
+        index: usize,
+        ctx: &'a RunContext,
+        variant: Option<(&str, &std::path::Path)>,
+    ) -> Result<TargetSession<'a>, EngineError> {
         let plan = &scenario.targets[index];
         let port = free_port().map_err(|e| EngineError::Setup {
             target: plan.name.to_string(),
@@ -52,6 +66,10 @@ impl<'a> TargetSession<'a> {
             port: port.to_string(),
             exe: ctx.benchbot_exe.display().to_string(),
             dir: dir.display().to_string(),
+            tree: variant
+                .map_or(ctx.tree.as_path(), |v| v.1)
+                .display()
+                .to_string(),
             captures: Vec::new(),
         };
         let service_spec = plan.service.as_ref().map(|s| {
@@ -59,8 +77,10 @@ impl<'a> TargetSession<'a> {
                 plan.name.as_str(),
                 &vars,
                 scenario.dir(),
-                ctx.log_dir
-                    .join(format!("{}-{}.log", scenario.name, plan.name)),
+                ctx.log_dir.join(match variant {
+                    Some((label, _)) => format!("{}-{}-{label}.log", scenario.name, plan.name),
+                    None => format!("{}-{}.log", scenario.name, plan.name),
+                }),
             )
         });
         let mut service = match &service_spec {
@@ -102,17 +122,19 @@ impl<'a> TargetSession<'a> {
         })
     }
 
-    /// Runs repetition `rep` (0-based): before the first (and, in cold mode, before each, on a
-    /// restarted service) the untimed setup, load phase and warmup. Returns `false` when the
-    /// run was cancelled and the repetition was left out.
+    /// Runs repetition `rep.index` (0-based): before the first (and, in cold mode, before
+    /// each, on a restarted service) the untimed setup, load phase and warmup. Returns `false`
+    /// when the run was cancelled and the repetition was left out.
     ///
     /// # Errors
-    /// [`EngineError`] when setup, the load phase or a restart fails.
+    /// [`EngineError`] when setup, the load phase or a restart fails, when the service died,
+    /// or when every operation of the repetition failed.
     pub async fn repetition(
         &mut self,
-        rep: u32,
+        rep: Rep,
         observer: &dyn Observer,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<Measured, EngineError> {
+        let (block, of, rep) = (rep.block, rep.of, rep.index);
         let scenario = self.scenario;
         let load = &scenario.load;
         let cold = scenario.file.scenario.mode == StateMode::Cold;
@@ -135,25 +157,51 @@ impl<'a> TargetSession<'a> {
                 observer,
                 Stream::Measured,
                 load.stop,
-                PhaseKind::Repetition {
-                    index: rep + 1,
-                    of: load.repetitions,
-                },
+                PhaseKind::Repetition { index: rep + 1, of },
             )
             .await;
-        let rep_samples = sampler.finish();
+        let (rep_samples, share) = sampler.finish_with_share();
         if let Err(e) = self.driver.cleanup().await {
             observer.note(&format!("{}/{}: {e}", scenario.name, self.plan.name));
         }
         if self.ctx.cancel.is_cancelled() {
             // A repetition cut short is not comparable with full ones: leave it out.
-            return Ok(false);
+            return Ok(Measured::Cancelled);
         }
+        self.check_alive(rep + 1)?;
+        check_some_succeeded(self.plan.name.as_str(), rep + 1, &result)?;
+        let busy = share.as_ref().and_then(|s| self.ctx.busy.judge(s));
+        let contention = share.map(|s| Contention {
+            others_cores: s.others_cores,
+            steal_pct: s.steal_pct,
+            generator_cores: s.generator_cores,
+        });
         for (i, rec) in result.ops.into_iter().enumerate() {
-            self.per_op[i].push(to_repetition(rep, scenario, i, rec, result.elapsed));
+            let mut r = to_repetition(rep, scenario, i, rec, result.elapsed);
+            r.block = block;
+            r.busy.clone_from(&busy);
+            r.contention = contention;
+            self.per_op[i].push(r);
         }
         self.samples.extend(rep_samples);
-        Ok(true)
+        Ok(Measured::Done { busy })
+    }
+
+    /// A managed service must run until benchbot stops it.
+    fn check_alive(&mut self, repetition: u32) -> Result<(), EngineError> {
+        let Some(s) = self.service.as_mut() else {
+            return Ok(());
+        };
+        match s.exited() {
+            None => Ok(()),
+            Some(status) => Err(EngineError::ServiceDied {
+                target: self.plan.name.to_string(),
+                repetition,
+                status,
+                log: s.log.clone(),
+                log_tail: crate::driver::service::log_tail(&s.log),
+            }),
+        }
     }
 
     /// Untimed: tables, keys, fixtures the operations need; the load phase; the warmup.
@@ -228,27 +276,39 @@ impl<'a> TargetSession<'a> {
         if let Some(s) = self.service.as_mut() {
             s.stop().await;
         }
+        self.snapshot()
+    }
+
+    /// What the repetitions measured so far (the target stays up).
+    #[must_use]
+    pub fn snapshot(&self) -> TargetRecord {
         let mut operations: Vec<OperationRecord> = self
             .scenario
             .ops
             .iter()
-            .zip(self.per_op)
+            .zip(&self.per_op)
             .map(|(op, reps)| OperationRecord {
                 name: op.name.to_string(),
-                repetitions: reps,
+                repetitions: reps.clone(),
                 metrics: None,
                 summary: None,
                 unit: None,
             })
             .collect();
-        operations.extend(load_records(self.loads));
+        operations.extend(load_records(&self.loads));
         TargetRecord {
             name: self.plan.name.to_string(),
             role: self.plan.role,
             driver: self.plan.driver.name().into(),
             operations,
-            samples: self.samples,
+            samples: self.samples.clone(),
         }
+    }
+
+    /// The target's name and role.
+    #[must_use]
+    pub fn plan(&self) -> &TargetPlan {
+        self.plan
     }
 
     /// Stops the service after a failure; nothing is recorded.
@@ -257,6 +317,45 @@ impl<'a> TargetSession<'a> {
             s.stop().await;
         }
     }
+}
+
+/// What a repetition came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Measured {
+    /// Measured; `busy` says why the machine was busy meanwhile, if it was.
+    Done { busy: Option<String> },
+    /// The run was cancelled; the repetition was left out.
+    Cancelled,
+}
+
+/// Which repetition to run: its index (0-based) of how many, and its A/B block.
+#[derive(Clone, Copy, Debug)]
+pub struct Rep {
+    pub index: u32,
+    pub of: u32,
+    pub block: Option<u32>,
+}
+
+/// A repetition in which every operation failed measured nothing: the target is broken (a
+/// command that cannot start, a server refusing every request).
+fn check_some_succeeded(target: &str, repetition: u32, r: &PhaseResult) -> Result<(), EngineError> {
+    let ok: u64 = r.ops.iter().map(|o| o.ok).sum();
+    let errors: u64 = r.ops.iter().flat_map(|o| o.errors.values()).sum();
+    if ok > 0 || errors == 0 {
+        return Ok(());
+    }
+    let sample = r
+        .ops
+        .iter()
+        .flat_map(|o| o.samples.iter())
+        .next()
+        .map_or_else(String::new, |(k, v)| format!("{}: {v}", k.as_str()));
+    Err(EngineError::AllFailed {
+        target: target.to_owned(),
+        repetition,
+        errors,
+        sample,
+    })
 }
 
 /// Runs target `index` of `scenario`: every repetition in order, with the cooldown between.
@@ -277,9 +376,14 @@ pub async fn run_target(
         if rep > 0 && !scenario.load.cooldown.is_zero() {
             tokio::time::sleep(scenario.load.cooldown).await;
         }
-        match session.repetition(rep, observer).await {
-            Ok(true) => {}
-            Ok(false) => break,
+        let r = Rep {
+            index: rep,
+            of: scenario.load.repetitions,
+            block: None,
+        };
+        match session.repetition(r, observer).await {
+            Ok(Measured::Done { .. }) => {}
+            Ok(Measured::Cancelled) => break,
             Err(e) => {
                 session.abort().await;
                 return Err(e);

@@ -15,10 +15,23 @@ pub enum CommentOn {
 }
 
 /// What the run found, as far as commenting cares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[expect(clippy::struct_excessive_bools, reason = "four independent findings")]
 pub struct Findings {
     pub regression: bool,
     pub change: bool,
+    /// A scenario failed, or the run was interrupted: never "resolved".
+    pub failed: bool,
+    /// A scenario was not judged (no baseline, another machine, inconclusive): never "resolved".
+    pub unjudged: bool,
+}
+
+impl Findings {
+    /// Every scenario judged, nothing regressed, nothing failed.
+    #[must_use]
+    pub fn clean(self) -> bool {
+        !(self.regression || self.failed || self.unjudged)
+    }
 }
 
 /// The hidden marker that identifies the sticky comment of `suite`.
@@ -63,17 +76,20 @@ pub fn decide_comment(
     let worth = match policy {
         CommentOn::Never => false,
         CommentOn::Always => true,
-        CommentOn::Regression => findings.regression,
-        CommentOn::Change => findings.regression || findings.change,
+        CommentOn::Regression => findings.regression || findings.failed,
+        CommentOn::Change => {
+            findings.regression || findings.failed || findings.change || findings.unjudged
+        }
     };
     match (existing, worth) {
         (Some(c), true) => CommentAction::Update(c.id, report.to_owned()),
-        // A clean run after a reported one: say it is resolved, in the same comment.
+        // An existing comment is kept current: "resolved" only after a clean, judged run.
         (Some(c), false) if policy != CommentOn::Never => {
-            if c.body.as_deref() == Some(resolved) {
+            let body = if findings.clean() { resolved } else { report };
+            if c.body.as_deref() == Some(body) {
                 CommentAction::Nothing
             } else {
-                CommentAction::Update(c.id, resolved.to_owned())
+                CommentAction::Update(c.id, body.to_owned())
             }
         }
         (None, true) => CommentAction::Create(report.to_owned()),

@@ -125,6 +125,12 @@ impl History {
         &self.repo
     }
 
+    /// Where the repository is.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        self.repo.workdir().unwrap_or_else(|| self.repo.path())
+    }
+
     pub(super) fn refname(&self) -> String {
         format!("refs/heads/{}", self.branch)
     }

@@ -74,6 +74,10 @@ fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Re
 
 /// Builds the record.
 #[must_use]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the record spelled out field by field"
+)]
 pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
     let operations = benches
         .iter()
@@ -141,6 +145,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
             sequence_ops: 0,
             published: Vec::new(),
             dataset: None,
+            path: None,
             thresholds: ThresholdsInfo {
                 regression: o.regression,
                 warn: o.regression / 2.0,

@@ -58,10 +58,11 @@ pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
             };
             for op in &t.operations {
                 if let Some(oo) = ot.operations.iter_mut().find(|o| o.name == op.name) {
-                    oo.repetitions.extend(op.repetitions.iter().cloned().map(|mut rep| {
-                        tag(r, &mut rep);
-                        rep
-                    }));
+                    oo.repetitions
+                        .extend(op.repetitions.iter().cloned().map(|mut rep| {
+                            tag(r, &mut rep);
+                            rep
+                        }));
                 }
             }
         }

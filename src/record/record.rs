@@ -98,6 +98,9 @@ pub struct ScenarioInfo {
     /// The scenario's datasets: sizes and the digest of their contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetInfo>,
+    /// The scenario file, as given on the command line (for commands that reproduce a run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// The judging rules in force when the record was made.

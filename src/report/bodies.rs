@@ -3,60 +3,80 @@
 
 use std::fmt::Write as _;
 
-use super::{competitors_md, escape_md, format_value, headline, markdown, row_md, sig3, HEADER};
+use super::markdown::next_steps as next_steps_of;
+use super::{
+    basis_sentence, competitors_md, escape_md, format_value, headline, markdown_with, row_md,
+    scenario_summary, sig3, Extras, HEADER,
+};
 use crate::record::published::Figure;
 use crate::scenario::Metric;
-use crate::verdict::{Comparison, Priority, Row, Status, Task};
+use crate::verdict::{Comparison, Priority, Row, Status, Task, Verdict};
 
 /// GitHub refuses comment and issue bodies longer than this many characters.
 pub const GITHUB_BODY_LIMIT: usize = 65_536;
 
-/// The report, cut to fit `limit` characters: when the full report does not fit, the most
-/// significant regressions first, then one line per scenario, then counts of what was left out
-/// and where to find it (`elsewhere`, e.g. "the step summary and the `benchbot-report` artifact").
+/// The report, cut to fit `limit` characters: when the full report does not fit, the scenarios
+/// that are not ok first (each with what was compared and its largest changes), then one line
+/// per other scenario, then what was left out and where to find it (`elsewhere`, e.g. "the
+/// step summary and the `benchbot-report` artifact"), then the next steps.
 #[must_use]
-pub fn bounded_markdown(comparisons: &[Comparison], limit: usize, elsewhere: &str) -> String {
-    let full = markdown(comparisons);
+pub fn bounded_markdown(
+    comparisons: &[Comparison],
+    extras: &Extras,
+    limit: usize,
+    elsewhere: &str,
+) -> String {
+    let full = markdown_with(comparisons, extras);
     if full.chars().count() <= limit {
         return full;
     }
-    let reserve = 600 + elsewhere.len();
-    let budget = limit.saturating_sub(reserve);
+    let mut tail = String::new();
+    next_steps_of(&mut tail, comparisons, extras);
+    let budget = limit.saturating_sub(tail.chars().count() + 400 + elsewhere.len());
     let mut out = format!("### {}\n\n", escape_md(&headline(comparisons)));
-    let mut regressions: Vec<(&str, &Row)> = comparisons
-        .iter()
-        .flat_map(|c| c.regressions().map(move |r| (c.scenario.as_str(), r)))
-        .collect();
-    regressions.sort_by(|a, b| b.1.worsening().total_cmp(&a.1.worsening()));
-    let mut rows_left = 0;
-    if !regressions.is_empty() {
-        out.push_str("#### Regressions (largest first)\n\n");
-        out.push_str(HEADER);
-        for (i, (s, r)) in regressions.iter().enumerate() {
-            let line = row_md(s, r);
-            if out.len() + line.len() > budget * 3 / 4 {
-                rows_left = regressions.len() - i;
-                break;
-            }
-            out.push_str(&line);
-        }
-        out.push('\n');
-    }
-    let mut scenarios_left = 0;
-    for (i, c) in comparisons.iter().enumerate() {
-        let line = format!(
-            "- {}: {} regression(s), {} row(s)\n",
+    let mut order: Vec<&Comparison> = comparisons.iter().collect();
+    order.sort_by_key(|c| std::cmp::Reverse(c.verdict));
+    let (mut rows_left, mut scenarios_left) = (0usize, 0usize);
+    for (i, c) in order.iter().enumerate() {
+        let mut part = format!(
+            "#### {} ({}) — {}\n\n",
             escape_md(&c.scenario),
-            c.regressions().count(),
-            c.rows.len()
+            c.kind,
+            escape_md(&scenario_summary(c))
         );
-        if out.len() + line.len() > budget {
-            scenarios_left = comparisons.len() - i;
+        if c.verdict != Verdict::Ok {
+            let _ = writeln!(part, "**Compared:** {}\n", escape_md(&basis_sentence(c)));
+            for r in c.rows.iter().filter(|r| {
+                matches!(
+                    r.status,
+                    Status::Regression | Status::Warning | Status::Inconclusive
+                )
+            }) {
+                let line = format!(
+                    "- {} · {} {}: {} ({})\n",
+                    escape_md(&r.target),
+                    escape_md(&r.operation),
+                    r.metric,
+                    r.change
+                        .map_or_else(|| "—".into(), |ch| format!("{:+.1}%", ch * 100.0)),
+                    r.status.label()
+                );
+                if out.chars().count() + part.chars().count() + line.chars().count() > budget {
+                    rows_left += 1;
+                } else {
+                    part.push_str(&line);
+                }
+            }
+        }
+        if out.chars().count() + part.chars().count() > budget {
+            scenarios_left = order.len() - i;
             break;
         }
-        out.push_str(&line);
+        out.push_str(&part);
+        out.push('\n');
     }
-    let _ = write!(out, "\n_Shortened to fit GitHub's limit: {rows_left} more regression row(s) and {scenarios_left} more scenario(s) are in {elsewhere}._\n");
+    let _ = write!(out, "\n_Shortened to fit GitHub's limit: {rows_left} more row(s) and {scenarios_left} more scenario(s) are in {elsewhere}._\n\n");
+    out.push_str(&tail);
     out
 }
 
@@ -95,7 +115,7 @@ pub fn quarterly_markdown(
             }
         }
         for c in &competitive {
-            markdown::recall_notes(&mut out, c);
+            super::markdown::recall_notes(&mut out, c);
         }
         out.push('\n');
     }

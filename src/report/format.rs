@@ -86,7 +86,7 @@ pub(crate) fn cells(r: &Row) -> Cells {
                 }
             },
         ),
-        p: r.p.map_or_else(
+        p: r.p_adjusted.or(r.p).map_or_else(
             || "—".into(),
             |p| {
                 if p < 0.001 {

@@ -88,7 +88,10 @@ pub fn headline(comparisons: &[Comparison]) -> String {
     if shown > 4 {
         parts.push(format!("{} more not ok", shown - 4));
     }
-    let ok = comparisons.iter().filter(|c| c.verdict == Verdict::Ok).count();
+    let ok = comparisons
+        .iter()
+        .filter(|c| c.verdict == Verdict::Ok)
+        .count();
     if ok > 0 || parts.is_empty() {
         parts.push(format!("{ok} scenario(s) judged ok"));
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::terminal::ratio;
 use super::{cells, format_value, headline, sig3};
-use crate::verdict::{Comparison, Row, Standing, Status};
+use crate::verdict::{Comparison, Method, Row, Standing, Status, Verdict};
 
 /// Escapes text for a Markdown table cell or paragraph.
 #[must_use]
@@ -69,92 +69,440 @@ pub(super) fn competitors_md(s: &Standing) -> String {
 
 pub(super) const HEADER: &str = "| Scenario | Target | Metric | Baseline | Current | Δ | Change % | 95% CI | p | Status |\n|---|---|---|--:|--:|--:|--:|---|--:|---|\n";
 
-/// Renders comparisons as Markdown: regressions first, by magnitude; everything else folded.
+/// What a report may add besides the comparisons: links and the commands of the next steps.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// The workflow run, and the name of the artifact holding the full report.
+    pub run_url: Option<String>,
+    pub artifact: Option<String>,
+    /// The label that accepts an intended change on a pull request.
+    pub accept_label: Option<String>,
+    /// The pull request's head commit (the measured checkout may be GitHub's merge commit).
+    pub pr_head: Option<String>,
+    /// The results history, for reproduce commands of history comparisons.
+    pub history: Option<String>,
+}
+
+/// The icon of a verdict in headings.
+fn icon(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "✅",
+        Verdict::NotJudged => "⚠️",
+        Verdict::CompetitiveRegression | Verdict::InternalRegression => "❌",
+        Verdict::Failed => "💥",
+    }
+}
+
+/// Renders comparisons as Markdown (step summary, `latest.md`).
 #[must_use]
 pub fn markdown(comparisons: &[Comparison]) -> String {
+    markdown_with(comparisons, &Extras::default())
+}
+
+/// Renders comparisons as Markdown: the headline, then each scenario not ok as a story
+/// (what was compared, the operation that changed most first, objectives), the others
+/// folded, then the next steps.
+#[must_use]
+pub fn markdown_with(comparisons: &[Comparison], extras: &Extras) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "### {}\n", escape_md(&headline(comparisons)));
-    let mut regressions: Vec<(&str, &Row)> = comparisons
+    let overall = super::overall(comparisons);
+    let _ = writeln!(
+        out,
+        "### {} {}\n",
+        icon(overall),
+        escape_md(&headline(comparisons))
+    );
+    let mut order: Vec<&Comparison> = comparisons.iter().collect();
+    order.sort_by_key(|c| std::cmp::Reverse(c.verdict));
+    for c in order.iter().filter(|c| c.verdict != Verdict::Ok) {
+        scenario_md(&mut out, c, true);
+    }
+    let ok: Vec<&&Comparison> = order.iter().filter(|c| c.verdict == Verdict::Ok).collect();
+    if !ok.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>{} scenario(s) judged ok: {}</summary>\n",
+            ok.len(),
+            ok.iter()
+                .map(|c| escape_md(&c.scenario))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for c in ok {
+            scenario_md(&mut out, c, false);
+        }
+        out.push_str("</details>\n\n");
+    }
+    next_steps(&mut out, comparisons, extras);
+    out
+}
+
+/// One scenario: heading, basis, why not judged, the story, objectives, standings, notes.
+fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
+    let _ = writeln!(
+        out,
+        "#### {} {} ({}) — {}\n",
+        icon(c.verdict),
+        escape_md(&c.scenario),
+        c.kind,
+        escape_md(&super::scenario_summary(c))
+    );
+    if let Some(f) = &c.failure {
+        let _ = writeln!(out, "> {}\n", escape_md(f).replace('\n', "\n> "));
+    }
+    if c.basis.method != Method::None || !c.basis.baseline.is_empty() {
+        let _ = writeln!(out, "**Compared:** {}\n", escape_md(&basis_sentence(c)));
+    }
+    for n in &c.not_judged {
+        let lead = if c.verdict == Verdict::NotJudged {
+            format!("not judged ({})", n.reason.as_str())
+        } else {
+            n.reason.as_str().to_owned()
+        };
+        let _ = writeln!(out, "- {lead}: {}", escape_md(&n.detail));
+    }
+    if !c.not_judged.is_empty() {
+        out.push('\n');
+    }
+    let groups = super::story::groups(c);
+    let notable: Vec<&super::story::Group<'_>> = groups
         .iter()
-        .flat_map(|c| c.regressions().map(move |r| (c.scenario.as_str(), r)))
+        .filter(|g| {
+            matches!(
+                g.status,
+                Status::Regression | Status::Warning | Status::Inconclusive | Status::Improvement
+            )
+        })
         .collect();
-    regressions.sort_by(|a, b| b.1.worsening().total_cmp(&a.1.worsening()));
-    if !regressions.is_empty() {
-        out.push_str("#### Regressions\n\n");
-        out.push_str(HEADER);
-        for (s, r) in &regressions {
-            out.push_str(&row_md(s, r));
+    if open && !notable.is_empty() {
+        out.push_str(GROUP_HEADER);
+        for g in &notable {
+            group_md(out, g);
         }
         out.push('\n');
     }
-    for c in comparisons {
-        for s in c.slos.iter().filter(|s| !s.passed) {
-            let _ = writeln!(
-                out,
-                "- objective missed: {} {} {} = {} (bound {})",
-                escape_md(&c.scenario),
-                escape_md(&s.target),
-                s.metric,
-                format_value(s.metric, s.value),
-                s.bound
-            );
-        }
-        for s in c.standings.iter().filter(|s| s.regressed) {
-            let _ = writeln!(
-                out,
-                "- competitive gap worsened: {} {} {}: {:+.1}% behind {} (was {:+.1}%)",
-                escape_md(&c.scenario),
-                escape_md(&s.operation),
-                s.metric,
-                s.gap * 100.0,
-                escape_md(&s.leader),
-                s.baseline_gap.unwrap_or(0.0) * 100.0
-            );
-        }
+    objectives_md(out, c);
+    standings_md(out, c);
+    for n in &c.notes {
+        let _ = writeln!(out, "> {}\n", escape_md(n));
     }
-    for c in comparisons {
+    if !c.rows.is_empty() {
         let _ = writeln!(
             out,
-            "<details><summary>{} ({}): {} rows, {} regression(s){}</summary>\n",
-            escape_md(&c.scenario),
-            c.kind,
+            "<details><summary>All {} row(s) of {}</summary>\n",
             c.rows.len(),
-            c.regressions().count(),
-            if c.low_confidence {
-                ", low confidence"
-            } else {
-                ""
-            }
+            escape_md(&c.scenario)
         );
-        out.push_str(HEADER);
-        for r in &c.rows {
-            out.push_str(&row_md(&c.scenario, r));
-        }
-        if !c.standings.is_empty() {
-            out.push_str("\n| Operation | Metric | Ours | Competitors (ours ÷ theirs) | Leader | Gap | Baseline gap |\n|---|---|--:|---|---|--:|--:|\n");
-            for s in &c.standings {
-                let comps = competitors_md(s);
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {:+.1}% | {} |",
-                    escape_md(&s.operation),
-                    s.metric,
-                    format_value(s.metric, s.ours),
-                    comps,
-                    escape_md(&s.leader),
-                    s.gap * 100.0,
-                    s.baseline_gap
-                        .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0))
-                );
-            }
-            recall_notes(&mut out, c);
-        }
-        for n in &c.notes {
-            let _ = writeln!(out, "\n> {}", escape_md(n));
+        out.push_str(GROUP_HEADER);
+        for g in &groups {
+            group_md(out, g);
         }
         out.push_str("\n</details>\n\n");
     }
-    out
+}
+
+/// What was compared with what, in one sentence.
+#[must_use]
+pub fn basis_sentence(c: &Comparison) -> String {
+    let b = &c.basis;
+    let short = |s: &Option<String>| {
+        s.as_deref()
+            .map_or_else(|| "?".to_owned(), |s| s.chars().take(12).collect())
+    };
+    let run = |r: &crate::verdict::RunRef| {
+        let mut s = r.sha.as_ref().map_or_else(
+            || "an unknown commit".to_owned(),
+            |sha| sha.chars().take(12).collect(),
+        );
+        if let Some(reference) = &r.reference {
+            let _ = write!(s, " ({reference})");
+        }
+        s
+    };
+    let when = |r: &crate::verdict::RunRef| r.started_at.get(..16).unwrap_or("").replace('T', " ");
+    let head = run(&b.current);
+    let what = match b.method {
+        Method::Interleaved => format!(
+            "head {head} with base {}: interleaved A/B on this runner ({}), {} block(s){}{}",
+            b.baseline.first().map(run).unwrap_or_default(),
+            b.current.runner.as_deref().unwrap_or("runner unnamed"),
+            b.n_baseline,
+            if b.confirmation_blocks > 0 {
+                format!(", {} of them to confirm", b.confirmation_blocks)
+            } else {
+                String::new()
+            },
+            if b.excluded_blocks > 0 {
+                format!(
+                    ", {} block(s) measured on a busy machine left out",
+                    b.excluded_blocks
+                )
+            } else {
+                String::new()
+            }
+        ),
+        Method::Runs | Method::Samples | Method::None => {
+            let runs = &b.baseline;
+            let base = match runs.as_slice() {
+                [] => "nothing".to_owned(),
+                [r] => format!(
+                    "run {} of {} at {} ({})",
+                    r.run_id,
+                    run(r),
+                    when(r),
+                    b.source
+                ),
+                [first, .., last] => format!(
+                    "{} runs of {} (commits {} … {}, {} … {})",
+                    runs.len(),
+                    b.source,
+                    short(&first.sha),
+                    short(&last.sha),
+                    when(first),
+                    when(last)
+                ),
+            };
+            let how = match b.method {
+                Method::Runs => "this run against the spread of the baseline's runs",
+                Method::Samples => "the tool's samples of each run (Welch)",
+                _ => "shown, not judged",
+            };
+            format!("run {} of {head} with {base}: {how}", c.run_id)
+        }
+    };
+    format!("{what}. Thresholds: {}.", b.thresholds)
+}
+
+const GROUP_HEADER: &str = "| Target · operation | Metric | Baseline | Current | Change | 95% CI | p (adj.) | Status |\n|---|---|--:|--:|--:|---|--:|---|\n";
+
+/// One group's rows, its name on the first.
+fn group_md(out: &mut String, g: &super::story::Group<'_>) {
+    for (i, r) in g.rows.iter().enumerate() {
+        let k = cells(r);
+        let name = if i == 0 {
+            format!("{} · {}", escape_md(g.target), escape_md(g.operation))
+        } else {
+            String::new()
+        };
+        let p = match (r.p, r.p_adjusted) {
+            (Some(_), Some(a)) => p_text(a),
+            (Some(p), None) => p_text(p),
+            _ => "—".into(),
+        };
+        let mut status = k.status.clone();
+        if r.status == Status::Regression {
+            status = format!("**{status}**");
+        }
+        if r.status == Status::Inconclusive {
+            if let Some(n) = r.needed {
+                status = format!("{status} (needs ~{n})");
+            }
+        }
+        if let (Some(f), Some(cf)) = (r.first, r.confirming) {
+            status = format!(
+                "{status} (first {} blocks {}, confirming {} blocks {})",
+                f.n,
+                super::signed_pct(f.change),
+                cf.n,
+                super::signed_pct(cf.change)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} | {} | {p} | {status} |",
+            metric_cell(r),
+            k.baseline,
+            k.current,
+            k.change,
+            k.ci
+        );
+    }
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn metric_cell(r: &Row) -> String {
+    let w = super::metric_word(r);
+    if w.is_empty() {
+        "value".into()
+    } else {
+        w
+    }
+}
+
+/// Objectives: missed ones with their operation and margin; met ones folded.
+fn objectives_md(out: &mut String, c: &Comparison) {
+    let line = |s: &crate::verdict::SloCheck| {
+        format!(
+            "{} · {} {} = {} (bound {}, {} {:.0}%)",
+            escape_md(&s.target),
+            escape_md(&s.operation),
+            s.metric,
+            format_value(s.metric, s.value),
+            escape_md(&s.bound),
+            if s.passed { "margin" } else { "over by" },
+            s.margin.abs() * 100.0
+        )
+    };
+    for s in c.slos.iter().filter(|s| !s.passed) {
+        let _ = writeln!(out, "- ❌ objective missed: {}", line(s));
+    }
+    let met: Vec<&crate::verdict::SloCheck> = c.slos.iter().filter(|s| s.passed).collect();
+    if !met.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} objective(s) met</summary>\n",
+            met.len()
+        );
+        for s in met {
+            let _ = writeln!(out, "- {}", line(s));
+        }
+        out.push_str("\n</details>\n");
+    }
+    if !c.slos.is_empty() {
+        out.push('\n');
+    }
+}
+
+/// Ours against each competitor.
+fn standings_md(out: &mut String, c: &Comparison) {
+    for s in c.standings.iter().filter(|s| s.regressed) {
+        let _ = writeln!(
+            out,
+            "- ❌ competitive gap worsened: {} {}: {:+.1}% behind {} (was {:+.1}%)",
+            escape_md(&s.operation),
+            s.metric,
+            s.gap * 100.0,
+            escape_md(&s.leader),
+            s.baseline_gap.unwrap_or(0.0) * 100.0
+        );
+    }
+    if c.standings.is_empty() {
+        return;
+    }
+    out.push_str("\n| Operation | Metric | Ours | Competitors (ours ÷ theirs) | Leader | Gap | Baseline gap |\n|---|---|--:|---|---|--:|--:|\n");
+    for s in &c.standings {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:+.1}% | {} |",
+            escape_md(&s.operation),
+            s.metric,
+            format_value(s.metric, s.ours),
+            competitors_md(s),
+            escape_md(&s.leader),
+            s.gap * 100.0,
+            s.baseline_gap
+                .map_or_else(|| "—".into(), |g| format!("{:+.1}%", g * 100.0))
+        );
+    }
+    recall_notes(out, c);
+    out.push('\n');
+}
+
+/// A command as an inline code span: no backticks or line breaks can end it early.
+#[must_use]
+pub fn code(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c == '`' || c.is_control() { ' ' } else { c })
+        .collect();
+    format!("`{clean}`")
+}
+
+/// The command that reproduces a comparison on a benchmark runner.
+#[must_use]
+pub fn reproduce(c: &Comparison, extras: &Extras) -> String {
+    let path = c.path.as_deref().unwrap_or("scenarios/");
+    let name = &c.scenario;
+    let short = |s: &Option<String>| {
+        s.as_deref()
+            .map_or_else(|| "?".to_owned(), |s| s.chars().take(12).collect())
+    };
+    match c.basis.method {
+        Method::Interleaved => format!(
+            "benchbot ab --base {} --head {} --exact-base {path} --scenario {name}",
+            c.basis
+                .baseline
+                .first()
+                .map(|r| short(&r.sha))
+                .unwrap_or_default(),
+            short(&c.basis.current.sha),
+        ),
+        _ if c.basis.source.starts_with("history:") => format!(
+            "benchbot run {path} --scenario {name} --history {} --history-baseline {}",
+            extras.history.as_deref().unwrap_or("<results repo>"),
+            c.basis.source.trim_start_matches("history:")
+        ),
+        _ => format!("benchbot run {path} --scenario {name}"),
+    }
+}
+
+/// What to do next: reproduce, accept an intended change, where the full report is.
+pub(super) fn next_steps(out: &mut String, comparisons: &[Comparison], extras: &Extras) {
+    let shown: Vec<&Comparison> = comparisons
+        .iter()
+        .filter(|c| c.verdict != Verdict::Ok)
+        .collect();
+    if shown.is_empty() && extras.run_url.is_none() {
+        return;
+    }
+    out.push_str("#### Next steps\n\n");
+    for c in shown.iter().take(5) {
+        // Only names and paths that are plain words go into a command a reader copies.
+        let plain = |s: &str| {
+            s.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "._-/:".contains(ch))
+        };
+        if plain(&c.scenario) && c.path.as_deref().is_none_or(plain) {
+            let _ = writeln!(
+                out,
+                "- reproduce {}: {}",
+                escape_md(&c.scenario),
+                code(&reproduce(c, extras))
+            );
+        }
+    }
+    if shown.iter().any(|c| {
+        matches!(
+            c.verdict,
+            Verdict::InternalRegression | Verdict::CompetitiveRegression
+        )
+    }) {
+        let how = extras.accept_label.as_ref().map_or_else(
+            || "record the new baseline with `benchbot accept` (who and why are kept in the history)".to_owned(),
+            |l| format!("add the {} label to the pull request; the history keeps who accepted it and why (`benchbot accept`)", code(l)),
+        );
+        let _ = writeln!(out, "- if the change is intended: {how}");
+    }
+    if shown.iter().any(|c| c.verdict == Verdict::NotJudged) {
+        let _ = writeln!(out, "- not judged is not ok: give the scenarios a baseline (`benchbot baseline write`, or record runs of the base branch in the history), or compare head with base on this runner (`benchbot ab`)");
+    }
+    if let Some(u) = &extras.run_url {
+        let _ = writeln!(
+            out,
+            "- full report: [workflow run]({}){}",
+            u.replace(['(', ')', ' ', '<', '>'], ""),
+            extras
+                .artifact
+                .as_ref()
+                .map(|a| format!(", artifact {}", code(a)))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(h) = &extras.pr_head {
+        let _ = writeln!(
+            out,
+            "- pull request head: {}",
+            code(&h.chars().take(12).collect::<String>())
+        );
+    }
+    out.push('\n');
 }
 
 /// One quoted line per search whose targets' recall differs beyond the margin.

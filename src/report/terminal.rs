@@ -15,16 +15,28 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
     for c in comparisons {
         let _ = writeln!(
             out,
-            "{} ({}, run {}{})",
+            "{} ({}, run {}): {}",
             c.scenario,
             c.kind,
             c.run_id,
-            c.baseline_run_id.as_ref().map_or_else(
-                || ", no baseline".to_owned(),
-                |b| format!(" vs baseline {b}")
-            )
+            super::scenario_summary(c)
         );
-        let _ = writeln!(out, "{}", rows_table(c));
+        if let Some(f) = &c.failure {
+            let _ = writeln!(out, "  {f}");
+        }
+        if c.basis.method != crate::verdict::Method::None || !c.basis.baseline.is_empty() {
+            let _ = writeln!(out, "compared: {}", super::basis_sentence(c));
+        }
+        for n in &c.not_judged {
+            if c.verdict == crate::verdict::Verdict::NotJudged {
+                let _ = writeln!(out, "not judged ({}): {}", n.reason.as_str(), n.detail);
+            } else {
+                let _ = writeln!(out, "{}: {}", n.reason.as_str(), n.detail);
+            }
+        }
+        if !c.rows.is_empty() {
+            let _ = writeln!(out, "{}", rows_table(c));
+        }
         if !c.standings.is_empty() {
             let _ = writeln!(out, "{}", standings_table(c));
             let mut notes: Vec<String> = Vec::new();
@@ -41,13 +53,15 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
         for s in &c.slos {
             let _ = writeln!(
                 out,
-                "objective {} {} {}: {} {} ({})",
+                "objective {} {} {}: {} {} ({}, {} {:.0}%)",
                 s.target,
                 s.operation,
                 s.metric,
                 format_value(s.metric, s.value),
                 s.bound,
-                if s.passed { "met" } else { "MISSED" }
+                if s.passed { "met" } else { "MISSED" },
+                if s.passed { "margin" } else { "over by" },
+                s.margin.abs() * 100.0
             );
         }
         for n in &c.notes {
@@ -67,11 +81,15 @@ fn rows_table(c: &Comparison) -> Table {
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled);
     table.set_header([
-        "Scenario", "Target", "Metric", "Baseline", "Current", "Δ", "Change %", "95% CI", "p",
-        "Status",
+        "Scenario", "Target", "Metric", "Baseline", "Current", "Δ", "Change %", "95% CI",
+        "p (adj.)", "Status",
     ]);
-    for r in &c.rows {
+    for r in super::story::groups(c).iter().flat_map(|g| &g.rows) {
         let k = cells(r);
+        let status = match (r.status, r.needed) {
+            (crate::verdict::Status::Inconclusive, Some(n)) => format!("{} (needs ~{n})", k.status),
+            _ => k.status,
+        };
         table.add_row(vec![
             Cell::new(&c.scenario),
             Cell::new(&r.target),
@@ -82,7 +100,7 @@ fn rows_table(c: &Comparison) -> Table {
             Cell::new(k.change).set_alignment(CellAlignment::Right),
             Cell::new(k.ci),
             Cell::new(k.p).set_alignment(CellAlignment::Right),
-            Cell::new(k.status),
+            Cell::new(status),
         ]);
     }
     table

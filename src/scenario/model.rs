@@ -42,6 +42,16 @@ pub struct ScenarioFile {
     /// Seeded datasets (vectors with ground truth, a graph, a key space) the operations draw
     /// from and targets ingest.
     pub dataset: Option<DatasetTable>,
+    /// How `benchbot ab` builds each source tree before measuring it.
+    pub build: Option<BuildTable>,
+}
+
+/// `[build]`: the command that builds a source tree, run with `sh -c` at the tree's top
+/// level (e.g. `cargo build --release`); scenarios refer to the build as `{{tree}}/…`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BuildTable {
+    pub command: String,
 }
 
 /// The `[dataset]` table: any of its three parts.

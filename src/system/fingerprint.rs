@@ -93,7 +93,12 @@ pub enum EnvField {
 impl EnvField {
     /// The fields that make machines incomparable unless configured otherwise: what changes
     /// the hardware. A kernel or OS patch update is a noted difference, not another machine.
-    pub const HARD: [EnvField; 4] = [EnvField::Cpu, EnvField::Cores, EnvField::Arch, EnvField::Labels];
+    pub const HARD: [EnvField; 4] = [
+        EnvField::Cpu,
+        EnvField::Cores,
+        EnvField::Arch,
+        EnvField::Labels,
+    ];
 }
 
 /// How two machines differ: in fields that make them incomparable, and in fields that are only
@@ -141,10 +146,16 @@ pub fn compare_env(current: &Environment, baseline: &Environment, hard: &[EnvFie
         a.logical_cores != b.logical_cores,
         format!("{} vs {} logical cores", b.logical_cores, a.logical_cores),
     );
-    add(EnvField::Arch, a.arch != b.arch, format!("{} vs {}", b.arch, a.arch));
+    add(
+        EnvField::Arch,
+        a.arch != b.arch,
+        format!("{} vs {}", b.arch, a.arch),
+    );
     add(
         EnvField::Labels,
-        !a.runner_labels.is_empty() && !b.runner_labels.is_empty() && a.runner_labels != b.runner_labels,
+        !a.runner_labels.is_empty()
+            && !b.runner_labels.is_empty()
+            && a.runner_labels != b.runner_labels,
         format!(
             "runner labels [{}] vs [{}]",
             b.runner_labels.join(", "),
@@ -156,7 +167,11 @@ pub fn compare_env(current: &Environment, baseline: &Environment, hard: &[EnvFie
         a.kernel != b.kernel,
         format!("kernel {} vs {}", b.kernel, a.kernel),
     );
-    add(EnvField::Os, a.os != b.os, format!("OS {} vs {}", b.os, a.os));
+    add(
+        EnvField::Os,
+        a.os != b.os,
+        format!("OS {} vs {}", b.os, a.os),
+    );
     add(
         EnvField::Host,
         a.hostname != b.hostname,
@@ -168,7 +183,11 @@ pub fn compare_env(current: &Environment, baseline: &Environment, hard: &[EnvFie
         EnvField::Memory,
         // Memory reads vary by a few MiB between boots of one machine.
         (gib(a.memory_bytes) - gib(b.memory_bytes)).abs() > 0.5,
-        format!("{:.1} vs {:.1} GiB memory", gib(b.memory_bytes), gib(a.memory_bytes)),
+        format!(
+            "{:.1} vs {:.1} GiB memory",
+            gib(b.memory_bytes),
+            gib(a.memory_bytes)
+        ),
     );
     out
 }

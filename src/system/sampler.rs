@@ -57,6 +57,119 @@ fn machine_jiffies() -> Option<(u64, u64)> {
     Some((total - idle, total))
 }
 
+/// CPU time of the whole machine: (busy, steal, total) jiffies, where busy excludes idle,
+/// I/O wait and steal.
+fn machine_split() -> Option<(u64, u64, u64)> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let v: Vec<u64> = text
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    let f = |i: usize| v.get(i).copied().unwrap_or(0);
+    let total: u64 = (0..8).map(f).sum();
+    let busy = f(0) + f(1) + f(2) + f(5) + f(6);
+    Some((busy, f(7), total))
+}
+
+/// utime + stime of a process and of its children it has waited for, in jiffies.
+fn process_with_children(pid: u32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &text[text.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let n = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    Some(n(11) + n(12) + n(13) + n(14))
+}
+
+/// CPU of every process in process group `pgid` (a managed service and the workers it
+/// started), in jiffies, with the children each has waited for.
+fn group_jiffies(pgid: u32) -> Option<u64> {
+    let mut total = 0;
+    let mut found = false;
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some(close) = text.rfind(')') else {
+            continue;
+        };
+        let f: Vec<&str> = text[close + 2..].split_whitespace().collect();
+        // Field 5 of stat is the process group; after the name it is the third.
+        if f.get(2).and_then(|g| g.parse::<u32>().ok()) != Some(pgid) {
+            continue;
+        }
+        found = true;
+        let n = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+        total += n(11) + n(12) + n(13) + n(14);
+    }
+    found.then_some(total)
+}
+
+/// Readings at one instant, for the whole repetition's accounting.
+#[derive(Clone, Copy)]
+struct Reading {
+    at: Instant,
+    machine: Option<(u64, u64, u64)>,
+    me: Option<u64>,
+    service: Option<u64>,
+}
+
+impl Reading {
+    fn now(service: Option<u32>) -> Self {
+        Self {
+            at: Instant::now(),
+            machine: machine_split(),
+            me: process_with_children(std::process::id()),
+            service: service.and_then(group_jiffies),
+        }
+    }
+}
+
+/// Where the machine's CPU went during one repetition.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CpuShare {
+    /// Cores busy with everything but benchbot and the managed service.
+    pub others_cores: f64,
+    /// Percent of all CPU time the hypervisor took.
+    pub steal_pct: f64,
+    /// Cores benchbot used, with the commands it ran.
+    pub generator_cores: f64,
+    /// Cores the managed service's process group used.
+    pub service_cores: f64,
+}
+
+#[expect(clippy::cast_precision_loss, reason = "jiffy deltas are small")]
+fn share(a: &Reading, b: &Reading, ticks: f64) -> Option<CpuShare> {
+    let ((b0, s0, t0), (b1, s1, t1)) = (a.machine?, b.machine?);
+    let secs = b.at.duration_since(a.at).as_secs_f64();
+    if t1 <= t0 || secs <= 0.0 {
+        return None;
+    }
+    let cores_of = |j: u64| j as f64 / ticks / secs;
+    let machine_cores = cores_of(b1.saturating_sub(b0));
+    let generator = match (a.me, b.me) {
+        (Some(x), Some(y)) => cores_of(y.saturating_sub(x)),
+        _ => 0.0,
+    };
+    let service = match (a.service, b.service) {
+        (Some(x), Some(y)) => cores_of(y.saturating_sub(x)),
+        _ => 0.0,
+    };
+    Some(CpuShare {
+        others_cores: (machine_cores - generator - service).max(0.0),
+        steal_pct: (s1.saturating_sub(s0)) as f64 / (t1 - t0) as f64 * 100.0,
+        generator_cores: generator,
+        service_cores: service,
+    })
+}
+
 /// utime + stime of a process, in jiffies.
 fn process_jiffies(pid: u32) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -147,6 +260,8 @@ fn take(
 pub struct Sampler {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<Vec<Sample>>>,
+    service: Option<u32>,
+    first: Reading,
 }
 
 impl Sampler {
@@ -154,6 +269,7 @@ impl Sampler {
     /// service's pid, if any.
     #[must_use]
     pub fn start(repetition: u32, interval: Duration, service: Option<u32>) -> Self {
+        let first = Reading::now(service);
         let stop = Arc::new(AtomicBool::new(false));
         let s = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
@@ -181,17 +297,31 @@ impl Sampler {
                 out
             })
             .ok();
-        Self { stop, thread }
+        Self {
+            stop,
+            thread,
+            service,
+            first,
+        }
     }
 
     /// Stops and returns the samples.
     #[must_use]
-    pub fn finish(mut self) -> Vec<Sample> {
+    pub fn finish(self) -> Vec<Sample> {
+        self.finish_with_share().0
+    }
+
+    /// Stops; returns the samples and where the CPU went over the whole repetition.
+    #[must_use]
+    pub fn finish_with_share(mut self) -> (Vec<Sample>, Option<CpuShare>) {
+        let last = Reading::now(self.service);
         self.stop.store(true, Ordering::Relaxed);
-        self.thread
+        let samples = self
+            .thread
             .take()
             .and_then(|t| t.join().ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (samples, share(&self.first, &last, clock_ticks()))
     }
 }
 
@@ -204,6 +334,7 @@ impl Drop for Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::process::CommandExt as _;
 
     #[test]
     fn measures_a_busy_generator() {
@@ -227,5 +358,22 @@ mod tests {
         assert!(samples
             .iter()
             .all(|s| s.mem_used_bytes > 0 && s.service_rss_bytes.is_some()));
+    }
+
+    #[test]
+    fn a_process_outside_the_measurement_counts_as_others() {
+        // A child in a process group of its own spins for 600 ms: it is neither benchbot
+        // (not yet waited for) nor the service, so it shows as the machine's other load.
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "end=$(( $(date +%s%N) + 600000000 )); while [ $(date +%s%N) -lt $end ]; do :; done"])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let sampler = Sampler::start(1, Duration::from_secs(60), None);
+        std::thread::sleep(Duration::from_millis(500));
+        let (_, share) = sampler.finish_with_share();
+        let _ = child.wait();
+        let share = share.unwrap();
+        assert!(share.others_cores > 0.5, "{share:?}");
     }
 }

@@ -19,13 +19,11 @@
 //! size.
 
 use super::decide::{decide, needed, Rule};
-use super::estimate::{paired, runs_test, samples_test, scale, series, Change, Series};
+use super::estimate::{paired, runs_test, samples_test, scale, series, Effect, Series};
 use super::notes::{late_send_notes, saturation_notes, shared_cause_note};
 use super::slo::slo_checks;
 use super::standings::standings;
-use super::types::{
-    Basis, Comparison, Method, NotJudged, Row, RunRef, Status, Unjudged, Verdict,
-};
+use super::types::{Basis, Comparison, Method, NotJudged, Row, RunRef, Status, Unjudged, Verdict};
 use crate::record::{runs_of, PooledRun, RunRecord, TargetRecord};
 use crate::scenario::{Kind, Metric, Role};
 use crate::system::{compare_env, EnvField};
@@ -62,7 +60,9 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     let mut not_judged = Vec::new();
     let baseline = if current.ab.is_some() { None } else { baseline };
     let env = baseline.map(|b| compare_env(&current.environment, &b.environment, &o.hard));
-    let incomparable = env.as_ref().and_then(super::super::system::EnvDiff::incomparable);
+    let incomparable = env
+        .as_ref()
+        .and_then(super::super::system::EnvDiff::incomparable);
     if let Some(n) = &incomparable {
         notes.push(n.clone());
         not_judged.push(NotJudged {
@@ -118,7 +118,10 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     }
     unjudged_rows(current, method, &rows, &mut not_judged);
     let standings = if current.scenario.kind == Kind::Competitive {
-        let virtual_base = current.ab.as_ref().map(|ab| with_base(current, &ab.base_targets));
+        let virtual_base = current
+            .ab
+            .as_ref()
+            .map(|ab| with_base(current, &ab.base_targets));
         standings(
             current,
             virtual_base.as_ref().or(baseline),
@@ -157,6 +160,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         published: current.scenario.published.clone(),
         basis,
         not_judged,
+        path: current.scenario.path.clone(),
     }
 }
 
@@ -216,14 +220,16 @@ fn judge_rows(
     let th = &current.scenario.thresholds;
     let gate = th.gate.as_deref().unwrap_or(&th.metrics);
     let mut rows = Vec::new();
-    let mut changes: Vec<Option<Change>> = Vec::new();
+    let mut changes: Vec<Option<Effect>> = Vec::new();
     for &metric in &th.metrics {
         let base_series = base_targets.map(|b| series(b, metric)).unwrap_or_default();
         for cur in series(&current.targets, metric) {
             let base = base_series
                 .iter()
                 .find(|b| b.target == cur.target && b.operation == cur.operation);
-            let gating = cur.role == Role::Ours && (gate.contains(&metric) || metric == Metric::Recall && gate == th.metrics.as_slice());
+            let gating = cur.role == Role::Ours
+                && (gate.contains(&metric)
+                    || metric == Metric::Recall && gate == th.metrics.as_slice());
             let (row, change) = row(current, method, metric, &cur, base, gating);
             rows.push(row);
             changes.push(change);
@@ -233,7 +239,12 @@ fn judge_rows(
     let family: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].gating && rows[i].p.is_some())
         .collect();
-    let adjusted = crate::stats::holm(&family.iter().map(|&i| rows[i].p.unwrap_or(1.0)).collect::<Vec<_>>());
+    let adjusted = crate::stats::holm(
+        &family
+            .iter()
+            .map(|&i| rows[i].p.unwrap_or(1.0))
+            .collect::<Vec<_>>(),
+    );
     for (k, &i) in family.iter().enumerate() {
         rows[i].p_adjusted = Some(adjusted[k]);
     }
@@ -251,7 +262,7 @@ fn row(
     cur: &Series<'_>,
     base: Option<&Series<'_>>,
     gating: bool,
-) -> (Row, Option<Change>) {
+) -> (Row, Option<Effect>) {
     let th = &current.scenario.thresholds;
     let current_mean = cur.mean(true).unwrap_or(f64::NAN);
     let mut row = Row {
@@ -303,8 +314,12 @@ fn row(
     };
     if let Some(c) = &change {
         row.change = Some(c.change);
-        row.ci = Some(c.ci);
-        row.p = Some(c.p);
+        // Shown, not judged: one session's interval and p-value would claim more than they
+        // know, so only the change is kept.
+        if c.method != Method::None {
+            row.ci = Some(c.ci);
+            row.p = Some(c.p);
+        }
         row.n_baseline = c.n_baseline;
         row.n_current = c.n_current;
         row.from_summary = c.from_summary;
@@ -314,7 +329,7 @@ fn row(
 }
 
 /// The row's status, from its change, the family-wise p-value and the thresholds.
-fn settle(current: &RunRecord, row: &mut Row, change: Option<&Change>, incomparable: bool) {
+fn settle(current: &RunRecord, row: &mut Row, change: Option<&Effect>, incomparable: bool) {
     let th = &current.scenario.thresholds;
     if row.baseline.is_none() {
         row.status = Status::New;
@@ -341,10 +356,19 @@ fn settle(current: &RunRecord, row: &mut Row, change: Option<&Change>, incompara
     } else {
         let p = row.p_adjusted.or(row.p).unwrap_or(1.0);
         row.status = decide(row.metric, c, row.delta.unwrap_or(0.0), p, &rule);
-        if row.status == Status::Regression && current.ab.as_ref().is_some_and(|ab| ab.confirm_from.is_some()) {
+        if row.status == Status::Regression
+            && current
+                .ab
+                .as_ref()
+                .is_some_and(|ab| ab.confirm_from.is_some())
+        {
             // Interleaved runs confirm a suspected regression with blocks of their own.
             let confirmed = row.confirming.is_some_and(|s| {
-                let worse = if row.metric.higher_is_better() { -s.change } else { s.change };
+                let worse = if row.metric.higher_is_better() {
+                    -s.change
+                } else {
+                    s.change
+                };
                 worse > 0.0 && s.p / 2.0 < th.alpha
             });
             if !confirmed {
@@ -478,7 +502,8 @@ fn basis(current: &RunRecord, baseline: Option<&RunRecord>, method: Method, rows
         },
         (None, Some(b)) => Basis {
             method,
-            source: b.run_id.clone(),
+            // A pooled baseline's id is `label (n runs: …)`; its runs are listed below.
+            source: b.run_id.split(" (").next().unwrap_or(&b.run_id).to_owned(),
             baseline: runs_of(b).iter().map(run_ref).collect(),
             current: current_ref,
             n_baseline: runs_of(b).len(),

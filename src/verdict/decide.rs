@@ -1,7 +1,7 @@
 //! The decision for one row: regression, warning, improvement, unchanged, or inconclusive when
 //! the interval can neither confirm nor exclude a change of the threshold's size.
 
-use super::estimate::Change;
+use super::estimate::Effect;
 use super::types::Status;
 use crate::scenario::Metric;
 
@@ -21,7 +21,7 @@ pub(super) struct Rule {
 /// whose p-value after the family-wise correction is `p_adjusted`.
 pub(super) fn decide(
     metric: Metric,
-    c: &Change,
+    c: &Effect,
     delta: f64,
     p_adjusted: f64,
     rule: &Rule,
@@ -47,7 +47,7 @@ pub(super) fn decide(
 
 /// For an inconclusive row: about how many values per side (blocks, runs or samples) would
 /// narrow the interval enough to settle it, from the current interval's half-width.
-pub(super) fn needed(metric: Metric, c: &Change, rule: &Rule) -> Option<u32> {
+pub(super) fn needed(metric: Metric, c: &Effect, rule: &Rule) -> Option<u32> {
     let sign = if metric.higher_is_better() { -1.0 } else { 1.0 };
     let worse = sign * c.change;
     let half = (c.ci.1 - c.ci.0).abs() / 2.0;

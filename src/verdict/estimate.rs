@@ -36,8 +36,12 @@ impl Series<'_> {
         self.vals.iter().filter(move |v| !(exclude_busy && v.busy))
     }
 
+    /// The mean of the judged values; of every value when none is judged (shown, not judged).
     pub fn mean(&self, exclude_busy: bool) -> Option<f64> {
-        let v: Vec<f64> = self.judged(exclude_busy).map(|v| v.v).collect();
+        let mut v: Vec<f64> = self.judged(exclude_busy).map(|v| v.v).collect();
+        if v.is_empty() {
+            v = self.vals.iter().map(|v| v.v).collect();
+        }
         if v.is_empty() {
             self.summary.map(|s| s.mean)
         } else {
@@ -111,7 +115,7 @@ pub(super) fn scale(metric: Metric) -> Scale {
 /// A change estimated by one method, in the metric's own change units (relative for ratios,
 /// absolute points for shares), with its interval.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Change {
+pub(super) struct Effect {
     pub method: Method,
     pub n_baseline: usize,
     pub n_current: usize,
@@ -124,7 +128,7 @@ pub(super) struct Change {
     pub from_summary: bool,
 }
 
-impl Change {
+impl Effect {
     fn from_est(est: Estimate, scale: Scale, method: Method, nb: usize, nc: usize) -> Self {
         let (change, ci) = match scale {
             Scale::Ratio => (est.diff.exp_m1(), (est.ci.0.exp_m1(), est.ci.1.exp_m1())),
@@ -168,7 +172,7 @@ pub(super) fn paired(
     scale: Scale,
     alpha: f64,
     blocks: Option<&dyn Fn(u32) -> bool>,
-) -> Option<Change> {
+) -> Option<Effect> {
     let base_by_block: BTreeMap<u32, f64> = base
         .judged(true)
         .filter_map(|v| v.block.map(|b| (b, v.v)))
@@ -185,7 +189,7 @@ pub(super) fn paired(
         })
         .collect();
     let est = stats::paired(&d, alpha)?;
-    Some(Change::from_est(
+    Some(Effect::from_est(
         est,
         scale,
         Method::Interleaved,
@@ -210,7 +214,7 @@ pub(super) fn runs_test(
     cur: &Series<'_>,
     scale: Scale,
     alpha: f64,
-) -> Option<Change> {
+) -> Option<Effect> {
     let past: Vec<f64> = run_means(base)
         .into_iter()
         .filter_map(|m| on_scale(m, scale))
@@ -223,7 +227,7 @@ pub(super) fn runs_test(
         return None;
     }
     let est = stats::prediction(&past, stats::mean(&now), alpha)?;
-    Some(Change::from_est(
+    Some(Effect::from_est(
         est,
         scale,
         Method::Runs,
@@ -239,7 +243,7 @@ pub(super) fn samples_test(
     cur: &Series<'_>,
     scale: Scale,
     alpha: f64,
-) -> Option<Change> {
+) -> Option<Effect> {
     let of = |s: &Series<'_>| {
         let v: Vec<f64> = s.judged(true).map(|v| v.v).collect();
         if v.is_empty() {
@@ -268,7 +272,7 @@ pub(super) fn samples_test(
         p: w.p,
         ci: w.ci,
     };
-    Some(Change {
+    Some(Effect {
         method: Method::Samples,
         n_baseline: b.n,
         n_current: c.n,

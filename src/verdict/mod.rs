@@ -14,6 +14,6 @@ pub use compare::{compare, compare_with, Options};
 pub use notes::{late_send_notes, saturation_notes, shared_cause_note};
 pub use tasks::{tasks, Priorities, Priority, Task};
 pub use types::{
-    Basis, Comparison, Method, NotJudged, Row, RunRef, SloCheck, Stage, Standing, Status,
-    Unjudged, Verdict,
+    Basis, Comparison, Method, NotJudged, Row, RunRef, SloCheck, Stage, Standing, Status, Unjudged,
+    Verdict,
 };

@@ -109,7 +109,9 @@ pub fn shared_cause_note(rows: &[Row]) -> Option<String> {
     let changes: Vec<f64> = moved.iter().filter_map(|r| r.change).collect();
     let (lo, hi) = changes
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), c| (l.min(*c), h.max(*c)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), c| {
+            (l.min(*c), h.max(*c))
+        });
     (lo.signum() == hi.signum() && hi - lo < 0.5 * hi.abs().max(lo.abs())).then(|| {
         format!(
             "every operation's p50 moved together ({:+.1}% … {:+.1}%): likely a shared cause (the whole service, its host, or the machine) rather than one code path",

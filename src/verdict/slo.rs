@@ -29,15 +29,17 @@ pub(super) fn slo_checks(record: &RunRecord) -> Vec<SloCheck> {
                 (Some(SloValue::Duration(d)), _) => {
                     (format!("≤ {d}"), d.get().as_nanos() as f64, true)
                 }
-                (Some(SloValue::Percent(p)), _) => (
-                    format!("≤ {}%", p.fraction() * 100.0),
-                    p.fraction(),
-                    true,
-                ),
+                (Some(SloValue::Percent(p)), _) => {
+                    (format!("≤ {}%", p.fraction() * 100.0), p.fraction(), true)
+                }
                 (_, Some(SloValue::Number(n))) => (format!("≥ {n}/s"), n, false),
                 _ => continue,
             };
-            let passed = if upper { value <= limit } else { value >= limit };
+            let passed = if upper {
+                value <= limit
+            } else {
+                value >= limit
+            };
             let margin = if limit == 0.0 {
                 if passed {
                     1.0

@@ -287,6 +287,9 @@ pub struct Comparison {
     /// Why the scenario failed, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// The scenario file, for commands that reproduce the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Comparison {
@@ -314,6 +317,7 @@ impl Comparison {
             basis: Basis::default(),
             not_judged: Vec::new(),
             failure: Some(why.into()),
+            path: None,
         }
     }
 }

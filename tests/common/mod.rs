@@ -251,6 +251,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
             sequence_ops: 10,
             published: Vec::new(),
             dataset: None,
+            path: Some("scenarios/synthetic.toml".into()),
             thresholds: ThresholdsInfo {
                 regression: if kind == Kind::Internal { 0.05 } else { 0.10 },
                 warn: if kind == Kind::Internal { 0.025 } else { 0.05 },
@@ -363,7 +364,15 @@ pub fn ab_record(
             reference: Some("feature".into()),
         },
         seed: 1,
-        order: (0..blocks).map(|i| if i % 2 == 0 { "base,head".into() } else { "head,base".into() }).collect(),
+        order: (0..blocks)
+            .map(|i| {
+                if i % 2 == 0 {
+                    "base,head".into()
+                } else {
+                    "head,base".into()
+                }
+            })
+            .collect(),
         confirmation_blocks: confirm_from.map_or(0, |f| u32::try_from(blocks).unwrap() + 1 - f),
         confirm_from,
         excluded: Vec::new(),

@@ -8,7 +8,9 @@ use crate::github::{Context, Event, Findings};
 use crate::history::History;
 use crate::record::published::Published;
 use crate::record::RunRecord;
-use crate::report::{self, bounded_markdown, escape_md, quarterly_markdown, GITHUB_BODY_LIMIT};
+use crate::report::{
+    self, bounded_markdown, escape_md, quarterly_markdown, Extras, GITHUB_BODY_LIMIT,
+};
 use crate::scenario::{Metric, Role};
 use crate::verdict::{tasks, Comparison, Priorities, Status, Task, Verdict};
 
@@ -37,7 +39,15 @@ impl Bodies {
         history: Option<&History>,
     ) -> anyhow::Result<Self> {
         let findings = Findings {
-            regression: comparisons.iter().any(|c| c.verdict != Verdict::Ok),
+            regression: comparisons.iter().any(|c| {
+                matches!(
+                    c.verdict,
+                    Verdict::InternalRegression | Verdict::CompetitiveRegression
+                )
+            }),
+            failed: comparisons.is_empty()
+                || comparisons.iter().any(|c| c.verdict == Verdict::Failed),
+            unjudged: comparisons.iter().any(|c| c.verdict == Verdict::NotJudged),
             change: comparisons.iter().any(|c| {
                 c.rows.iter().any(|r| {
                     matches!(
@@ -52,8 +62,10 @@ impl Bodies {
         };
         let footer = footer(ctx);
         let elsewhere = "the step summary and the run's `benchbot-report` artifact";
+        let extras = extras(ctx, args, history);
         let comment = bounded_markdown(
             comparisons,
+            &extras,
             GITHUB_BODY_LIMIT - footer.len() - 200,
             elsewhere,
         ) + &footer;
@@ -93,13 +105,28 @@ impl Bodies {
     }
 }
 
+/// Links and names for the next steps of a report.
+#[must_use]
+pub fn extras(ctx: &Context, args: &PublishArgs, history: Option<&History>) -> Extras {
+    Extras {
+        run_url: ctx.run_url(),
+        artifact: ctx.run_url().map(|_| "benchbot-report".to_owned()),
+        accept_label: ctx.pull_request().map(|_| args.accept_label.clone()),
+        pr_head: ctx
+            .pull_request()
+            .map(|pr| pr.pull_request.head.sha.clone()),
+        history: history.map(|h| h.path().display().to_string()),
+    }
+}
+
 /// The line under every body: version, commit, link to the workflow run.
 fn footer(ctx: &Context) -> String {
     format!(
         "\n---\n<sub>benchbot {}{}{}</sub>\n",
         env!("CARGO_PKG_VERSION"),
-        ctx.sha
-            .as_ref()
+        ctx.pull_request()
+            .map(|pr| pr.pull_request.head.sha.as_str())
+            .or(ctx.sha.as_deref())
             .map(|s| format!(" · commit {}", &s[..s.len().min(12)]))
             .unwrap_or_default(),
         ctx.run_url()

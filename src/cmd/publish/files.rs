@@ -51,13 +51,14 @@ pub fn write_bodies(
 /// The summary or outputs file cannot be written.
 pub fn actions_runtime(
     comparisons: &[Comparison],
+    extras: &report::Extras,
     ctx: &Context,
     out: &Path,
     comment_path: &Path,
     printer: &Printer,
 ) -> anyhow::Result<()> {
     if let Some(summary) = &ctx.summary_file {
-        runtime::append_summary(summary, &report::markdown(comparisons))
+        runtime::append_summary(summary, &report::markdown_with(comparisons, extras))
             .with_context(|| format!("{}: step summary", summary.display()))?;
     }
     if let Some(outputs) = &ctx.output_file {

@@ -25,7 +25,8 @@ pub fn publish(
 ) -> anyhow::Result<()> {
     let bodies = Bodies::build(comparisons, args, ctx, history)?;
     let comment_path = files::write_bodies(&bodies, args, out, printer)?;
-    files::actions_runtime(comparisons, ctx, out, &comment_path, printer)?;
+    let extras = super::bodies::extras(ctx, args, history);
+    files::actions_runtime(comparisons, &extras, ctx, out, &comment_path, printer)?;
     let (Some(token), Some(repo), true) = (&ctx.token, &ctx.repository, post) else {
         printer.msg("no GitHub token or repository: offline mode, nothing posted (the bodies are in the files above)");
         return Ok(());

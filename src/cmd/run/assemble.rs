@@ -83,6 +83,7 @@ pub(crate) fn scenario_info(s: &Scenario) -> ScenarioInfo {
             .dataset
             .as_ref()
             .map(|d| crate::record::DatasetInfo::of(d, true)),
+        path: Some(s.path.display().to_string()),
         thresholds: ThresholdsInfo {
             regression: th.regression,
             warn: th.warn,

@@ -11,15 +11,17 @@ use super::assemble::{assemble, RunInfo};
 use super::settings::Settings;
 use super::suite::SuiteState;
 use crate::cli::RunArgs;
+use crate::cmd::ab::Tree;
 use crate::cmd::baselines::{BaselineError, BaselineSource};
-use crate::engine::{run_scenario, RunContext, ScenarioOutcome};
+use crate::engine::{run_scenario, EngineError, RunContext, ScenarioOutcome};
 use crate::exit::Outcome;
+use crate::gate::{AbRun, LiveBlocks, Plan};
 use crate::history::{Appended, History};
 use crate::printer::Printer;
-use crate::record::RunRecord;
+use crate::record::{AbInfo, RunRecord};
 use crate::scenario::Scenario;
 use crate::util::error::chain;
-use crate::verdict::{compare, Comparison};
+use crate::verdict::{compare_with, Comparison, Options, Status, Unjudged};
 
 /// What the scenarios of a run share.
 pub struct Runner<'a> {
@@ -30,7 +32,28 @@ pub struct Runner<'a> {
     pub history: Option<&'a History>,
     pub baselines: BaselineSource<'a>,
     pub info: RunInfo,
+    pub options: Options,
+    /// Interleaved A/B of two trees instead of one measurement of the working tree.
+    pub ab: Option<AbSetup>,
     pub printer: &'a Printer,
+}
+
+/// How `benchbot ab` measures: the two trees and the plan of blocks.
+pub struct AbSetup {
+    pub base: Tree,
+    pub head: Tree,
+    /// First-stage blocks (default: the scenario's repetitions, at least six).
+    pub blocks: Option<u32>,
+    pub confirm: f64,
+    pub reruns: u32,
+    /// Seed of the blocks' order (default: derived from the run id and the scenario).
+    pub seed: Option<u64>,
+}
+
+/// What measuring a scenario produced.
+struct Measurement {
+    outcome: ScenarioOutcome,
+    ab: Option<AbInfo>,
 }
 
 impl Runner<'_> {
@@ -47,7 +70,13 @@ impl Runner<'_> {
         let mut comparisons = Vec::new();
         for (n, s) in scenarios.into_iter().enumerate() {
             if self.ctx.cancel.is_cancelled() {
-                break;
+                comparisons.push(Comparison::failed(
+                    s.name.as_str(),
+                    s.kind,
+                    &self.info.run_id,
+                    "interrupted before it ran",
+                ));
+                continue;
             }
             let name = s.name.to_string();
             let path = self.record_path(&name);
@@ -71,11 +100,18 @@ impl Runner<'_> {
             if n > 0 && !self.settings.scenario_cooldown.is_zero() {
                 std::thread::sleep(self.settings.scenario_cooldown);
             }
-            let Some((result, started_at)) = self.attempts(&Arc::new(s.clone()), suite)? else {
-                outcome.fail();
-                continue;
+            let (measured, started_at) = match self.attempts(&Arc::new(s.clone()), suite)? {
+                Ok(r) => r,
+                Err(why) => {
+                    comparisons.push(Comparison::failed(&name, s.kind, &self.info.run_id, why));
+                    continue;
+                }
             };
-            let record = assemble(&self.info, &s, result, started_at);
+            let mut record = assemble(&self.info, &s, measured.outcome, started_at);
+            if let (Some(ab), Some(setup)) = (measured.ab, &self.ab) {
+                record.git = Some(setup.head.git.clone());
+                record.ab = Some(ab);
+            }
             record
                 .write(&path)
                 .with_context(|| format!("writing the run record {}", path.display()))?;
@@ -83,6 +119,12 @@ impl Runner<'_> {
             if record.incomplete {
                 self.printer.error(&format!("scenario `{name}` was interrupted; the partial record is marked incomplete\n  hint: `benchbot run --resume --out {}` finishes the suite", self.args.output.out.display()));
                 outcome.fail();
+                comparisons.push(Comparison::failed(
+                    &name,
+                    s.kind,
+                    &self.info.run_id,
+                    "interrupted before every repetition completed (the partial record is marked incomplete)",
+                ));
                 break;
             }
             self.store(&record, outcome);
@@ -101,13 +143,14 @@ impl Runner<'_> {
             .join(format!("{}.json", self.info.run_id))
     }
 
-    /// Runs `scenario`, retrying a failure `--retries` times.
+    /// Runs `scenario`, retrying a failure `--retries` times; `Err` says why it failed.
     fn attempts(
         &self,
         scenario: &Arc<Scenario>,
         suite: &mut SuiteState,
-    ) -> anyhow::Result<Option<(ScenarioOutcome, chrono::DateTime<Utc>)>> {
+    ) -> anyhow::Result<Result<(Measurement, chrono::DateTime<Utc>), String>> {
         let name = scenario.name.as_str();
+        let mut last = String::from("not run");
         for attempt in 1..=self.args.retries + 1 {
             suite.running(name)?;
             self.printer.msg(&format!(
@@ -120,23 +163,93 @@ impl Runner<'_> {
                 }
             ));
             let started_at = Utc::now();
-            match self
-                .rt
-                .block_on(run_scenario(scenario, self.ctx, self.printer))
-            {
-                Ok(o) => return Ok(Some((o, started_at))),
+            match self.rt.block_on(self.measure(scenario)) {
+                Ok(o) => return Ok(Ok((o, started_at))),
                 Err(e) => {
                     let why = chain(&e);
                     self.printer
                         .error(&format!("scenario `{name}` failed: {why}"));
                     suite.failed(name, &why)?;
+                    last = why;
                     if self.ctx.cancel.is_cancelled() {
                         break;
                     }
                 }
             }
         }
-        Ok(None)
+        Ok(Err(last))
+    }
+
+    /// One measurement of `scenario`: a plain run, or interleaved A/B blocks.
+    async fn measure(&self, scenario: &Arc<Scenario>) -> Result<Measurement, EngineError> {
+        let Some(setup) = &self.ab else {
+            return Ok(Measurement {
+                outcome: run_scenario(scenario, self.ctx, self.printer).await?,
+                ab: None,
+            });
+        };
+        let plan = Plan {
+            blocks: setup
+                .blocks
+                .unwrap_or_else(|| scenario.load.repetitions.max(6)),
+            confirm: setup.confirm,
+            reruns: setup.reruns,
+            seed: setup
+                .seed
+                .unwrap_or_else(|| seed_of(&format!("{}/{}", self.info.run_id, scenario.name))),
+        };
+        let mut live = LiveBlocks::open(
+            scenario,
+            self.ctx,
+            (&setup.base.path, &setup.head.path),
+            plan.blocks + plan.confirmation_blocks(),
+            self.printer,
+        )
+        .await?;
+        let suspect = |run: &AbRun| {
+            let mut r = assemble(
+                &self.info,
+                scenario,
+                ScenarioOutcome {
+                    targets: run.head.clone(),
+                    cancelled: false,
+                },
+                Utc::now(),
+            );
+            r.ab = Some(ab_info(setup, &plan, run));
+            let suspected = compare_with(&r, None, &self.options)
+                .rows
+                .iter()
+                .any(|row| row.gating && row.status == Status::Regression);
+            if suspected {
+                self.printer.msg(&format!(
+                    "  {}: a regression is suspected; confirming with {} more blocks",
+                    scenario.name,
+                    plan.confirmation_blocks()
+                ));
+            }
+            suspected
+        };
+        match crate::gate::run(&mut live, &plan, suspect).await {
+            Err(e) => {
+                live.abort().await;
+                Err(e)
+            }
+            Ok(run) => {
+                let info = ab_info(setup, &plan, &run);
+                let (head, base) = live.close().await;
+                Ok(Measurement {
+                    outcome: ScenarioOutcome {
+                        targets: head,
+                        cancelled: run.cancelled,
+                    },
+                    ab: Some(AbInfo {
+                        base_targets: base,
+                        ..info
+                    }),
+                })
+            }
+        }
     }
 
     /// Appends the record to the history, if there is one.
@@ -156,14 +269,26 @@ impl Runner<'_> {
         }
     }
 
-    /// The comparison of a record with its baseline.
+    /// The comparison of a record with its baseline (an A/B record holds its own).
     fn compare(&self, record: &RunRecord, outcome: &mut Outcome) -> Option<Comparison> {
+        if record.ab.is_some() {
+            return Some(compare_with(record, None, &self.options));
+        }
         match self.baselines.resolve(record) {
             Ok(r) => {
                 if let Some(note) = &r.note {
                     self.printer.msg(&format!("  {note}"));
                 }
-                Some(compare(record, r.baseline.as_ref()))
+                let mut c = compare_with(record, r.baseline.as_ref(), &self.options);
+                if let (Some(note), None) = (&r.note, &r.baseline) {
+                    for n in &mut c.not_judged {
+                        if n.reason == Unjudged::NoBaseline {
+                            n.detail.clone_from(note);
+                        }
+                    }
+                }
+                c.basis.source = r.label.clone().unwrap_or(c.basis.source);
+                Some(c)
             }
             Err(e) => {
                 let fix = match e {
@@ -179,4 +304,26 @@ impl Runner<'_> {
             }
         }
     }
+}
+
+/// The A/B part of a record, from the plan and the blocks run so far.
+fn ab_info(setup: &AbSetup, plan: &Plan, run: &AbRun) -> AbInfo {
+    AbInfo {
+        method: "interleaved".into(),
+        base: setup.base.git.clone(),
+        head: setup.head.git.clone(),
+        seed: plan.seed,
+        order: run.order.iter().map(|o| o.as_str().to_owned()).collect(),
+        confirmation_blocks: run.confirmation_blocks,
+        confirm_from: run.confirm_from,
+        excluded: run.excluded.clone(),
+        base_targets: run.base.clone(),
+    }
+}
+
+/// A seed from a text (FNV-1a), so each run shuffles its blocks differently.
+fn seed_of(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }

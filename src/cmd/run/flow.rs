@@ -3,10 +3,11 @@
 use anyhow::Context as _;
 
 use super::assemble::{git_info, RunInfo};
+use super::execute::AbSetup;
 use super::execute::Runner;
 use super::settings::Settings;
 use super::suite::SuiteState;
-use crate::cli::{PreflightMode, RunArgs};
+use crate::cli::{AbArgs, PreflightMode, RunArgs};
 use crate::cmd::baselines::BaselineSource;
 use crate::driver::service::pin_current;
 use crate::engine::{Cancel, RunContext};
@@ -23,6 +24,18 @@ use crate::util::error::chain;
 /// # Errors
 /// Fatal errors only; a regression is a result.
 pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    execute(args, None, printer)
+}
+
+/// `run`, or with `ab` the interleaved A/B of two trees.
+///
+/// # Errors
+/// Fatal errors only; a regression is a result.
+pub fn execute(
+    args: &RunArgs,
+    ab: Option<&AbArgs>,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     let gh = Context::from_env()?;
     if let Some(why) = gh
         .pull_request()
@@ -48,6 +61,16 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         // Before the runtime starts, so every worker thread inherits the mask.
         pin_current(&cpu_list(cpus)?).with_context(|| format!("--generator-cpus {cpus}"))?;
     }
+    let ab = match ab {
+        Some(a) => match ab_setup(a, &scenarios, printer) {
+            Ok(setup) => Some(setup),
+            Err(e) => {
+                printer.error(&format!("{e:#}"));
+                return Ok(ExitStatus::Failure);
+            }
+        },
+        None => None,
+    };
     let mut suite = SuiteState::open(&args.output.out, args.resume, &scenarios, printer)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -61,6 +84,8 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         cancel: cancel.clone(),
         sample_interval: settings.sample_interval,
         cache_dir: settings.cache_dir.clone(),
+        busy: crate::cmd::judging::busy_rule(&args.judging),
+        tree: source_tree(),
     };
     let history = args
         .history
@@ -81,6 +106,8 @@ pub fn run(args: &RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             environment: system::environment(gh.runner_name.clone(), args.runner_labels.clone()),
             preflight,
         },
+        options: crate::cmd::judging::options(&args.judging),
+        ab,
         printer,
     };
     let mut outcome = Outcome::default();
@@ -146,6 +173,7 @@ fn finish(
         printer.error(&format!("{e:#}\n  hint: the run records and reports above were written; publish again with `benchbot publish`"));
         outcome.fail();
     }
+    crate::cmd::judging::not_judged(comparisons, &args.judging, gh, outcome, printer);
     for c in comparisons {
         outcome.verdict(c.verdict);
     }
@@ -282,4 +310,77 @@ fn cpu_list(text: &str) -> anyhow::Result<Vec<usize>> {
     }
     anyhow::ensure!(!out.is_empty(), "no CPU in `{text}`");
     Ok(out)
+}
+
+/// `{{tree}}` of a plain run: the repository's top level, or the current directory.
+fn source_tree() -> std::path::PathBuf {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// The trees of an A/B run, built: base and head checked out, the build command run in each.
+fn ab_setup(a: &AbArgs, scenarios: &[Scenario], printer: &Printer) -> anyhow::Result<AbSetup> {
+    let confirm = crate::gate::parse_confirm(&a.confirm).map_err(anyhow::Error::msg)?;
+    if let Some(b) = a.blocks {
+        anyhow::ensure!((2..=1000).contains(&b), "--blocks must be in 2..=1000");
+    }
+    let out = &a.run.output.out;
+    let trees = a
+        .trees
+        .clone()
+        .unwrap_or_else(|| out.join("ab").join("trees"));
+    let cwd = std::env::current_dir()?;
+    let (base, head) =
+        crate::cmd::ab::prepare(&cwd, &a.base, a.head.as_deref(), a.exact_base, &trees)?;
+    printer.msg(&format!(
+        "A/B: base {} ({}) in {}, head {} ({}) in {}",
+        base.git.reference.as_deref().unwrap_or("?"),
+        &base.git.sha[..12.min(base.git.sha.len())],
+        base.path.display(),
+        head.git.reference.as_deref().unwrap_or("?"),
+        &head.git.sha[..12.min(head.git.sha.len())],
+        head.path.display(),
+    ));
+    let mut commands: Vec<String> = match &a.build {
+        Some(c) => vec![c.clone()],
+        None => Vec::new(),
+    };
+    if a.build.is_none() {
+        for s in scenarios {
+            if let Some(b) = &s.file.build {
+                if !commands.contains(&b.command) {
+                    commands.push(b.command.clone());
+                }
+            }
+        }
+    }
+    let same_tree = base.path == head.path;
+    for c in &commands {
+        for (tree, label) in [(&base, "base"), (&head, "head")] {
+            if label == "head" && same_tree {
+                continue;
+            }
+            crate::cmd::ab::build(
+                c,
+                tree,
+                &out.join("ab").join(format!("build-{label}.log")),
+                printer,
+            )?;
+        }
+    }
+    Ok(AbSetup {
+        base,
+        head,
+        blocks: a.blocks,
+        confirm,
+        reruns: a.reruns,
+        seed: a.seed,
+    })
 }

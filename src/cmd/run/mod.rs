@@ -5,13 +5,14 @@
 //! pushing the history, reports, publishing; the exit code comes from `exit::Outcome`.
 
 mod assemble;
-mod execute;
+pub(crate) mod execute;
 mod flow;
 mod settings;
 mod signals;
 mod suite;
 
 pub(crate) use assemble::git_info;
-pub use flow::run;
+pub use execute::AbSetup;
+pub use flow::{execute, run};
 pub use settings::cache_dir;
 pub(crate) use suite::run_id;

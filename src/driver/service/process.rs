@@ -177,6 +177,12 @@ impl Service {
         self.child.as_ref().and_then(Child::id)
     }
 
+    /// The exit status, when the service has ended on its own (it should run until stopped).
+    pub fn exited(&mut self) -> Option<String> {
+        let status = self.child.as_mut()?.try_wait().ok()??;
+        Some(status.to_string())
+    }
+
     /// SIGTERM to the process group, then SIGKILL after the grace period.
     pub async fn stop(&mut self) {
         let Some(mut child) = self.child.take() else {

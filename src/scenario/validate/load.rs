@@ -140,7 +140,10 @@ impl Validator<'_> {
         }
         if let Some(g) = &th.gate {
             let compared = th.metrics.as_deref().unwrap_or(&Metric::DEFAULT_COMPARED);
-            if let Some(m) = g.iter().find(|m| !compared.contains(m) && **m != Metric::Recall) {
+            if let Some(m) = g
+                .iter()
+                .find(|m| !compared.contains(m) && **m != Metric::Recall)
+            {
                 return Err(self.err(
                     &tat("gate"),
                     format!("`{m}` gates but is not compared"),

@@ -1,0 +1,75 @@
+//! Judging settings from the command line, and what to do with scenarios that were not judged.
+
+use crate::cli::{JudgeArgs, Policy};
+use crate::engine::BusyRule;
+use crate::exit::Outcome;
+use crate::github::{runtime, Context};
+use crate::printer::Printer;
+use crate::verdict::{Comparison, Options, Unjudged, Verdict};
+
+/// The verdict's options.
+#[must_use]
+pub fn options(j: &JudgeArgs) -> Options {
+    Options {
+        hard: j.hard_env.clone(),
+        exclude_busy: !j.keep_busy,
+    }
+}
+
+/// When a repetition counts as measured on a busy machine.
+#[must_use]
+pub fn busy_rule(j: &JudgeArgs) -> BusyRule {
+    BusyRule {
+        others_cores: j.busy_cores,
+        steal_pct: j.busy_steal,
+    }
+}
+
+/// For every scenario that was not judged: a warning (and an Actions `::warning`), or a
+/// failure, as `--on-no-baseline`, `--on-incomparable` and `--on-inconclusive` say.
+pub fn not_judged(
+    comparisons: &[Comparison],
+    j: &JudgeArgs,
+    gh: &Context,
+    outcome: &mut Outcome,
+    printer: &Printer,
+) {
+    for c in comparisons
+        .iter()
+        .filter(|c| c.verdict == Verdict::NotJudged)
+    {
+        for n in &c.not_judged {
+            let policy = match n.reason {
+                Unjudged::NoBaseline => j.on_no_baseline,
+                Unjudged::Incomparable => j.on_incomparable,
+                Unjudged::Inconclusive | Unjudged::Busy => j.on_inconclusive,
+            };
+            let text = format!(
+                "{} not judged ({}): {}",
+                c.scenario,
+                n.reason.as_str(),
+                n.detail
+            );
+            match policy {
+                Policy::Pass => {}
+                Policy::Warn => {
+                    printer.warn(&text);
+                    if gh.in_actions {
+                        printer.out(&runtime::annotation(
+                            "warning",
+                            &format!("benchbot: {} not judged", c.scenario),
+                            &text,
+                        ));
+                    }
+                }
+                Policy::Fail => {
+                    printer.error(&format!(
+                        "{text}\n  hint: the policy for `{}` is `fail`",
+                        n.reason.as_str()
+                    ));
+                    outcome.fail();
+                }
+            }
+        }
+    }
+}
