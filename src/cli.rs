@@ -19,6 +19,9 @@ pub enum Command {
     /// Compare two revisions on this runner: base and head built side by side and measured in
     /// interleaved blocks, judged pair by pair.
     Ab(Box<AbArgs>),
+    /// Measure what the gate says when nothing changed: one build as both base and head
+    /// (A/A), interleaved, round after round; false alarms, detectable effects, blocks needed.
+    Calibrate(Box<CalibrateArgs>),
     /// Compare run records with a baseline.
     Compare(CompareArgs),
     /// Manage committed baselines.
@@ -159,9 +162,11 @@ pub struct AbArgs {
     /// (default: the scenarios' `[build]` command; none when they have none).
     #[arg(long)]
     pub build: Option<String>,
-    /// Blocks of the first stage (default: each scenario's repetitions, at least 6).
-    #[arg(long)]
-    pub blocks: Option<u32>,
+    /// Blocks of the first stage: a number, or `auto` for what this machine's latest stored
+    /// calibration says each scenario needs (at most 60; see `benchbot calibrate`). Default:
+    /// each scenario's repetitions, at least 6.
+    #[arg(long, value_parser = parse_blocks)]
+    pub blocks: Option<Blocks>,
     /// Confirm a suspected regression with more blocks: `off`, or a factor of the blocks
     /// (`2x`: as many again). Only a confirmed regression fails the run.
     #[arg(long, default_value = "2x")]
@@ -175,6 +180,31 @@ pub struct AbArgs {
     /// Where the worktrees of base and head go (default: `<out>/ab/trees`).
     #[arg(long, value_name = "DIR")]
     pub trees: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// A/A rounds of every scenario.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub rounds: u32,
+    /// Blocks of each round's first stage (default: as `benchbot ab`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub blocks: Option<u32>,
+    /// Confirmation of a suspected regression, as `benchbot ab --confirm`.
+    #[arg(long, default_value = "2x")]
+    pub confirm: String,
+    /// Busy blocks run again, as `benchbot ab --reruns`.
+    #[arg(long, default_value_t = 6)]
+    pub reruns: u32,
+    /// The build command run once before the rounds (default: the scenarios' `[build]`).
+    #[arg(long)]
+    pub build: Option<String>,
+    /// Commit each scenario's calibration to the history (`--history`), where
+    /// `benchbot ab --blocks auto` on this machine finds it.
+    #[arg(long)]
+    pub store: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -524,4 +554,23 @@ pub struct IngestArgs {
     /// Directory the record is written under (`records/<scenario>/<run-id>.json`).
     #[arg(long, default_value = "benchbot-out")]
     pub out: PathBuf,
+}
+
+/// `--blocks`: a number of blocks, or what a calibration says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blocks {
+    Fixed(u32),
+    Auto,
+}
+
+fn parse_blocks(s: &str) -> Result<Blocks, String> {
+    if s == "auto" {
+        return Ok(Blocks::Auto);
+    }
+    match s.parse::<u32>() {
+        Ok(n) if (2..=1000).contains(&n) => Ok(Blocks::Fixed(n)),
+        _ => Err(format!(
+            "`{s}` is neither `auto` nor a number of blocks in 2..=1000"
+        )),
+    }
 }

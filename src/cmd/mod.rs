@@ -5,6 +5,7 @@
 pub mod ab;
 pub mod baseline;
 pub mod baselines;
+pub mod calibrate;
 pub mod compare;
 pub mod dataset;
 pub mod demo_server;

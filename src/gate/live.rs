@@ -162,7 +162,7 @@ impl Blocks for LiveBlocks<'_> {
                             "{} was measured while {why}",
                             if base { "base" } else { "head" }
                         )
-                    }))
+                    }));
                 }
             }
         }

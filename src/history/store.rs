@@ -84,6 +84,10 @@ pub fn record_path(record: &RunRecord) -> String {
     )
 }
 
+/// Directories of documents other than run records: acceptances of intended changes and
+/// calibrations of runners.
+pub const DOCUMENT_DIRS: [&str; 2] = ["accepted", "calibration"];
+
 fn safe_component(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '\0'])
 }
@@ -113,6 +117,21 @@ impl History {
             repo,
             branch: branch.to_owned(),
         })
+    }
+
+    /// Opens an existing repository at (or above) `path` for reading: a mistyped path is an
+    /// error, never a new empty repository.
+    ///
+    /// # Errors
+    /// [`HistoryError::Open`] when there is no repository there.
+    pub fn open_existing(path: &Path, branch: &str) -> Result<Self, HistoryError> {
+        if !path.exists() {
+            return Err(HistoryError::Open {
+                path: path.to_owned(),
+                source: git2::Error::from_str("no such directory (a history is never created by a command that only reads it)"),
+            });
+        }
+        Self::open(path, branch)
     }
 
     #[must_use]
@@ -218,6 +237,82 @@ impl History {
             }
             blobs.push((record_path(r), self.git(self.repo.blob(&json))?));
         }
+        self.commit_blobs(&blobs, |added| commit_message(records, added))
+    }
+
+    /// Adds a document (an acceptance, a calibration) at `path`, a new file under one of the
+    /// history's document directories; idempotent by path, never overwriting.
+    ///
+    /// # Errors
+    /// An unsafe or reserved path, an oversized document, or a repository error.
+    pub fn append_document(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        message: &str,
+    ) -> Result<Appended, HistoryError> {
+        let refuse = |found: &str| HistoryError::Record {
+            branch: self.branch.clone(),
+            path: path.to_owned(),
+            source: RecordError::WrongFormat {
+                path: PathBuf::from(path),
+                found: found.to_owned(),
+            },
+        };
+        let mut parts = path.split('/');
+        if !parts.next().is_some_and(|d| DOCUMENT_DIRS.contains(&d)) {
+            return Err(refuse(
+                "a document outside the history's document directories",
+            ));
+        }
+        if !path.split('/').all(safe_component) || path.split('/').count() < 2 {
+            return Err(refuse("an unsafe document path"));
+        }
+        if bytes.len() >= MAX_RECORD_BYTES {
+            return Err(refuse("a document above the history's size limit"));
+        }
+        let blob = self.git(self.repo.blob(bytes))?;
+        let mut out = self.commit_blobs(&[(path.to_owned(), blob)], |_| message.to_owned())?;
+        Ok(out.remove(0))
+    }
+
+    /// The documents under `dir` (one of the document directories), by path, oldest path
+    /// first within the walk order.
+    ///
+    /// # Errors
+    /// A repository error.
+    pub fn documents(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>, HistoryError> {
+        let Some(tree) = self.tree_of(self.tip()?)? else {
+            return Ok(Vec::new());
+        };
+        let entry = match tree.get_path(Path::new(dir)) {
+            Ok(e) => e,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return self.git(Err(e)),
+        };
+        let sub = self.git(self.repo.find_tree(entry.id()))?;
+        let mut found = Vec::new();
+        self.git(sub.walk(git2::TreeWalkMode::PreOrder, |d, e| {
+            if e.kind() == Some(ObjectType::Blob) {
+                found.push((format!("{dir}/{d}{}", e.name().unwrap_or_default()), e.id()));
+            }
+            git2::TreeWalkResult::Ok
+        }))?;
+        let mut out = Vec::with_capacity(found.len());
+        for (path, oid) in found {
+            let blob = self.git(self.repo.find_blob(oid))?;
+            out.push((path, blob.content().to_vec()));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// Commits the blobs not yet present, moving the branch with a compare-and-swap.
+    fn commit_blobs(
+        &self,
+        blobs: &[(String, Oid)],
+        message: impl Fn(&[&String]) -> String,
+    ) -> Result<Vec<Appended>, HistoryError> {
         // Compare-and-swap loop: another appender in this repository may move the branch.
         loop {
             let tip = self.tip()?;
@@ -229,7 +324,7 @@ impl History {
             let mut update = TreeUpdateBuilder::new();
             let mut added = Vec::new();
             let mut seen = std::collections::HashSet::new();
-            for (path, oid) in &blobs {
+            for (path, oid) in blobs {
                 if base.get_path(Path::new(path)).is_ok() || !seen.insert(path) {
                     results.push(Appended::AlreadyPresent { path: path.clone() });
                 } else {
@@ -251,7 +346,7 @@ impl History {
                 None => Vec::new(),
             };
             let parent_refs: Vec<_> = parents.iter().collect();
-            let message = commit_message(records, &added);
+            let message = message(&added);
             let sig = self.signature()?;
             let commit =
                 self.git(

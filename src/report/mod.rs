@@ -3,6 +3,7 @@
 //! GitHub.
 
 mod bodies;
+mod calibration;
 mod format;
 mod headline;
 mod json;
@@ -14,6 +15,7 @@ mod terminal;
 mod trend;
 
 pub use bodies::{bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT};
+pub use calibration::{calibration_markdown, calibration_table, rate_text};
 pub(crate) use format::{cells, metric_word, signed_pct};
 pub use format::{format_ns, format_value, format_value_in, sig3};
 pub use headline::{headline, overall, scenario_summary, verdict_words};

@@ -2,7 +2,7 @@
 //! (interleaved A/B blocks), a prediction-interval test of one new run against past runs, and
 //! Holm–Bonferroni adjustment across a scenario's rows. Checked against SciPy and statsmodels.
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::describe::{mean, stdev};
 
@@ -144,6 +144,23 @@ pub fn minimum_detectable(sd: f64, n: usize, alpha: f64, power: f64) -> Option<f
     Some((t_quantile(1.0 - alpha / 2.0, df)? + t_quantile(power, df)?) * sd / (n as f64).sqrt())
 }
 
+/// The Wilson score interval of a proportion: `k` events in `n` trials, at level `1 − alpha`.
+/// Unlike the normal approximation it stays inside [0, 1] and is honest at `k = 0`.
+#[must_use]
+#[expect(clippy::cast_precision_loss, reason = "trial counts are small")]
+pub fn wilson(k: u64, n: u64, alpha: f64) -> Option<(f64, f64)> {
+    if n == 0 || k > n {
+        return None;
+    }
+    let z = Normal::new(0.0, 1.0).ok()?.inverse_cdf(1.0 - alpha / 2.0);
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
 #[cfg(test)]
 mod tests {
     use approx::assert_relative_eq;
@@ -215,5 +232,27 @@ mod tests {
         // n = 6: (t.ppf(0.975, 5) + t.ppf(0.95, 5)) * 0.05 / sqrt(6), SciPy 1.17.1.
         let want = (2.570_581_835_636_314_6 + 2.015_048_373_333_023_3) * 0.05 / 6f64.sqrt();
         assert_relative_eq!(a, want, max_relative = 1e-6);
+    }
+
+    // Reference values from statsmodels 0.15.0:
+    //   proportion_confint(k, n, alpha=0.05, method="wilson")
+    #[test]
+    fn wilson_matches_statsmodels() {
+        let cases = [
+            (0, 200, (0.0, 0.018_845_326_377_266_58)),
+            (
+                3,
+                200,
+                (0.005_114_237_793_258_307, 0.043_165_728_792_690_275),
+            ),
+            (7, 36, (0.097_530_954_189_287_28, 0.350_280_429_951_773_9)),
+        ];
+        for (k, n, (lo, hi)) in cases {
+            let (a, b) = wilson(k, n, 0.05).unwrap();
+            assert_relative_eq!(a, lo, epsilon = 1e-9);
+            assert_relative_eq!(b, hi, epsilon = 1e-9);
+        }
+        assert!(wilson(1, 0, 0.05).is_none());
+        assert!(wilson(3, 2, 0.05).is_none());
     }
 }

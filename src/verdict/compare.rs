@@ -59,28 +59,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     let mut notes = Vec::new();
     let mut not_judged = Vec::new();
     let baseline = if current.ab.is_some() { None } else { baseline };
-    let env = baseline.map(|b| compare_env(&current.environment, &b.environment, &o.hard));
-    let incomparable = env
-        .as_ref()
-        .and_then(super::super::system::EnvDiff::incomparable);
-    if let Some(n) = &incomparable {
-        notes.push(n.clone());
-        not_judged.push(NotJudged {
-            reason: Unjudged::Incomparable,
-            detail: n.clone(),
-        });
-    }
-    if let Some(d) = env.as_ref().filter(|d| !d.noted.is_empty()) {
-        notes.push(format!(
-            "the baseline's machine differs in {}: noted, not judged incomparable",
-            d.noted.join(", ")
-        ));
-    }
-    if let Some(b) = baseline {
-        if b.scenario.sequence_digest != current.scenario.sequence_digest {
-            notes.push("the operation sequence differs from the baseline's (scenario or seed changed): compare with care".into());
-        }
-    }
+    let incomparable = baseline_notes(current, baseline, o, &mut notes, &mut not_judged);
     let base_targets: Option<&[TargetRecord]> = current
         .ab
         .as_ref()
@@ -162,6 +141,40 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         not_judged,
         path: current.scenario.path.clone(),
     }
+}
+
+/// What the baseline's machine and sequence say before any row is judged: notes, and the
+/// reason the machines are incomparable, if they are.
+fn baseline_notes(
+    current: &RunRecord,
+    baseline: Option<&RunRecord>,
+    o: &Options,
+    notes: &mut Vec<String>,
+    not_judged: &mut Vec<NotJudged>,
+) -> Option<String> {
+    let env = baseline.map(|b| compare_env(&current.environment, &b.environment, &o.hard));
+    let incomparable = env
+        .as_ref()
+        .and_then(super::super::system::EnvDiff::incomparable);
+    if let Some(n) = &incomparable {
+        notes.push(n.clone());
+        not_judged.push(NotJudged {
+            reason: Unjudged::Incomparable,
+            detail: n.clone(),
+        });
+    }
+    if let Some(d) = env.as_ref().filter(|d| !d.noted.is_empty()) {
+        notes.push(format!(
+            "the baseline's machine differs in {}: noted, not judged incomparable",
+            d.noted.join(", ")
+        ));
+    }
+    if let Some(b) = baseline {
+        if b.scenario.sequence_digest != current.scenario.sequence_digest {
+            notes.push("the operation sequence differs from the baseline's (scenario or seed changed): compare with care".into());
+        }
+    }
+    incomparable
 }
 
 /// The scenario's verdict from its rows, standings and objectives.
@@ -388,7 +401,7 @@ fn settle(current: &RunRecord, row: &mut Row, change: Option<&Effect>, incompara
 }
 
 /// The thresholds and floor of one metric.
-fn rule(metric: Metric, current: &RunRecord) -> Rule {
+pub(super) fn rule(metric: Metric, current: &RunRecord) -> Rule {
     let th = &current.scenario.thresholds;
     #[expect(
         clippy::cast_precision_loss,

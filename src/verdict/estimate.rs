@@ -156,7 +156,7 @@ impl Effect {
     }
 }
 
-fn on_scale(v: f64, scale: Scale) -> Option<f64> {
+pub(super) fn on_scale(v: f64, scale: Scale) -> Option<f64> {
     match scale {
         Scale::Ratio if v > 0.0 => Some(v.ln()),
         Scale::Ratio => None,
@@ -164,21 +164,19 @@ fn on_scale(v: f64, scale: Scale) -> Option<f64> {
     }
 }
 
-/// Interleaved blocks: the per-block differences (log ratios for ratio metrics) of pairs where
-/// both sides were measured, tested against zero. Only blocks in `blocks` (all when `None`).
-pub(super) fn paired(
+/// The per-block differences head − base (log ratios for ratio metrics) of blocks where both
+/// sides were measured on a quiet machine; only blocks in `blocks` (all when `None`).
+pub(super) fn block_differences(
     base: &Series<'_>,
     head: &Series<'_>,
     scale: Scale,
-    alpha: f64,
     blocks: Option<&dyn Fn(u32) -> bool>,
-) -> Option<Effect> {
+) -> Vec<f64> {
     let base_by_block: BTreeMap<u32, f64> = base
         .judged(true)
         .filter_map(|v| v.block.map(|b| (b, v.v)))
         .collect();
-    let d: Vec<f64> = head
-        .judged(true)
+    head.judged(true)
         .filter_map(|h| {
             let b = h.block?;
             if blocks.is_some_and(|keep| !keep(b)) {
@@ -187,7 +185,18 @@ pub(super) fn paired(
             let bv = *base_by_block.get(&b)?;
             Some(on_scale(h.v, scale)? - on_scale(bv, scale)?)
         })
-        .collect();
+        .collect()
+}
+
+/// Interleaved blocks: the per-block differences tested against zero.
+pub(super) fn paired(
+    base: &Series<'_>,
+    head: &Series<'_>,
+    scale: Scale,
+    alpha: f64,
+    blocks: Option<&dyn Fn(u32) -> bool>,
+) -> Option<Effect> {
+    let d = block_differences(base, head, scale, blocks);
     let est = stats::paired(&d, alpha)?;
     Some(Effect::from_est(
         est,

@@ -1,6 +1,7 @@
 //! Verdicts: a run record against a baseline, metric by metric; competitive standings;
 //! objectives; optimization tasks.
 
+mod calibration;
 mod compare;
 mod decide;
 mod estimate;
@@ -10,6 +11,9 @@ mod standings;
 mod tasks;
 mod types;
 
+pub use calibration::{
+    calibrate, CalibratedRow, Calibration, Rate, Round, Verdicts, CALIBRATION_FORMAT, POWER,
+};
 pub use compare::{compare, compare_with, Options};
 pub use notes::{late_send_notes, saturation_notes, shared_cause_note};
 pub use tasks::{tasks, Priorities, Priority, Task};

@@ -26,6 +26,8 @@ use crate::verdict::{compare_with, Comparison, Options, Status, Unjudged};
 /// What the scenarios of a run share.
 pub struct Runner<'a> {
     pub args: &'a RunArgs,
+    /// Where records go (`<out>/records/<scenario>/<run-id>.json`).
+    pub out: PathBuf,
     pub settings: &'a Settings,
     pub rt: &'a tokio::runtime::Runtime,
     pub ctx: &'a RunContext,
@@ -44,6 +46,8 @@ pub struct AbSetup {
     pub head: Tree,
     /// First-stage blocks (default: the scenario's repetitions, at least six).
     pub blocks: Option<u32>,
+    /// `--blocks auto`: the blocks of each scenario its calibration asks for.
+    pub calibrated: std::collections::BTreeMap<String, u32>,
     pub confirm: f64,
     pub reruns: u32,
     /// Seed of the blocks' order (default: derived from the run id and the scenario).
@@ -117,7 +121,7 @@ impl Runner<'_> {
                 .with_context(|| format!("writing the run record {}", path.display()))?;
             self.printer.msg(&format!("  record: {}", path.display()));
             if record.incomplete {
-                self.printer.error(&format!("scenario `{name}` was interrupted; the partial record is marked incomplete\n  hint: `benchbot run --resume --out {}` finishes the suite", self.args.output.out.display()));
+                self.printer.error(&format!("scenario `{name}` was interrupted; the partial record is marked incomplete\n  hint: `benchbot run --resume --out {}` finishes the suite", self.out.display()));
                 outcome.fail();
                 comparisons.push(Comparison::failed(
                     &name,
@@ -135,9 +139,7 @@ impl Runner<'_> {
     }
 
     fn record_path(&self, scenario: &str) -> PathBuf {
-        self.args
-            .output
-            .out
+        self.out
             .join("records")
             .join(scenario)
             .join(format!("{}.json", self.info.run_id))
@@ -190,7 +192,10 @@ impl Runner<'_> {
         };
         let plan = Plan {
             blocks: setup
-                .blocks
+                .calibrated
+                .get(scenario.name.as_str())
+                .copied()
+                .or(setup.blocks)
                 .unwrap_or_else(|| scenario.load.repetitions.max(6)),
             confirm: setup.confirm,
             reruns: setup.reruns,

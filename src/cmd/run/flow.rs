@@ -7,7 +7,7 @@ use super::execute::AbSetup;
 use super::execute::Runner;
 use super::settings::Settings;
 use super::suite::SuiteState;
-use crate::cli::{AbArgs, PreflightMode, RunArgs};
+use crate::cli::{AbArgs, Blocks, PreflightMode, RunArgs};
 use crate::cmd::baselines::BaselineSource;
 use crate::driver::service::pin_current;
 use crate::engine::{Cancel, RunContext};
@@ -36,16 +36,13 @@ pub fn execute(
     ab: Option<&AbArgs>,
     printer: &Printer,
 ) -> anyhow::Result<ExitStatus> {
-    let gh = Context::from_env()?;
-    if let Some(why) = gh
-        .pull_request()
-        .and_then(|pr| fork_refusal(pr, &args.publishing.fork_label, args.publishing.allow_fork))
-    {
-        printer.error(&why);
-        return Ok(ExitStatus::Failure);
-    }
-    let settings = Settings::resolve(args, &gh)?;
-    let Some(scenarios) = select(args, &settings, printer)? else {
+    let Some(Prepared {
+        gh,
+        settings,
+        scenarios,
+        preflight,
+    }) = prepare(args, printer)?
+    else {
         return Ok(ExitStatus::Failure);
     };
     if args.dry_run {
@@ -53,13 +50,6 @@ pub fn execute(
             printer.out(&plan(s));
         }
         return Ok(ExitStatus::Success);
-    }
-    let Ok(preflight) = preflight_stage(args, &scenarios, printer) else {
-        return Ok(ExitStatus::Failure);
-    };
-    if let Some(cpus) = &args.generator_cpus {
-        // Before the runtime starts, so every worker thread inherits the mask.
-        pin_current(&cpu_list(cpus)?).with_context(|| format!("--generator-cpus {cpus}"))?;
     }
     let ab = match ab {
         Some(a) => match ab_setup(a, &scenarios, printer) {
@@ -72,21 +62,10 @@ pub fn execute(
         None => None,
     };
     let mut suite = SuiteState::open(&args.output.out, args.resume, &scenarios, printer)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let rt = runtime()?;
     let cancel = Cancel::new();
     rt.spawn(super::signals::signals(cancel.clone()));
-    let ctx = RunContext {
-        log_dir: args.output.out.join("logs"),
-        benchbot_exe: std::env::current_exe().context("locating the benchbot executable")?,
-        cancel: cancel.clone(),
-        sample_interval: settings.sample_interval,
-        cache_dir: settings.cache_dir.clone(),
-        busy: crate::cmd::judging::busy_rule(&args.judging),
-        tree: source_tree(),
-    };
+    let ctx = context(args, &settings, cancel.clone())?;
     let history = args
         .history
         .as_deref()
@@ -94,18 +73,13 @@ pub fn execute(
         .transpose()?;
     let runner = Runner {
         args,
+        out: args.output.out.clone(),
         settings: &settings,
         rt: &rt,
         ctx: &ctx,
         history: history.as_ref(),
         baselines: baseline_source(history.as_ref(), &settings, args),
-        info: RunInfo {
-            run_id: suite.run_id.clone(),
-            git: git_info(),
-            trigger: settings.trigger.clone(),
-            environment: system::environment(gh.runner_name.clone(), args.runner_labels.clone()),
-            preflight,
-        },
+        info: run_info(suite.run_id.clone(), &settings, &gh, args, preflight),
         options: crate::cmd::judging::options(&args.judging),
         ab,
         printer,
@@ -127,6 +101,104 @@ pub fn execute(
         printer,
     )?;
     Ok(outcome.status())
+}
+
+/// What every way of running scenarios starts from.
+pub(crate) struct Prepared {
+    pub gh: Context,
+    pub settings: Settings,
+    pub scenarios: Vec<Scenario>,
+    pub preflight: Option<PreflightReport>,
+}
+
+/// The settings, the scenarios selected and the preflight checks; `None` when the run must
+/// not go on (reported already), e.g. a fork's pull request, invalid scenarios, a refused
+/// machine. With `--generator-cpus` the process is pinned here.
+///
+/// # Errors
+/// Bad settings or scenario paths.
+pub(crate) fn prepare(args: &RunArgs, printer: &Printer) -> anyhow::Result<Option<Prepared>> {
+    let gh = Context::from_env()?;
+    if let Some(why) = gh
+        .pull_request()
+        .and_then(|pr| fork_refusal(pr, &args.publishing.fork_label, args.publishing.allow_fork))
+    {
+        printer.error(&why);
+        return Ok(None);
+    }
+    let settings = Settings::resolve(args, &gh)?;
+    let Some(scenarios) = select(args, &settings, printer)? else {
+        return Ok(None);
+    };
+    if args.dry_run {
+        return Ok(Some(Prepared {
+            gh,
+            settings,
+            scenarios,
+            preflight: None,
+        }));
+    }
+    let Ok(preflight) = preflight_stage(args, &scenarios, printer) else {
+        return Ok(None);
+    };
+    if let Some(cpus) = &args.generator_cpus {
+        // Before the runtime starts, so every worker thread inherits the mask.
+        pin_current(&cpu_list(cpus)?).with_context(|| format!("--generator-cpus {cpus}"))?;
+    }
+    Ok(Some(Prepared {
+        gh,
+        settings,
+        scenarios,
+        preflight,
+    }))
+}
+
+/// The async runtime the scenarios run on.
+///
+/// # Errors
+/// The runtime cannot start.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// What the engine needs to know of the run.
+///
+/// # Errors
+/// The benchbot executable cannot be located.
+pub(crate) fn context(
+    args: &RunArgs,
+    settings: &Settings,
+    cancel: Cancel,
+) -> anyhow::Result<RunContext> {
+    Ok(RunContext {
+        log_dir: args.output.out.join("logs"),
+        benchbot_exe: std::env::current_exe().context("locating the benchbot executable")?,
+        cancel,
+        sample_interval: settings.sample_interval,
+        cache_dir: settings.cache_dir.clone(),
+        busy: crate::cmd::judging::busy_rule(&args.judging),
+        tree: source_tree(),
+    })
+}
+
+/// What every record of a run shares.
+pub(crate) fn run_info(
+    run_id: String,
+    settings: &Settings,
+    gh: &Context,
+    args: &RunArgs,
+    preflight: Option<PreflightReport>,
+) -> RunInfo {
+    RunInfo {
+        run_id,
+        git: git_info(),
+        trigger: settings.trigger.clone(),
+        environment: system::environment(gh.runner_name.clone(), args.runner_labels.clone()),
+        preflight,
+    }
 }
 
 /// Where baselines come from: the history's runs of a code branch, or committed files.
@@ -313,7 +385,7 @@ fn cpu_list(text: &str) -> anyhow::Result<Vec<usize>> {
 }
 
 /// `{{tree}}` of a plain run: the repository's top level, or the current directory.
-fn source_tree() -> std::path::PathBuf {
+pub(crate) fn source_tree() -> std::path::PathBuf {
     std::process::Command::new("git")
         .args(["rev-parse", "--show-toplevel"])
         .stderr(std::process::Stdio::null())
@@ -325,12 +397,24 @@ fn source_tree() -> std::path::PathBuf {
         .unwrap_or_default()
 }
 
+/// The build commands: `--build`, or else each scenario's `[build]` command once.
+pub(crate) fn build_all(command: Option<&str>, scenarios: &[Scenario]) -> Vec<String> {
+    let mut commands: Vec<String> = command.map(str::to_owned).into_iter().collect();
+    if command.is_none() {
+        for s in scenarios {
+            if let Some(b) = &s.file.build {
+                if !commands.contains(&b.command) {
+                    commands.push(b.command.clone());
+                }
+            }
+        }
+    }
+    commands
+}
+
 /// The trees of an A/B run, built: base and head checked out, the build command run in each.
 fn ab_setup(a: &AbArgs, scenarios: &[Scenario], printer: &Printer) -> anyhow::Result<AbSetup> {
     let confirm = crate::gate::parse_confirm(&a.confirm).map_err(anyhow::Error::msg)?;
-    if let Some(b) = a.blocks {
-        anyhow::ensure!((2..=1000).contains(&b), "--blocks must be in 2..=1000");
-    }
     let out = &a.run.output.out;
     let trees = a
         .trees
@@ -348,19 +432,19 @@ fn ab_setup(a: &AbArgs, scenarios: &[Scenario], printer: &Printer) -> anyhow::Re
         &head.git.sha[..12.min(head.git.sha.len())],
         head.path.display(),
     ));
-    let mut commands: Vec<String> = match &a.build {
-        Some(c) => vec![c.clone()],
-        None => Vec::new(),
+    let calibrated = if a.blocks == Some(Blocks::Auto) {
+        let history = a
+            .run
+            .history
+            .as_deref()
+            .map(|p| History::open_existing(p, &a.run.history_branch))
+            .transpose()?;
+        let env = system::environment(None, a.run.runner_labels.clone());
+        crate::cmd::calibrate::auto_blocks(history.as_ref(), scenarios, &env, printer)?
+    } else {
+        std::collections::BTreeMap::new()
     };
-    if a.build.is_none() {
-        for s in scenarios {
-            if let Some(b) = &s.file.build {
-                if !commands.contains(&b.command) {
-                    commands.push(b.command.clone());
-                }
-            }
-        }
-    }
+    let commands = build_all(a.build.as_deref(), scenarios);
     let same_tree = base.path == head.path;
     for c in &commands {
         for (tree, label) in [(&base, "base"), (&head, "head")] {
@@ -378,7 +462,11 @@ fn ab_setup(a: &AbArgs, scenarios: &[Scenario], printer: &Printer) -> anyhow::Re
     Ok(AbSetup {
         base,
         head,
-        blocks: a.blocks,
+        blocks: match a.blocks {
+            Some(Blocks::Fixed(n)) => Some(n),
+            _ => None,
+        },
+        calibrated,
         confirm,
         reruns: a.reruns,
         seed: a.seed,
