@@ -92,12 +92,20 @@ fn run_step(given: &[(&str, &str)], base_ref: &str) -> (i32, Vec<String>, String
     let outputs = dir.path().join("outputs");
     std::fs::write(&outputs, "").unwrap();
     let mut cmd = std::process::Command::new("bash");
-    cmd.args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", &script])
-        .current_dir(common::root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .env("HOME", dir.path())
-        .env("GITHUB_OUTPUT", &outputs);
+    cmd.args([
+        "--noprofile",
+        "--norc",
+        "-e",
+        "-o",
+        "pipefail",
+        "-c",
+        &script,
+    ])
+    .current_dir(common::root())
+    .env_clear()
+    .env("PATH", std::env::var_os("PATH").unwrap())
+    .env("HOME", dir.path())
+    .env("GITHUB_OUTPUT", &outputs);
     for (k, expr) in env {
         let value = resolve(&expr, &values, &action, base_ref);
         cmd.env(k, value);
@@ -120,8 +128,7 @@ fn resolve(expr: &str, inputs: &BTreeMap<String, String>, action: &Path, base_re
         .trim()
         .strip_prefix("${{")
         .and_then(|e| e.strip_suffix("}}"))
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("not an expression: {expr}"));
+        .map_or_else(|| panic!("not an expression: {expr}"), str::trim);
     match inner {
         "github.action_path" => action.display().to_string(),
         "github.base_ref" => base_ref.to_owned(),
@@ -159,7 +166,12 @@ fn run_mode_with_defaults_is_accepted_by_benchbot() {
     let (code, args, outputs, log) = run_step(&[("tiers", "small")], "");
     assert_eq!(code, 0, "{log}");
     assert_eq!(args[0], "run", "{args:?}");
-    for flag in ["--on-no-baseline", "--on-inconclusive", "--accept-label", "--publish"] {
+    for flag in [
+        "--on-no-baseline",
+        "--on-inconclusive",
+        "--accept-label",
+        "--publish",
+    ] {
         assert!(args.iter().any(|a| a == flag), "{flag} in {args:?}");
     }
     assert!(outputs.contains("exit-code=0"), "{outputs}");
@@ -184,7 +196,8 @@ fn ab_mode_takes_the_pull_requests_base_branch() {
     let i = args.iter().position(|a| a == "--blocks").unwrap();
     assert_eq!(args[i + 1], "auto");
 
-    let (code, args, _, log) = run_step(&[("mode", "ab"), ("base", "v1.2"), ("tiers", "small")], "");
+    let (code, args, _, log) =
+        run_step(&[("mode", "ab"), ("base", "v1.2"), ("tiers", "small")], "");
     assert_eq!(code, 0, "{log}");
     assert_eq!(&args[..3], ["ab", "--base", "v1.2"]);
 }

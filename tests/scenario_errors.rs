@@ -118,3 +118,20 @@ fn a_corrupt_vector_file_is_named_with_its_line() {
 fn ingest_fields_must_belong_to_the_rows() {
     insta::assert_snapshot!("ingest-unknown-field", check("ingest-unknown-field"));
 }
+
+#[test]
+fn bare_threshold_says_what_it_would_mean() {
+    let e = check("bare-threshold");
+    assert!(
+        e.contains("would mean 1000%") && e.contains("\"10%\""),
+        "{e}"
+    );
+    insta::assert_snapshot!("bare-threshold", e);
+}
+
+#[test]
+fn threshold_above_100_percent_is_refused() {
+    let e = check("threshold-above-100");
+    assert!(e.contains("above 100%") && e.contains("\"1.5%\""), "{e}");
+    insta::assert_snapshot!("threshold-above-100", e);
+}

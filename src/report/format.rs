@@ -103,3 +103,13 @@ pub(crate) fn cells(r: &Row) -> Cells {
         },
     }
 }
+
+/// The cells of a late-sends row: share late, corrected p50, service p50, wait.
+pub(crate) fn late_cells(l: &crate::verdict::LateSends) -> (String, String, String, String) {
+    (
+        format!("{:.1}%", l.late_share * 100.0),
+        crate::util::format_ns(l.corrected_p50_ns),
+        crate::util::format_ns(l.service_p50_ns),
+        format!("+{}", crate::util::format_ns(l.wait_ns().max(0.0))),
+    )
+}

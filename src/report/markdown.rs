@@ -197,6 +197,18 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
         for g in &groups {
             group_md(out, g);
         }
+        if !c.late_sends.is_empty() {
+            out.push_str("\n| target | operation | sends > 1 ms late | p50 corrected | p50 service | wait |\n|---|---|--:|--:|--:|--:|\n");
+            for l in &c.late_sends {
+                let (late, corrected, service, wait) = super::late_cells(l);
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {late} | {corrected} | {service} | {wait} |",
+                    escape_md(&l.target),
+                    escape_md(&l.operation)
+                );
+            }
+        }
         out.push_str("\n</details>\n\n");
     }
 }

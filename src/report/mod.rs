@@ -16,7 +16,7 @@ mod trend;
 
 pub use bodies::{bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT};
 pub use calibration::{calibration_markdown, calibration_table, rate_text};
-pub(crate) use format::{cells, metric_word, signed_pct};
+pub(crate) use format::{cells, late_cells, metric_word, signed_pct};
 pub use format::{format_ns, format_value, format_value_in, sig3};
 pub use headline::{headline, overall, scenario_summary, verdict_words};
 pub use json::json;

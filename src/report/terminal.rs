@@ -37,6 +37,9 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
         if !c.rows.is_empty() {
             let _ = writeln!(out, "{}", rows_table(c));
         }
+        if !c.late_sends.is_empty() {
+            let _ = writeln!(out, "{}", sends_table(c));
+        }
         if !c.standings.is_empty() {
             let _ = writeln!(out, "{}", standings_table(c));
             let mut notes: Vec<String> = Vec::new();
@@ -104,6 +107,33 @@ fn rows_table(c: &Comparison) -> Table {
         ]);
     }
     table
+}
+
+/// Open loop: how punctual the sends were, and what waiting added to the p50.
+fn sends_table(c: &Comparison) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header([
+        "Target",
+        "Operation",
+        "Sends > 1 ms late",
+        "p50 corrected",
+        "p50 service",
+        "Wait",
+    ]);
+    for l in &c.late_sends {
+        let (late, corrected, service, wait) = super::late_cells(l);
+        t.add_row(vec![
+            Cell::new(&l.target),
+            Cell::new(&l.operation),
+            Cell::new(late).set_alignment(CellAlignment::Right),
+            Cell::new(corrected).set_alignment(CellAlignment::Right),
+            Cell::new(service).set_alignment(CellAlignment::Right),
+            Cell::new(wait).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    t
 }
 
 /// Ours against the competitors, per operation and metric.

@@ -210,6 +210,19 @@ impl Percent {
         Ok(Self(f))
     }
 
+    /// A bare number is a fraction (0.05 is 5%); one of 1 or more is refused with what it
+    /// would mean, since `10` almost always means 10%, not 1000%.
+    fn bare(f: f64) -> Result<Self, String> {
+        if f >= 1.0 {
+            return Err(format!(
+                "the bare number {f} is a fraction and would mean {}%; write \"{f}%\" for {f} percent (or {} as a fraction)",
+                f * 100.0,
+                f / 100.0
+            ));
+        }
+        Self::checked(f)
+    }
+
     /// Parses `"5%"`.
     ///
     /// # Errors
@@ -239,15 +252,15 @@ impl<'de> Deserialize<'de> for Percent {
                 Percent::parse(s).map_err(E::custom)
             }
             fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Percent, E> {
-                Percent::checked(f).map_err(E::custom)
+                Percent::bare(f).map_err(E::custom)
             }
             #[expect(clippy::cast_precision_loss, reason = "percentages are small")]
             fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Percent, E> {
-                Percent::checked(i as f64).map_err(E::custom)
+                Percent::bare(i as f64).map_err(E::custom)
             }
             #[expect(clippy::cast_precision_loss, reason = "percentages are small")]
             fn visit_u64<E: serde::de::Error>(self, i: u64) -> Result<Percent, E> {
-                Percent::checked(i as f64).map_err(E::custom)
+                Percent::bare(i as f64).map_err(E::custom)
             }
         }
         d.deserialize_any(V)

@@ -20,7 +20,7 @@
 
 use super::decide::{decide, needed, Rule};
 use super::estimate::{paired, runs_test, samples_test, scale, series, Effect, Series};
-use super::notes::{late_send_notes, saturation_notes, shared_cause_note};
+use super::notes::{late_send_notes, late_sends, saturation_notes, shared_cause_note};
 use super::slo::slo_checks;
 use super::standings::standings;
 use super::types::{Basis, Comparison, Method, NotJudged, Row, RunRef, Status, Unjudged, Verdict};
@@ -111,7 +111,8 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     };
     let slos = slo_checks(current);
     notes.extend(saturation_notes(current));
-    notes.extend(late_send_notes(current));
+    let late_sends = late_sends(current);
+    notes.extend(late_send_notes(&late_sends));
     notes.extend(shared_cause_note(&rows));
     let low_confidence = rows
         .iter()
@@ -140,6 +141,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         basis,
         not_judged,
         path: current.scenario.path.clone(),
+        late_sends,
     }
 }
 

@@ -15,9 +15,9 @@ pub use calibration::{
     calibrate, CalibratedRow, Calibration, Rate, Round, Verdicts, CALIBRATION_FORMAT, POWER,
 };
 pub use compare::{compare, compare_with, Options};
-pub use notes::{late_send_notes, saturation_notes, shared_cause_note};
+pub use notes::{late_send_notes, late_sends, saturation_notes, shared_cause_note};
 pub use tasks::{tasks, Priorities, Priority, Task};
 pub use types::{
-    Basis, Comparison, Method, NotJudged, Row, RunRef, SloCheck, Stage, Standing, Status, Unjudged,
-    Verdict,
+    Basis, Comparison, LateSends, Method, NotJudged, Row, RunRef, SloCheck, Stage, Standing,
+    Status, Unjudged, Verdict,
 };

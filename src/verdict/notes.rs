@@ -1,7 +1,7 @@
 //! What the numbers do not say by themselves: a saturated target, a CPU-bound generator,
 //! sends that started late, every operation moving together.
 
-use super::types::{Row, Status};
+use super::types::{LateSends, Row, Status};
 use crate::record::RunRecord;
 use crate::scenario::{Metric, Role};
 
@@ -39,11 +39,10 @@ pub fn saturation_notes(record: &RunRecord) -> Vec<String> {
 }
 
 /// Open loop: sends that started more than 1 ms after their intended time, and what the wait
-/// added to the corrected latency (corrected p50 minus service-time p50), when it matters:
-/// more than 1% of sends, or a gap above 10% of the service time.
+/// added to the corrected latency (corrected p50 minus service-time p50).
 #[must_use]
-pub fn late_send_notes(record: &RunRecord) -> Vec<String> {
-    let mut notes = Vec::new();
+pub fn late_sends(record: &RunRecord) -> Vec<LateSends> {
+    let mut out = Vec::new();
     for t in &record.targets {
         for o in &t.operations {
             let sent: f64 = o
@@ -64,24 +63,36 @@ pub fn late_send_notes(record: &RunRecord) -> Vec<String> {
             if gaps.is_empty() || sent <= 0.0 {
                 continue;
             }
-            let share = late as f64 / sent;
-            let corrected = gaps.iter().map(|g| g.0).sum::<f64>() / gaps.len() as f64;
-            let service = gaps.iter().map(|g| g.1).sum::<f64>() / gaps.len() as f64;
-            let gap = corrected - service;
-            if share > 0.01 || (service > 0.0 && gap / service > 0.1) {
-                notes.push(format!(
-                    "{} {}: {:.1}% of sends started more than 1 ms late; the wait adds {} to p50 (corrected {} vs service time {})",
-                    t.name,
-                    o.name,
-                    share * 100.0,
-                    crate::util::format_ns(gap),
-                    crate::util::format_ns(corrected),
-                    crate::util::format_ns(service)
-                ));
-            }
+            out.push(LateSends {
+                target: t.name.clone(),
+                operation: o.name.clone(),
+                late_share: late as f64 / sent,
+                corrected_p50_ns: gaps.iter().map(|g| g.0).sum::<f64>() / gaps.len() as f64,
+                service_p50_ns: gaps.iter().map(|g| g.1).sum::<f64>() / gaps.len() as f64,
+            });
         }
     }
-    notes
+    out
+}
+
+/// Notes on late sends when they matter: more than 1% of sends late, or a wait above 10% of
+/// the service time.
+#[must_use]
+pub fn late_send_notes(late: &[LateSends]) -> Vec<String> {
+    late.iter()
+        .filter(|l| l.matters())
+        .map(|l| {
+            format!(
+                "{} {}: {:.1}% of sends started more than 1 ms late; the wait adds {} to p50 (corrected {} vs service time {})",
+                l.target,
+                l.operation,
+                l.late_share * 100.0,
+                crate::util::format_ns(l.wait_ns()),
+                crate::util::format_ns(l.corrected_p50_ns),
+                crate::util::format_ns(l.service_p50_ns)
+            )
+        })
+        .collect()
 }
 
 /// When every operation of our target moved the same way by a similar amount, the cause is

@@ -141,6 +141,34 @@ pub struct SloCheck {
     pub margin: f64,
 }
 
+/// How punctual an open-loop operation's sends were.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LateSends {
+    pub target: String,
+    pub operation: String,
+    /// Share of sends that started more than 1 ms after their intended time.
+    pub late_share: f64,
+    /// p50 from the intended send time (what users saw), mean over repetitions.
+    pub corrected_p50_ns: f64,
+    /// p50 from the actual send time (what the service took).
+    pub service_p50_ns: f64,
+}
+
+impl LateSends {
+    /// What waiting to be sent added to the p50.
+    #[must_use]
+    pub fn wait_ns(&self) -> f64 {
+        self.corrected_p50_ns - self.service_p50_ns
+    }
+
+    /// More than 1% of sends late, or a wait above 10% of the service time.
+    #[must_use]
+    pub fn matters(&self) -> bool {
+        self.late_share > 0.01
+            || (self.service_p50_ns > 0.0 && self.wait_ns() / self.service_p50_ns > 0.1)
+    }
+}
+
 /// The overall outcome of a scenario. Ordered by severity: the worst one of a run decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -290,6 +318,9 @@ pub struct Comparison {
     /// The scenario file, for commands that reproduce the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Open loop: how late sends started, per operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub late_sends: Vec<LateSends>,
 }
 
 impl Comparison {
@@ -314,6 +345,7 @@ impl Comparison {
             notes: Vec::new(),
             verdict: Verdict::Failed,
             published: Vec::new(),
+            late_sends: Vec::new(),
             basis: Basis::default(),
             not_judged: Vec::new(),
             failure: Some(why.into()),

@@ -105,6 +105,23 @@ impl Validator<'_> {
             },
             Percent::fraction,
         );
+        for (key, value) in [("regression", th.regression), ("warn", th.warn)] {
+            if let Some(v) = value.filter(|v| v.fraction() > 1.0) {
+                return Err(self.err(
+                    &tat(key),
+                    format!(
+                        "{key} = {}% is above 100%: a throughput can never fall that far, so its gate would be off, and a latency would have to grow {:.1}×",
+                        v.fraction() * 100.0,
+                        1.0 + v.fraction()
+                    ),
+                    Some(&format!(
+                        "if you meant {}%, write \"{}%\"",
+                        v.fraction(),
+                        v.fraction()
+                    )),
+                ));
+            }
+        }
         let warn = th.warn.map_or(regression / 2.0, Percent::fraction);
         if warn > regression {
             return Err(self.err(
