@@ -22,6 +22,10 @@ pub enum Command {
     /// Measure what the gate says when nothing changed: one build as both base and head
     /// (A/A), interleaved, round after round; false alarms, detectable effects, blocks needed.
     Calibrate(Box<CalibrateArgs>),
+    /// Record in the history that a change in performance was intended: baselines taken from
+    /// the history start after it. Inside a merged pull request's `closed` event, accepts only
+    /// when the pull request carries the accept label.
+    Accept(AcceptArgs),
     /// Compare run records with a baseline.
     Compare(CompareArgs),
     /// Manage committed baselines.
@@ -182,6 +186,36 @@ pub struct AbArgs {
     pub trees: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The git repository holding the results branch (created when missing).
+    #[arg(long, value_name = "REPO")]
+    pub history: PathBuf,
+    #[arg(long, default_value = crate::history::DEFAULT_BRANCH)]
+    pub history_branch: String,
+    /// The scenarios it covers (repeatable; default: every scenario).
+    #[arg(long = "scenario", value_name = "NAME")]
+    pub scenarios: Vec<String>,
+    /// Why the change is intended (kept in the history). Inside a pull request's event:
+    /// default its number and title.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Who accepts it (default: whoever merged the pull request, `$GITHUB_ACTOR`, or git's
+    /// `user.name`).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The commit whose performance is accepted (default: the pull request's merge commit, or
+    /// `HEAD`).
+    #[arg(long)]
+    pub sha: Option<String>,
+    /// The label that accepts a pull request's change.
+    #[arg(long, default_value = "benchbot-accept")]
+    pub accept_label: String,
+    /// Push the results branch to this remote afterwards (name or URL).
+    #[arg(long)]
+    pub push: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -48,7 +48,8 @@ impl Outcome {
     pub fn verdict(&mut self, v: crate::verdict::Verdict) {
         use crate::verdict::Verdict;
         match v {
-            Verdict::Ok | Verdict::NotJudged => {}
+            // An accepted regression was intended: reported, not failing.
+            Verdict::Ok | Verdict::Accepted | Verdict::NotJudged => {}
             Verdict::InternalRegression => self.internal_regression(),
             Verdict::CompetitiveRegression => self.competitive_regression(),
             Verdict::Failed => self.fail(),

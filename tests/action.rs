@@ -212,7 +212,7 @@ fn bad_modes_fail_with_exit_3() {
 
     let (code, _, _, log) = run_step(&[("mode", "sideways")], "");
     assert_eq!(code, 3, "{log}");
-    assert!(log.contains("mode must be run or ab"), "{log}");
+    assert!(log.contains("mode must be run, ab or accept"), "{log}");
 
     // A value benchbot refuses: its exit code (3) is the step's.
     let (code, _, outputs, log) = run_step(&[("on-inconclusive", "maybe")], "");

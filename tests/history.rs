@@ -307,7 +307,7 @@ fn baselines_come_from_the_merge_base_and_the_runs_before_it() {
         sha: f1,
         reference: Some("feature".into()),
     });
-    let sel = select_baseline(&stored, &current, Some(&repo), "main", 2);
+    let sel = select_baseline(&stored, &current, Some(&repo), "main", 2, &[]);
     assert_eq!(sel.merge_base.as_deref(), Some(c[2].as_str()));
     assert_eq!(
         sel.runs,
@@ -323,7 +323,7 @@ fn baselines_come_from_the_merge_base_and_the_runs_before_it() {
     );
 
     // Without the code repository: the latest runs recorded from `main`.
-    let sel = select_baseline(&stored, &current, None, "main", 2);
+    let sel = select_baseline(&stored, &current, None, "main", 2, &[]);
     assert_eq!(
         sel.runs,
         vec!["20261010T000004Z-main4", "20261010T000003Z-main3"]
@@ -414,4 +414,81 @@ fn the_history_cli_lists_trends_exports_and_finds_the_step() {
     );
     let show = run(&["show", "20261013T120000Z-step0012"]);
     assert!(show.contains("\"run_id\": \"20261013T120000Z-step0012\""));
+}
+
+/// Runs of `main` on days 1..=10, p50 10 ms until day 7 and 13 ms from day 8 (a merged step).
+fn stepped_runs() -> Vec<benchbot::history::Stored> {
+    (1..=10u32)
+        .map(|day| {
+            let level = if day >= 8 { 13.0 } else { 10.0 };
+            let wobble = 1.0 + 0.005 * f64::from(day % 3);
+            let mut r = run_record(&format!("202610{day:02}T120000Z-main"), day, level * wobble);
+            r.git = Some(GitInfo {
+                sha: format!("{day:040}"),
+                reference: Some("main".into()),
+            });
+            benchbot::history::Stored {
+                path: record_path(&r),
+                record: r,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_baseline_never_pools_across_a_step_in_the_base_branch() {
+    let stored = stepped_runs();
+    let current = run_record("20261020T000000Z-feature", 20, 13.0);
+    let sel = select_baseline(&stored, &current, None, "main", 5, &[]);
+    assert_eq!(
+        sel.runs,
+        vec![
+            "20261010T120000Z-main",
+            "20261009T120000Z-main",
+            "20261008T120000Z-main"
+        ],
+        "only the runs after the step: {}",
+        sel.note
+    );
+    assert!(sel.note.contains("stepped by +30"), "{}", sel.note);
+}
+
+#[test]
+fn a_baseline_starts_after_the_latest_acceptance() {
+    let stored = stepped_runs();
+    let current = run_record("20261020T000000Z-feature", 20, 13.0);
+    let accepted = benchbot::record::Acceptance {
+        format: benchbot::record::ACCEPTANCE_FORMAT.into(),
+        format_version: 1,
+        at: "2026-10-09T12:00:00Z".parse().unwrap(),
+        scenarios: vec![],
+        sha: Some(format!("{:040}", 9)),
+        by: "alice".into(),
+        reason: "the new index trades latency for recall".into(),
+        pull_request: Some(7),
+    };
+    let sel = select_baseline(
+        &stored,
+        &current,
+        None,
+        "main",
+        5,
+        std::slice::from_ref(&accepted),
+    );
+    assert_eq!(
+        sel.runs,
+        vec!["20261010T120000Z-main", "20261009T120000Z-main"]
+    );
+    assert!(
+        sel.note.contains("accepted by alice") && sel.note.contains("PR #7"),
+        "{}",
+        sel.note
+    );
+    // An acceptance of another scenario changes nothing.
+    let other = benchbot::record::Acceptance {
+        scenarios: vec!["another".into()],
+        ..accepted
+    };
+    let sel = select_baseline(&stored, &current, None, "main", 5, &[other]);
+    assert_eq!(sel.runs.len(), 3, "{}", sel.note);
 }

@@ -81,7 +81,19 @@ impl BaselineSource<'_> {
                 last,
             } => {
                 let stored = history.records(Some(name))?;
-                let s = select_baseline(&stored, record, code.as_ref(), branch, *last);
+                let (accepted, unreadable) = history.acceptances()?;
+                let mut s =
+                    select_baseline(&stored, record, code.as_ref(), branch, *last, &accepted);
+                if !unreadable.is_empty() {
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut s.note,
+                        format_args!(
+                            "; {} acceptance document(s) could not be read and were ignored: {}",
+                            unreadable.len(),
+                            unreadable.join(", ")
+                        ),
+                    );
+                }
                 Ok(Resolved {
                     baseline: s.baseline,
                     note: Some(s.note),

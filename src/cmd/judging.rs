@@ -73,3 +73,36 @@ pub fn not_judged(
         }
     }
 }
+
+/// On a pull request carrying `label`: its regressions were intended. They stay in the report
+/// as regressions, the scenario's verdict becomes `accepted` (exit 0), and the report says who
+/// could have accepted it: whoever labelled the pull request.
+pub fn accept_by_label(
+    comparisons: &mut [Comparison],
+    gh: &Context,
+    label: &str,
+    printer: &Printer,
+) {
+    let Some(pr) = gh
+        .pull_request()
+        .filter(|p| p.pull_request.has_label(label))
+    else {
+        return;
+    };
+    for c in comparisons.iter_mut().filter(|c| {
+        matches!(
+            c.verdict,
+            Verdict::InternalRegression | Verdict::CompetitiveRegression
+        )
+    }) {
+        c.verdict = Verdict::Accepted;
+        c.accepted = Some(format!(
+            "the pull request #{} carries the `{label}` label; when it merges, `benchbot accept` records the new baseline in the history",
+            pr.number
+        ));
+        printer.msg(&format!(
+            "{}: regression accepted (label `{label}` on pull request #{})",
+            c.scenario, pr.number
+        ));
+    }
+}

@@ -3,6 +3,7 @@
 //! baselines, writing reports.
 
 pub mod ab;
+pub mod accept;
 pub mod baseline;
 pub mod baselines;
 pub mod calibrate;

@@ -30,7 +30,7 @@ pub struct Context {
 /// The triggering event, parsed from `GITHUB_EVENT_PATH` into typed payloads.
 #[derive(Clone, Debug, Default)]
 pub enum Event {
-    PullRequest(PullRequestEvent),
+    PullRequest(Box<PullRequestEvent>),
     Push(PushEvent),
     WorkflowDispatch(WorkflowDispatchEvent),
     Schedule(ScheduleEvent),
@@ -44,6 +44,9 @@ pub struct PullRequestEvent {
     pub action: Option<String>,
     pub number: u64,
     pub pull_request: PullRequest,
+    /// Who triggered the event (for `closed`: who merged or closed it).
+    #[serde(default)]
+    pub sender: Option<User>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -53,6 +56,28 @@ pub struct PullRequest {
     pub base: Branch,
     #[serde(default)]
     pub labels: Vec<Label>,
+    /// Untrusted text: neutralised wherever it is shown.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub merged: Option<bool>,
+    #[serde(default)]
+    pub merged_by: Option<User>,
+    #[serde(default)]
+    pub merge_commit_sha: Option<String>,
+}
+
+impl PullRequest {
+    /// Whether the pull request carries `label`.
+    #[must_use]
+    pub fn has_label(&self, label: &str) -> bool {
+        self.labels.iter().any(|l| l.name == label)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    pub login: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -209,7 +234,7 @@ pub fn parse_event(name: &str, path: &Path) -> Result<Event, ContextError> {
     };
     Ok(match name {
         "pull_request" | "pull_request_target" => {
-            Event::PullRequest(serde_json::from_str(&text).map_err(err)?)
+            Event::PullRequest(Box::new(serde_json::from_str(&text).map_err(err)?))
         }
         "push" => Event::Push(serde_json::from_str(&text).map_err(err)?),
         "workflow_dispatch" => Event::WorkflowDispatch(serde_json::from_str(&text).map_err(err)?),

@@ -7,7 +7,7 @@ use git2::{
     build::TreeUpdateBuilder, ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Tree,
 };
 
-use crate::record::{RecordError, RunRecord};
+use crate::record::{Acceptance, RecordError, RunRecord, ACCEPTANCE_FORMAT};
 
 /// The default results branch.
 pub const DEFAULT_BRANCH: &str = "benchbot-results";
@@ -305,6 +305,65 @@ impl History {
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
+    }
+
+    /// Every acceptance of an intended change, oldest first; documents that do not read as
+    /// one are returned by path, to be reported (never silently dropped).
+    ///
+    /// # Errors
+    /// A repository error.
+    pub fn acceptances(&self) -> Result<(Vec<Acceptance>, Vec<String>), HistoryError> {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for (path, bytes) in self.documents("accepted")? {
+            match serde_json::from_slice::<Acceptance>(&bytes) {
+                Ok(a) if a.format == ACCEPTANCE_FORMAT => ok.push(a),
+                _ => bad.push(path),
+            }
+        }
+        ok.sort_by_key(|a| a.at);
+        Ok((ok, bad))
+    }
+
+    /// Records an acceptance at `accepted/<yyyy>/<mm>/<time>-<who>.json`.
+    ///
+    /// # Errors
+    /// A repository error.
+    pub fn accept(&self, a: &Acceptance) -> Result<Appended, HistoryError> {
+        let who: String =
+            a.by.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .take(39)
+                .collect();
+        let path = format!(
+            "accepted/{}/{}-{who}.json",
+            a.at.format("%Y/%m"),
+            a.at.format("%Y%m%dT%H%M%S%.3fZ")
+        );
+        let json = serde_json::to_vec_pretty(a).map_err(|e| HistoryError::Git {
+            branch: self.branch.clone(),
+            source: git2::Error::from_str(&e.to_string()),
+        })?;
+        let scope = if a.scenarios.is_empty() {
+            "every scenario".to_owned()
+        } else {
+            a.scenarios.join(", ")
+        };
+        self.append_document(
+            &path,
+            &json,
+            &format!(
+                "benchbot: change accepted for {scope}\n\nby: {}\nsha: {}\n",
+                a.by.replace('\n', " "),
+                a.sha.as_deref().unwrap_or("unknown")
+            ),
+        )
     }
 
     /// Commits the blobs not yet present, moving the branch with a compare-and-swap.

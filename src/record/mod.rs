@@ -5,6 +5,7 @@
 //! Unknown fields are ignored, so a record from a newer minor addition still reads.
 //! A baseline is a run record saved under `baselines/`.
 
+mod acceptance;
 mod dataset_info;
 mod pool;
 pub mod published;
@@ -16,6 +17,7 @@ mod read;
 mod record;
 mod values;
 
+pub use acceptance::{Acceptance, ACCEPTANCE_FORMAT};
 pub use dataset_info::DatasetInfo;
 pub use pool::{pool, runs_of};
 pub use read::RecordError;

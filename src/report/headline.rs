@@ -18,6 +18,7 @@ pub fn overall(comparisons: &[Comparison]) -> Verdict {
 pub fn verdict_words(v: Verdict) -> &'static str {
     match v {
         Verdict::Ok => "ok",
+        Verdict::Accepted => "regression accepted",
         Verdict::NotJudged => "not judged",
         Verdict::CompetitiveRegression => "competitive regression",
         Verdict::InternalRegression => "internal regression",
@@ -32,6 +33,10 @@ pub fn scenario_summary(c: &Comparison) -> String {
         Verdict::Failed => format!(
             "failed: {}",
             c.failure.as_deref().map_or("unknown", |f| first_line(f))
+        ),
+        Verdict::Accepted => format!(
+            "{} regression(s), accepted as intended",
+            c.regressions().filter(|r| r.gating).count()
         ),
         Verdict::InternalRegression | Verdict::CompetitiveRegression => {
             let mut parts = Vec::new();
@@ -77,6 +82,7 @@ pub fn headline(comparisons: &[Comparison]) -> String {
         Verdict::InternalRegression,
         Verdict::CompetitiveRegression,
         Verdict::NotJudged,
+        Verdict::Accepted,
     ] {
         for c in comparisons.iter().filter(|c| c.verdict == v) {
             shown += 1;

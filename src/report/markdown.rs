@@ -87,6 +87,7 @@ pub struct Extras {
 fn icon(v: Verdict) -> &'static str {
     match v {
         Verdict::Ok => "✅",
+        Verdict::Accepted => "☑️",
         Verdict::NotJudged => "⚠️",
         Verdict::CompetitiveRegression | Verdict::InternalRegression => "❌",
         Verdict::Failed => "💥",
@@ -149,6 +150,9 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
     );
     if let Some(f) = &c.failure {
         let _ = writeln!(out, "> {}\n", escape_md(f).replace('\n', "\n> "));
+    }
+    if let Some(a) = &c.accepted {
+        let _ = writeln!(out, "**Accepted:** {}\n", escape_md(a));
     }
     if c.basis.method != Method::None || !c.basis.baseline.is_empty() {
         let _ = writeln!(out, "**Compared:** {}\n", escape_md(&basis_sentence(c)));
@@ -307,7 +311,7 @@ fn group_md(out: &mut String, g: &super::story::Group<'_>) {
         }
         if r.status == Status::Inconclusive {
             if let Some(n) = r.needed {
-                status = format!("{status} (needs ~{n})");
+                status = format!("{status} (needs {})", crate::verdict::needed_text(n));
             }
         }
         if let (Some(f), Some(cf)) = (r.first, r.confirming) {

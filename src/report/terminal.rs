@@ -24,6 +24,9 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
         if let Some(f) = &c.failure {
             let _ = writeln!(out, "  {f}");
         }
+        if let Some(a) = &c.accepted {
+            let _ = writeln!(out, "accepted: {a}");
+        }
         if c.basis.method != crate::verdict::Method::None || !c.basis.baseline.is_empty() {
             let _ = writeln!(out, "compared: {}", super::basis_sentence(c));
         }
@@ -90,7 +93,9 @@ fn rows_table(c: &Comparison) -> Table {
     for r in super::story::groups(c).iter().flat_map(|g| &g.rows) {
         let k = cells(r);
         let status = match (r.status, r.needed) {
-            (crate::verdict::Status::Inconclusive, Some(n)) => format!("{} (needs ~{n})", k.status),
+            (crate::verdict::Status::Inconclusive, Some(n)) => {
+                format!("{} (needs {})", k.status, crate::verdict::needed_text(n))
+            }
             _ => k.status,
         };
         table.add_row(vec![

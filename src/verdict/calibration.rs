@@ -163,7 +163,7 @@ pub fn calibrate(rounds: &[Round<'_>], created_at: DateTime<Utc>) -> Option<Cali
     let first = rounds.iter().position(|r| r.record.is_some()).unwrap_or(0);
     for (i, r) in rounds.iter().enumerate() {
         match r.comparison.verdict {
-            Verdict::Ok => verdicts.ok += 1,
+            Verdict::Ok | Verdict::Accepted => verdicts.ok += 1,
             Verdict::NotJudged => verdicts.not_judged += 1,
             Verdict::InternalRegression | Verdict::CompetitiveRegression => {
                 verdicts.regression += 1;

@@ -142,6 +142,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         not_judged,
         path: current.scenario.path.clone(),
         late_sends,
+        accepted: None,
     }
 }
 
@@ -457,9 +458,9 @@ fn unjudged_rows(current: &RunRecord, method: Method, rows: &[Row], out: &mut Ve
         .iter()
         .filter(|r| r.gating && r.status == Status::Inconclusive)
         .map(|r| {
-            let needs = r
-                .needed
-                .map_or_else(String::new, |n| format!(", needs ~{n} {unit}"));
+            let needs = r.needed.map_or_else(String::new, |n| {
+                format!(", needs {} {unit}", super::decide::needed_text(n))
+            });
             format!("{} {} {}{needs}", r.target, r.operation, r.metric)
         })
         .collect();

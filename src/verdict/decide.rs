@@ -45,6 +45,19 @@ pub(super) fn decide(
     }
 }
 
+/// Estimates of the values needed stop here: beyond it, "more than 1000" is the honest answer.
+pub const NEEDED_CAP: u32 = 1001;
+
+/// `~n`, or `>1000` at the cap.
+#[must_use]
+pub fn needed_text(n: u32) -> String {
+    if n >= NEEDED_CAP {
+        format!(">{}", NEEDED_CAP - 1)
+    } else {
+        format!("~{n}")
+    }
+}
+
 /// For an inconclusive row: about how many values per side (blocks, runs or samples) would
 /// narrow the interval enough to settle it, from the current interval's half-width.
 pub(super) fn needed(metric: Metric, c: &Effect, rule: &Rule) -> Option<u32> {
@@ -69,6 +82,6 @@ pub(super) fn needed(metric: Metric, c: &Effect, rule: &Rule) -> Option<u32> {
     )]
     let need = ((n as f64) * (half / target).powi(2))
         .ceil()
-        .clamp(n as f64 + 1.0, 100_000.0) as u32;
+        .clamp(n as f64 + 1.0, f64::from(NEEDED_CAP)) as u32;
     Some(need)
 }

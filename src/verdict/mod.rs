@@ -15,6 +15,7 @@ pub use calibration::{
     calibrate, CalibratedRow, Calibration, Rate, Round, Verdicts, CALIBRATION_FORMAT, POWER,
 };
 pub use compare::{compare, compare_with, Options};
+pub use decide::{needed_text, NEEDED_CAP};
 pub use notes::{late_send_notes, late_sends, saturation_notes, shared_cause_note};
 pub use tasks::{tasks, Priorities, Priority, Task};
 pub use types::{

@@ -175,6 +175,9 @@ impl LateSends {
 pub enum Verdict {
     /// Judged, and nothing regressed.
     Ok,
+    /// Judged, regressed, and the change was accepted as intended (a label on the pull
+    /// request): reported, not failing.
+    Accepted,
     /// Not judged: no baseline, an incomparable machine, inconclusive data or a busy machine
     /// (the reasons say which); objectives were still checked.
     NotJudged,
@@ -191,6 +194,7 @@ impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
+            Verdict::Accepted => "accepted",
             Verdict::NotJudged => "not-judged",
             Verdict::CompetitiveRegression => "competitive-regression",
             Verdict::InternalRegression => "internal-regression",
@@ -312,6 +316,9 @@ pub struct Comparison {
     /// Why (part of) the scenario was not judged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_judged: Vec<NotJudged>,
+    /// Who accepted the regression and why (untrusted text), when it was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
     /// Why the scenario failed, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
@@ -346,6 +353,7 @@ impl Comparison {
             verdict: Verdict::Failed,
             published: Vec::new(),
             late_sends: Vec::new(),
+            accepted: None,
             basis: Basis::default(),
             not_judged: Vec::new(),
             failure: Some(why.into()),

@@ -14,6 +14,7 @@ prs = by_event["pull_request"]
 wanted = {
     "pull_request.opened.json": next(x for x in prs if x.get("action") == "opened"),
     "pull_request.synchronize.json": next(x for x in prs if x.get("action") == "synchronize"),
+    "pull_request.closed.json": next(x for x in prs if x.get("action") == "closed"),
     "push.json": by_event["push"][0],
     "workflow_dispatch.json": by_event["workflow_dispatch"][0],
 }

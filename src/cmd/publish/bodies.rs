@@ -42,7 +42,10 @@ impl Bodies {
             regression: comparisons.iter().any(|c| {
                 matches!(
                     c.verdict,
-                    Verdict::InternalRegression | Verdict::CompetitiveRegression
+                    // An accepted regression is still worth a comment that says so.
+                    Verdict::InternalRegression
+                        | Verdict::CompetitiveRegression
+                        | Verdict::Accepted
                 )
             }),
             failed: comparisons.is_empty()

@@ -85,7 +85,13 @@ pub fn execute(
         printer,
     };
     let mut outcome = Outcome::default();
-    let comparisons = runner.all(scenarios, &mut suite, &mut outcome)?;
+    let mut comparisons = runner.all(scenarios, &mut suite, &mut outcome)?;
+    crate::cmd::judging::accept_by_label(
+        &mut comparisons,
+        &gh,
+        &args.publishing.accept_label,
+        printer,
+    );
     drop(runner);
     rt.shutdown_background();
     if cancel.is_cancelled() {
