@@ -334,9 +334,10 @@ pub struct CompareArgs {
     pub records: Vec<PathBuf>,
     /// A baseline file, a directory holding `<scenario>.json` baselines, or
     /// `history:BRANCH`: the runs of `BRANCH` at and before its merge base with the record's
-    /// commit, from the results history.
+    /// commit, from the results history. Not needed for A/B records (`benchbot ab`), which
+    /// hold their base.
     #[arg(long)]
-    pub baseline: String,
+    pub baseline: Option<String>,
     /// The results history (a git repository) for `history:` baselines.
     #[arg(long, value_name = "REPO", default_value = ".")]
     pub history: PathBuf,

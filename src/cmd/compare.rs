@@ -13,7 +13,8 @@ use crate::verdict::compare_with;
 /// # Errors
 /// An unreadable record or baseline, or a missing baseline.
 pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let from_history = args.baseline.strip_prefix("history:");
+    let given = args.baseline.as_deref().unwrap_or("");
+    let from_history = given.strip_prefix("history:");
     let history = from_history
         .map(|_| History::open(&args.history, &args.history_branch))
         .transpose()?;
@@ -30,12 +31,26 @@ pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                 last: args.last,
             }
         }
-        _ => BaselineSource::Committed(Path::new(&args.baseline).to_owned()),
+        _ => BaselineSource::Committed(Path::new(given).to_owned()),
     };
     let mut comparisons = Vec::new();
     for path in &args.records {
         let record = RunRecord::read(path)?;
         let name = record.scenario.name.as_str();
+        if record.ab.is_some() {
+            // An A/B record holds its own base, measured in the same blocks.
+            comparisons.push(compare_with(
+                &record,
+                None,
+                &super::judging::options(&args.judging),
+            ));
+            continue;
+        }
+        anyhow::ensure!(
+            args.baseline.is_some(),
+            "{}: --baseline is needed (the record of `{name}` is not an A/B run, which would hold its base)",
+            path.display()
+        );
         let resolved = source.resolve(&record)?;
         if let (BaselineSource::History { .. }, Some(note)) = (&source, &resolved.note) {
             printer.msg(&format!("{name}: {note}"));
