@@ -89,6 +89,10 @@ pub struct RunArgs {
     /// Validate and print the plan without running anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// With `--dry-run`: print the first N requests of the measured sequence as they would be
+    /// sent (each virtual user's `first` operations before them), and the thresholds in force.
+    #[arg(long, value_name = "N", requires = "dry_run")]
+    pub show_requests: Option<u64>,
     /// Override every scenario's number of repetitions.
     #[arg(long)]
     pub repetitions: Option<u32>,

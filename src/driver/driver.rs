@@ -23,6 +23,11 @@ pub enum ErrorKind {
     Spawn,
     /// The system under test refused the operation (an SQL error, a Redis error reply).
     Driver,
+    /// A check of the response failed (`[[operation.http.check]]`), or a capture found
+    /// nothing to take.
+    Check,
+    /// A request used a virtual user's variable (`{{vu.NAME}}`) that nothing captured yet.
+    Capture,
 }
 
 impl ErrorKind {
@@ -38,6 +43,8 @@ impl ErrorKind {
             ErrorKind::ExitStatus => "exit-status",
             ErrorKind::Spawn => "spawn",
             ErrorKind::Driver => "driver",
+            ErrorKind::Check => "check",
+            ErrorKind::Capture => "capture",
         }
     }
 }

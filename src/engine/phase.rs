@@ -125,8 +125,9 @@ pub async fn run_phase<D: Driver>(
     let timer = (spec.load.mode == LoadMode::Open && spec.clock == Clock::Precise)
         .then(|| Arc::new(PreciseTimer::start()));
     let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..spec.load.concurrency {
+    for vu in 0..spec.load.concurrency {
         let worker = Worker {
+            vu: u64::from(vu),
             driver: Arc::clone(driver),
             scenario: Arc::clone(scenario),
             shared: Arc::clone(&shared),
@@ -159,6 +160,8 @@ pub async fn run_phase<D: Driver>(
 /// One worker: takes the next operation index, waits until it is due (open loop), executes it
 /// on its own connection and records it, until the phase ends.
 struct Worker<D> {
+    /// Which virtual user this is (its `first` operations draw from their own stream).
+    vu: u64,
     driver: Arc<D>,
     scenario: Arc<Scenario>,
     shared: Arc<Shared>,
@@ -175,6 +178,24 @@ struct Worker<D> {
 impl<D: Driver> Worker<D> {
     async fn run(self) {
         let mut conn = self.driver.conn();
+        // The virtual user's `first` operations (a login), once, before its share of the mix.
+        for op in self.scenario.first_ops() {
+            let op = self.scenario.render_first(op, self.vu);
+            let prepared = self.driver.prepare(&mut conn).await;
+            let sent = Instant::now();
+            let result = if let Err(e) = prepared {
+                Err(e)
+            } else {
+                tokio::select! {
+                    biased;
+                    () = self.cancel.cancelled() => return,
+                    r = self.driver.execute(&mut conn, &op) => r,
+                }
+            };
+            let took = sent.elapsed();
+            self.rec(op.op).record(result, took, took);
+            self.progress.fetch_add(1, Ordering::Relaxed);
+        }
         while !self.cancel.is_cancelled() {
             let i = self.shared.next.fetch_add(1, Ordering::Relaxed);
             let intended = self

@@ -27,8 +27,14 @@ pub(super) fn to_repetition(
 ) -> Repetition {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let open = scenario.load.mode == LoadMode::Open;
-    let total_weight: u64 = scenario.ops.iter().map(|o| u64::from(o.weight)).sum();
+    let total_weight: u64 = scenario
+        .ops
+        .iter()
+        .filter(|o| !o.first)
+        .map(|o| u64::from(o.weight))
+        .sum();
     let share = f64::from(scenario.ops[op].weight) / total_weight.max(1) as f64;
+    let open = open && !scenario.ops[op].first;
     Repetition {
         index: rep + 1,
         elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),

@@ -290,7 +290,8 @@ impl<'a> TargetSession<'a> {
             .map(|(op, reps)| OperationRecord {
                 name: op.name.to_string(),
                 repetitions: reps.clone(),
-                metrics: None,
+                // Once per virtual user: a handful of samples, so only its errors compare.
+                metrics: op.first.then(|| vec![crate::scenario::Metric::ErrorRate]),
                 summary: None,
                 unit: None,
             })

@@ -185,6 +185,7 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
         }
         out.push('\n');
     }
+    errors_md(out, c);
     objectives_md(out, c);
     standings_md(out, c);
     for n in &c.notes {
@@ -536,6 +537,36 @@ pub(crate) fn recall_notes(out: &mut String, c: &crate::verdict::Comparison) {
             seen.push(n);
         }
     }
+}
+
+/// Failed operations by kind, with a sample message: a failed check is named here.
+fn errors_md(out: &mut String, c: &Comparison) {
+    if c.errors.is_empty() {
+        return;
+    }
+    out.push_str("**Errors:**\n\n");
+    for e in c.errors.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "- {} · {}: {} of {} {}{}",
+            escape_md(&e.target),
+            escape_md(&e.operation),
+            e.count,
+            e.of,
+            code(&e.kind),
+            e.sample
+                .as_deref()
+                .map_or_else(String::new, |s| format!(", e.g. {}", code(s)))
+        );
+    }
+    if c.errors.len() > 10 {
+        let _ = writeln!(
+            out,
+            "- {} more kind(s) in the JSON report",
+            c.errors.len() - 10
+        );
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]

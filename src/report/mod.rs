@@ -22,7 +22,7 @@ pub use headline::{headline, overall, scenario_summary, verdict_words};
 pub use json::json;
 pub use markdown::{basis_sentence, code, escape_md, markdown, markdown_with, reproduce, Extras};
 use markdown::{competitors_md, row_md, HEADER};
-pub use plan::plan;
+pub use plan::{plan, requests};
 pub use preflight::preflight_table;
 pub use terminal::terminal;
 pub use trend::{changes, series, sparkline, trend, Series};

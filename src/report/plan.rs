@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::driver::DriverSpec;
+use crate::driver::{DriverSpec, Rendered};
 use crate::record::DatasetInfo;
 use crate::scenario::{LoadMode, Scenario, Stop, Warmup};
 
@@ -152,4 +152,142 @@ fn human_secs(s: f64) -> String {
 
 fn display_path(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// The first `n` requests of the measured sequence as each driver would send them, after the
+/// `first` operations of a virtual user, and the thresholds in force. A virtual user's captured
+/// values show as `{{vu.NAME}}`.
+#[must_use]
+pub fn requests(s: &Scenario, n: u64) -> String {
+    let mut out = String::new();
+    let firsts: Vec<Rendered<'_>> = s.first_ops().map(|op| s.render_first(op, 0)).collect();
+    if !firsts.is_empty() {
+        let _ = writeln!(
+            out,
+            "  first, once per virtual user (virtual user 0 shown):"
+        );
+        for r in &firsts {
+            request(s, r, None, &mut out);
+        }
+    }
+    let _ = writeln!(out, "  the first {n} request(s) of the measured sequence:");
+    for i in 0..n {
+        let r = s.render(crate::scenario::Stream::Measured, i);
+        request(s, &r, Some(i), &mut out);
+    }
+    thresholds(s, &mut out);
+    out
+}
+
+fn request(s: &Scenario, r: &Rendered<'_>, index: Option<u64>, out: &mut String) {
+    let op = &s.ops[r.op];
+    let shown = |v: &str| -> String {
+        // Markers of virtual-user variables shown as the placeholder that made them.
+        v.split(crate::template::VU_MARK)
+            .enumerate()
+            .map(|(k, p)| {
+                if k % 2 == 1 {
+                    format!("{{{{vu.{p}}}}}")
+                } else {
+                    p.to_owned()
+                }
+            })
+            .collect()
+    };
+    let _ = writeln!(
+        out,
+        "  {}{}",
+        index.map_or_else(String::new, |i| format!("#{i} ")),
+        op.name
+    );
+    let p = &op.parts;
+    if let Some(h) = &p.http {
+        let _ = writeln!(out, "    http: {} {}", h.method, shown(r.value(h.path)));
+        for (k, i) in &h.headers {
+            let _ = writeln!(out, "      {k}: {}", shown(r.value(*i)));
+        }
+        if let Some(b) = h.body {
+            let _ = writeln!(out, "      body: {}", clip(&shown(r.value(b))));
+        }
+        for c in &h.checks {
+            let _ = writeln!(out, "      check: {}", c.text);
+        }
+    }
+    if let Some(c) = &p.command {
+        if !c.args.is_empty() {
+            let args: Vec<String> = c.args.iter().map(|i| shown(r.value(*i))).collect();
+            let _ = writeln!(out, "    command: extra arguments {args:?}");
+        }
+    }
+    if let Some(pg) = &p.postgres {
+        let params: Vec<String> = pg
+            .params
+            .iter()
+            .map(|i| clip(&shown(r.value(*i))))
+            .collect();
+        let _ = writeln!(out, "    postgres: {} {params:?}", pg.sql);
+    }
+    if let Some(rd) = &p.redis {
+        let words: Vec<String> = rd.words.iter().map(|i| clip(&shown(r.value(*i)))).collect();
+        let _ = writeln!(out, "    redis: {}", words.join(" "));
+    }
+}
+
+/// Long values (vectors, bodies) cut to a readable length, saying how long they were.
+fn clip(v: &str) -> String {
+    const MAX: usize = 200;
+    if v.chars().count() <= MAX {
+        v.to_owned()
+    } else {
+        let head: String = v.chars().take(MAX).collect();
+        format!("{head}… ({} bytes)", v.len())
+    }
+}
+
+fn thresholds(s: &Scenario, out: &mut String) {
+    let t = &s.thresholds;
+    let metrics: Vec<String> = t.metrics.iter().map(ToString::to_string).collect();
+    let gate: Vec<String> = t.gate.as_ref().map_or_else(
+        || metrics.clone(),
+        |g| g.iter().map(ToString::to_string).collect(),
+    );
+    let _ = writeln!(
+        out,
+        "  thresholds: regression beyond {:.2}%, warning beyond {:.2}%, alpha {} (Holm across the gating rows); floors: latency {}, throughput {}/s, error rate {:.3}%",
+        t.regression * 100.0,
+        t.warn * 100.0,
+        t.alpha,
+        crate::util::format_ns(t.latency_floor.as_nanos() as f64),
+        t.throughput_floor,
+        t.error_rate_floor * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "  compared: {}; gating: {}",
+        metrics.join(", "),
+        gate.join(", ")
+    );
+    for slo in &t.slos {
+        let bound = |v: &crate::scenario::SloValue| match v {
+            crate::scenario::SloValue::Duration(d) => {
+                crate::util::format_ns(d.get().as_nanos() as f64)
+            }
+            crate::scenario::SloValue::Percent(p) => format!("{}%", p.fraction() * 100.0),
+            crate::scenario::SloValue::Number(n) => format!("{n}"),
+        };
+        let _ = writeln!(
+            out,
+            "  objective: {} of {}{}{}",
+            slo.metric,
+            slo.operation
+                .as_ref()
+                .map_or_else(|| "every operation".to_owned(), |o| format!("`{o}`")),
+            slo.max
+                .as_ref()
+                .map_or_else(String::new, |m| format!(" ≤ {}", bound(m))),
+            slo.min
+                .as_ref()
+                .map_or_else(String::new, |m| format!(" ≥ {}", bound(m))),
+        );
+    }
 }

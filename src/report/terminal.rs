@@ -43,6 +43,20 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
         if !c.late_sends.is_empty() {
             let _ = writeln!(out, "{}", sends_table(c));
         }
+        for e in c.errors.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "errors: {} {}: {} of {} {}{}",
+                e.target,
+                e.operation,
+                e.count,
+                e.of,
+                e.kind,
+                e.sample
+                    .as_deref()
+                    .map_or_else(String::new, |s| format!(" — e.g. {s}"))
+            );
+        }
         if !c.standings.is_empty() {
             let _ = writeln!(out, "{}", standings_table(c));
             let mut notes: Vec<String> = Vec::new();

@@ -239,6 +239,11 @@ pub struct Operation {
     pub name: Name,
     /// Relative frequency in the mix (default 1).
     pub weight: Option<u32>,
+    /// Run once by every virtual user (worker) when it starts, before its share of the mix,
+    /// and never in the mix: a login whose token later requests use as `{{vu.token}}`. Only its
+    /// error rate is compared (a handful of samples per repetition say little of latency).
+    #[serde(default)]
+    pub first: bool,
     pub http: Option<HttpOperation>,
     pub command: Option<CommandOperation>,
     pub postgres: Option<PostgresOperation>,

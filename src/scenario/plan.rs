@@ -62,6 +62,8 @@ pub struct CompiledOp {
     pub recall: Option<usize>,
     /// A traversal whose answer is checked against the graph.
     pub verify: Option<Verify>,
+    /// Run once per virtual user before the mix, never in it.
+    pub first: bool,
 }
 
 impl CompiledOp {
@@ -114,6 +116,9 @@ pub enum Stream {
     Warmup = 1,
 }
 
+/// The random stream of `first` operations (after [`Stream`]'s).
+const FIRST_STREAM: u64 = 2;
+
 /// How many operations the sequence digest covers when the count is not fixed.
 pub const DIGEST_OPS: u64 = 10_000;
 
@@ -147,7 +152,10 @@ impl Scenario {
         let mut cumulative = Vec::with_capacity(ops.len());
         let mut total = 0u64;
         for op in &ops {
-            total += u64::from(op.weight);
+            // `first` operations are never drawn from the mix.
+            if !op.first {
+                total += u64::from(op.weight);
+            }
             cumulative.push(total);
         }
         Ok(Scenario {
@@ -195,6 +203,23 @@ impl Scenario {
     #[must_use]
     pub fn render(&self, stream: Stream, index: u64) -> Rendered<'_> {
         let (op, rng) = self.pick(stream, index);
+        self.render_with(op, rng, index)
+    }
+
+    /// Renders operation `op` (a `first` operation) for virtual user `vu`, from a random
+    /// stream of its own.
+    #[must_use]
+    pub fn render_first(&self, op: usize, vu: u64) -> Rendered<'_> {
+        let rng = Rng::for_index(self.seed, FIRST_STREAM, vu);
+        self.render_with(op, rng, vu)
+    }
+
+    /// The `first` operations, in declaration order.
+    pub fn first_ops(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.ops.len()).filter(|&i| self.ops[i].first)
+    }
+
+    fn render_with(&self, op: usize, rng: Rng, index: u64) -> Rendered<'_> {
         let mut ctx = RenderCtx::new(rng, index, &self.params, self.dataset.as_deref());
         let values = self.ops[op]
             .templates

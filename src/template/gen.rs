@@ -143,7 +143,7 @@ impl Gen {
                 Ok(Gen::Vector { dim })
             }
             other => Err(format!(
-                "unknown generator `{other}`; use int, float, zipf, choice, seq, string, vector, vectors.query, vectors.query-id, graph.node, keys.key or a name from [params]"
+                "unknown generator `{other}`; use int, float, zipf, choice, seq, string, vector, vectors.query, vectors.query-id, graph.node, keys.key, vu.NAME (a captured value) or a name from [params]"
             )),
         }
     }

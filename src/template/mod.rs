@@ -11,4 +11,4 @@ mod template;
 
 pub use field::FieldTemplate;
 pub use gen::{Gen, Needs};
-pub use template::{RenderCtx, Template};
+pub use template::{expand_vu, valid_var, RenderCtx, Template, VU_MARK};

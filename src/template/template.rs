@@ -13,16 +13,25 @@
 //! - `{{graph.node}}` a node of `[dataset.graph]`, drawn uniformly
 //! - `{{keys.key}}` a key index of `[dataset.keys]`, drawn by its access distribution
 //! - `{{NAME}}` the value of `[params] NAME = "…"`, drawn once per operation
+//! - `{{vu.NAME}}` the value the virtual user captured from an earlier response (HTTP
+//!   `capture`): rendered as a marker ([`VU_MARK`] NAME [`VU_MARK`]) that the HTTP driver
+//!   replaces when it sends the request
 
 use super::gen::{Draw, Gen};
 use crate::dataset::Dataset;
 use crate::util::Rng;
+
+/// Brackets a virtual user's variable in a rendered value: a control character, which no
+/// request may contain literally (the HTTP driver refuses them), so the marker is unambiguous.
+pub const VU_MARK: char = '\u{1}';
 
 #[derive(Clone, Debug, PartialEq)]
 enum Piece {
     Lit(String),
     Inline(Gen),
     Param(usize),
+    /// `{{vu.NAME}}`.
+    Vu(String),
 }
 
 /// A parsed template string.
@@ -50,6 +59,13 @@ impl Template {
             let spec = after[..close].trim();
             if let Some(i) = param_names.iter().position(|p| p == spec) {
                 pieces.push(Piece::Param(i));
+            } else if let Some(name) = spec.strip_prefix("vu.") {
+                if !valid_var(name) {
+                    return Err(format!(
+                        "`{{{{{spec}}}}}`: a virtual user's variable is named with letters, digits, `-` and `_`"
+                    ));
+                }
+                pieces.push(Piece::Vu(name.to_owned()));
             } else {
                 pieces.push(Piece::Inline(Gen::parse(spec)?));
             }
@@ -85,6 +101,14 @@ impl Template {
         })
     }
 
+    /// The virtual-user variables (`{{vu.NAME}}`) this template uses.
+    pub fn vu_vars(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Vu(n) => Some(n.as_str()),
+            _ => None,
+        })
+    }
+
     /// The inline generators of this template (named params are checked where declared).
     pub fn generators(&self) -> impl Iterator<Item = &Gen> {
         self.pieces.iter().filter_map(|p| match p {
@@ -99,6 +123,11 @@ impl Template {
             match piece {
                 Piece::Lit(s) => out.push_str(s),
                 Piece::Inline(g) => g.render(&mut ctx.draw, out),
+                Piece::Vu(n) => {
+                    out.push(VU_MARK);
+                    out.push_str(n);
+                    out.push(VU_MARK);
+                }
                 Piece::Param(i) => {
                     if ctx.cache[*i].is_none() {
                         let mut v = String::new();
@@ -112,6 +141,37 @@ impl Template {
             }
         }
     }
+}
+
+/// A capture or virtual-user variable name: letters, digits, `-` and `_`.
+#[must_use]
+pub fn valid_var(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Replaces every `{{vu.NAME}}` marker in `value` with the virtual user's value; `Err(NAME)`
+/// for the first one it has not captured.
+///
+/// # Errors
+/// The name of a variable `lookup` does not know.
+pub fn expand_vu<'a>(
+    value: &'a str,
+    lookup: impl Fn(&str) -> Option<&'a str>,
+) -> Result<std::borrow::Cow<'a, str>, String> {
+    if !value.contains(VU_MARK) {
+        return Ok(std::borrow::Cow::Borrowed(value));
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut parts = value.split(VU_MARK);
+    out.push_str(parts.next().unwrap_or_default());
+    while let Some(name) = parts.next() {
+        out.push_str(lookup(name).ok_or_else(|| name.to_owned())?);
+        out.push_str(parts.next().unwrap_or_default());
+    }
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 /// Per-operation rendering state: the generator and the values of named params drawn so far.
@@ -189,6 +249,22 @@ mod tests {
         let v: Vec<f64> = serde_json::from_str(&render(&t, &[], 5, 0)).unwrap();
         assert_eq!(v.len(), 8);
         assert!(v.iter().all(|x| (-1.0..1.0).contains(x)));
+    }
+
+    #[test]
+    fn virtual_user_variables_render_as_markers_and_expand() {
+        let t = Template::parse("Bearer {{vu.token}} for {{vu.user-id}}", &[]).unwrap();
+        assert_eq!(t.vu_vars().collect::<Vec<_>>(), ["token", "user-id"]);
+        let s = render(&t, &[], 1, 0);
+        let vars = [("token", "abc"), ("user-id", "7")];
+        let find = |n: &str| vars.iter().find(|v| v.0 == n).map(|v| v.1);
+        assert_eq!(expand_vu(&s, find).unwrap(), "Bearer abc for 7");
+        assert_eq!(expand_vu(&s, |_| None).unwrap_err(), "token");
+        assert!(matches!(
+            expand_vu("/plain", |_| None).unwrap(),
+            std::borrow::Cow::Borrowed("/plain")
+        ));
+        assert!(Template::parse("{{vu.no way}}", &[]).is_err());
     }
 
     #[test]

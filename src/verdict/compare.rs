@@ -142,6 +142,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         not_judged,
         path: current.scenario.path.clone(),
         late_sends,
+        errors: super::notes::errors(current),
         accepted: None,
     }
 }

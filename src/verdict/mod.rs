@@ -19,6 +19,6 @@ pub use decide::{needed_text, NEEDED_CAP};
 pub use notes::{late_send_notes, late_sends, saturation_notes, shared_cause_note};
 pub use tasks::{tasks, Priorities, Priority, Task};
 pub use types::{
-    Basis, Comparison, LateSends, Method, NotJudged, Row, RunRef, SloCheck, Stage, Standing,
-    Status, Unjudged, Verdict,
+    Basis, Comparison, Errors, LateSends, Method, NotJudged, Row, RunRef, SloCheck, Stage,
+    Standing, Status, Unjudged, Verdict,
 };

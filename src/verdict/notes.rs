@@ -1,7 +1,7 @@
 //! What the numbers do not say by themselves: a saturated target, a CPU-bound generator,
 //! sends that started late, every operation moving together.
 
-use super::types::{LateSends, Row, Status};
+use super::types::{Errors, LateSends, Row, Status};
 use crate::record::RunRecord;
 use crate::scenario::{Metric, Role};
 
@@ -130,4 +130,42 @@ pub fn shared_cause_note(rows: &[Row]) -> Option<String> {
             hi * 100.0
         )
     })
+}
+
+/// Failed operations by (target, operation, kind), with a sample message, most first.
+#[must_use]
+pub fn errors(record: &RunRecord) -> Vec<Errors> {
+    let mut out = Vec::new();
+    for t in &record.targets {
+        for o in &t.operations {
+            let of: u64 = o
+                .repetitions
+                .iter()
+                .map(|r| r.count + r.errors.values().sum::<u64>())
+                .sum();
+            let mut kinds: std::collections::BTreeMap<&str, (u64, Option<&str>)> =
+                std::collections::BTreeMap::new();
+            for r in &o.repetitions {
+                for (k, n) in &r.errors {
+                    let e = kinds.entry(k.as_str()).or_default();
+                    e.0 += n;
+                    if e.1.is_none() {
+                        e.1 = r.error_samples.get(k).map(String::as_str);
+                    }
+                }
+            }
+            for (kind, (count, sample)) in kinds {
+                out.push(Errors {
+                    target: t.name.clone(),
+                    operation: o.name.clone(),
+                    kind: kind.to_owned(),
+                    count,
+                    of,
+                    sample: sample.map(|s| s.chars().take(300).collect()),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|e| std::cmp::Reverse(e.count));
+    out
 }

@@ -141,6 +141,21 @@ pub struct SloCheck {
     pub margin: f64,
 }
 
+/// Failed operations of one kind, for one (target, operation), over the run's repetitions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Errors {
+    pub target: String,
+    pub operation: String,
+    /// `check`, `http-5xx`, `timeout`… (see the record's `errors`).
+    pub kind: String,
+    pub count: u64,
+    /// Operations attempted, successful or not.
+    pub of: u64,
+    /// One message of this kind (untrusted: escaped where shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
+}
+
 /// How punctual an open-loop operation's sends were.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LateSends {
@@ -328,6 +343,9 @@ pub struct Comparison {
     /// Open loop: how late sends started, per operation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub late_sends: Vec<LateSends>,
+    /// Failed operations by kind (failed checks among them), most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Errors>,
 }
 
 impl Comparison {
@@ -353,6 +371,7 @@ impl Comparison {
             verdict: Verdict::Failed,
             published: Vec::new(),
             late_sends: Vec::new(),
+            errors: Vec::new(),
             accepted: None,
             basis: Basis::default(),
             not_judged: Vec::new(),

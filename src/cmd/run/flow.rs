@@ -48,6 +48,9 @@ pub fn execute(
     if args.dry_run {
         for s in &scenarios {
             printer.out(&plan(s));
+            if let Some(n) = args.show_requests {
+                printer.out(&crate::report::requests(s, n));
+            }
         }
         return Ok(ExitStatus::Success);
     }

@@ -1,6 +1,6 @@
 //! Checks of the HTTP driver's tables, and their compiled plans.
 
-use super::config::{HttpOperation, HttpTarget, LoadHttp};
+use super::config::{HttpCheck, HttpOperation, HttpTarget, LoadHttp};
 use crate::dataset::RowKind;
 use crate::template::{FieldTemplate, Template};
 use crate::util::locate::{Invalid, Seg};
@@ -23,6 +23,36 @@ pub struct OpPlan {
     pub expect_status: Option<Vec<u16>>,
     /// JSON pointer to the returned ids.
     pub ids: Option<String>,
+    pub checks: Vec<CheckPlan>,
+    /// Values taken into the virtual user's variables.
+    pub captures: Vec<(String, Subject)>,
+    /// Response headers the checks and captures read (lower case).
+    pub want_headers: Vec<String>,
+}
+
+/// What part of a response a check or capture reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A JSON pointer into the body.
+    Json(String),
+    /// A header, by lower-case name.
+    Header(String),
+}
+
+/// What a checked part must be.
+#[derive(Clone, Debug)]
+pub enum Predicate {
+    Equals(serde_json::Value),
+    Exists(bool),
+    Matches(regex::Regex),
+}
+
+/// One check, compiled, with its text for messages.
+#[derive(Clone, Debug)]
+pub struct CheckPlan {
+    pub subject: Subject,
+    pub predicate: Predicate,
+    pub text: String,
 }
 
 /// The load phase's request, compiled.
@@ -170,6 +200,24 @@ pub fn compile_op(
         templates.push(t);
         templates.len() - 1
     });
+    let checks = h
+        .check
+        .iter()
+        .enumerate()
+        .map(|(i, c)| compile_check(i, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let captures = compile_captures(h)?;
+    let mut want_headers: Vec<String> = checks
+        .iter()
+        .map(|c| &c.subject)
+        .chain(captures.iter().map(|c| &c.1))
+        .filter_map(|s| match s {
+            Subject::Header(h) => Some(h.clone()),
+            Subject::Json(_) => None,
+        })
+        .collect();
+    want_headers.sort();
+    want_headers.dedup();
     Ok(OpPlan {
         method,
         path,
@@ -177,6 +225,93 @@ pub fn compile_op(
         body,
         expect_status: h.expect_status.clone(),
         ids: h.ids.clone(),
+        checks,
+        captures,
+        want_headers,
+    })
+}
+
+/// `capture = { NAME = "/pointer" | "header:NAME" }`, compiled.
+fn compile_captures(h: &HttpOperation) -> Result<Vec<(String, Subject)>, Invalid> {
+    let mut captures = Vec::new();
+    for (name, from) in &h.capture {
+        let at = [Seg::Key("capture"), Seg::Key(name.as_str())];
+        if !crate::template::valid_var(name) {
+            return Err(Invalid::new(
+                &at,
+                format!("`{name}` cannot be a capture name"),
+                Some("letters, digits, `-` and `_`"),
+            ));
+        }
+        let subject = match from.strip_prefix("header:") {
+            Some(hd) if !hd.trim().is_empty() => Subject::Header(hd.trim().to_ascii_lowercase()),
+            _ if from.is_empty() || from.starts_with('/') => Subject::Json(from.clone()),
+            _ => {
+                return Err(Invalid::new(
+                    &at,
+                    format!("`{from}` is neither a JSON pointer nor `header:NAME`"),
+                    Some("e.g. token = \"/token\" or token = \"header:X-Token\""),
+                ))
+            }
+        };
+        captures.push((name.clone(), subject));
+    }
+    Ok(captures)
+}
+
+/// One `[[operation.http.check]]`: exactly one subject and one predicate.
+fn compile_check(i: usize, c: &HttpCheck) -> Result<CheckPlan, Invalid> {
+    let at = [Seg::Key("check"), Seg::Index(i)];
+    let subject = match (&c.json, &c.header) {
+        (Some(p), None) if p.is_empty() || p.starts_with('/') => Subject::Json(p.clone()),
+        (Some(p), None) => {
+            return Err(Invalid::new(
+                &at,
+                format!("`{p}` is not a JSON pointer"),
+                Some("JSON pointers start with `/`, e.g. \"/status\""),
+            ))
+        }
+        (None, Some(h)) if !h.trim().is_empty() => Subject::Header(h.trim().to_ascii_lowercase()),
+        _ => {
+            return Err(Invalid::new(
+                &at,
+                "a check names exactly one of `json` (a JSON pointer) or `header`",
+                Some("e.g. json = \"/status\", equals = \"ok\""),
+            ))
+        }
+    };
+    let predicate = match (&c.equals, c.exists, &c.matches) {
+        (Some(v), None, None) => Predicate::Equals(v.clone()),
+        (None, Some(e), None) => Predicate::Exists(e),
+        (None, None, Some(re)) => Predicate::Matches(regex::Regex::new(re).map_err(|e| {
+            Invalid::new(
+                &at,
+                format!("`{re}` is not a regular expression: {e}"),
+                None,
+            )
+        })?),
+        _ => {
+            return Err(Invalid::new(
+                &at,
+                "a check has exactly one of `equals`, `exists` or `matches`",
+                None,
+            ))
+        }
+    };
+    let what = match &subject {
+        Subject::Json(p) => format!("json {p}"),
+        Subject::Header(h) => format!("header {h}"),
+    };
+    let text = match &predicate {
+        Predicate::Equals(v) => format!("{what} equals {v}"),
+        Predicate::Exists(true) => format!("{what} exists"),
+        Predicate::Exists(false) => format!("{what} is absent"),
+        Predicate::Matches(re) => format!("{what} matches /{}/", re.as_str()),
+    };
+    Ok(CheckPlan {
+        subject,
+        predicate,
+        text,
     })
 }
 

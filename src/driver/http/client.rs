@@ -37,6 +37,10 @@ pub struct Conn {
     pub(super) write: Vec<u8>,
     /// The last response body, available to response checks.
     pub body: BytesMut,
+    /// The last response's headers that checks or captures read (lower-case names).
+    pub(super) headers: Vec<(String, String)>,
+    /// This virtual user's captured values (`{{vu.NAME}}`).
+    pub(super) vars: std::collections::BTreeMap<String, String>,
 }
 
 /// Why an HTTP target could not be set up.
@@ -170,12 +174,17 @@ impl HttpDriver {
         let body = body.unwrap_or_default();
         let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
         out.extend_from_slice(body);
-        self.send(conn, method == "HEAD").await
+        self.send(conn, method == "HEAD", &[]).await
     }
 
     /// Writes `conn.write` and reads the response, retrying once on a reused connection the
     /// server closed while idle.
-    async fn send(&self, conn: &mut Conn, head_only: bool) -> Result<u16, OpError> {
+    async fn send(
+        &self,
+        conn: &mut Conn,
+        head_only: bool,
+        want: &[String],
+    ) -> Result<u16, OpError> {
         let mut reused = conn.stream.is_some();
         loop {
             let stream = match &mut conn.stream {
@@ -188,7 +197,11 @@ impl HttpDriver {
                     .write_all(&conn.write)
                     .await
                     .map_err(|e| (true, e.to_string()))?;
-                read_response(stream, &mut conn.read, &mut conn.body, head_only).await
+                let kept = super::wire::Kept {
+                    want,
+                    found: &mut conn.headers,
+                };
+                read_response(stream, &mut conn.read, &mut conn.body, head_only, kept).await
             };
             match attempt.await {
                 Ok((status, keep_alive)) => {
@@ -229,9 +242,27 @@ impl HttpDriver {
         ))
     }
 
-    fn encode(&self, op: &Rendered<'_>, spec: &OpPlan, out: &mut Vec<u8>) -> Result<(), OpError> {
+    fn encode(
+        &self,
+        op: &Rendered<'_>,
+        spec: &OpPlan,
+        vars: &std::collections::BTreeMap<String, String>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), OpError> {
         use std::io::Write as _;
-        let (method, path) = (spec.method.as_str(), op.value(spec.path));
+        let value = |i: usize| {
+            crate::template::expand_vu(op.value(i), |n| vars.get(n).map(String::as_str)).map_err(
+                |name| {
+                    OpError::new(
+                        ErrorKind::Capture,
+                        format!("`{{{{vu.{name}}}}}` has no value yet in this virtual user: no earlier response captured it (a `first = true` operation can)"),
+                    )
+                },
+            )
+        };
+        let method = spec.method.as_str();
+        let path = value(spec.path)?;
+        let path = path.as_ref();
         out.clear();
         let _ = write!(
             out,
@@ -239,13 +270,14 @@ impl HttpDriver {
             self.prefix, self.fixed_headers
         );
         for (k, i) in &spec.headers {
-            let v = op.value(*i);
+            let v = value(*i)?;
+            let v = v.as_ref();
             if !valid_token(k) || !valid_value(v) {
                 return Err(OpError::new(ErrorKind::Io, format!("invalid header `{k}`")));
             }
             let _ = write!(out, "{k}: {v}\r\n");
         }
-        match spec.body.map(|i| op.value(i)) {
+        match spec.body.map(value).transpose()? {
             Some(b) => {
                 let _ = write!(out, "Content-Length: {}\r\n\r\n", b.len());
                 out.extend_from_slice(b.as_bytes());
@@ -269,13 +301,18 @@ impl HttpDriver {
 
     async fn round_trip(&self, conn: &mut Conn, op: &Rendered<'_>) -> Result<Reply, OpError> {
         let spec = &self.ops[op.op];
-        self.encode(op, spec, &mut conn.write)?;
-        let status = self.send(conn, spec.method == "HEAD").await?;
+        self.encode(op, spec, &conn.vars, &mut conn.write)?;
+        let status = self
+            .send(conn, spec.method == "HEAD", &spec.want_headers)
+            .await?;
         let ok = match &spec.expect_status {
             Some(list) => list.contains(&status),
             None => (200..300).contains(&status),
         };
         if ok {
+            if !(spec.checks.is_empty() && spec.captures.is_empty()) {
+                super::checks::apply(spec, conn)?;
+            }
             let ids = match &spec.ids {
                 Some(p) => {
                     Some(ids_at(&conn.body, p).map_err(|m| OpError::new(ErrorKind::Driver, m))?)
@@ -309,6 +346,8 @@ impl Driver for HttpDriver {
             read: BytesMut::with_capacity(16 * 1024),
             write: Vec::with_capacity(1024),
             body: BytesMut::new(),
+            headers: Vec::new(),
+            vars: std::collections::BTreeMap::new(),
         }
     }
 

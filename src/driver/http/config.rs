@@ -60,6 +60,32 @@ pub struct HttpOperation {
     /// (elements: integers, strings holding them, or objects with an `id` member); needed by
     /// `recall`.
     pub ids: Option<String>,
+    /// Checks of the response after its status: a failed check is an error of kind `check`,
+    /// counted and named in the report.
+    #[serde(default)]
+    pub check: Vec<HttpCheck>,
+    /// Values taken from the response into this virtual user's variables, usable as
+    /// `{{vu.NAME}}` in later requests of the same virtual user: `NAME = "/json/pointer"` or
+    /// `NAME = "header:Header-Name"`.
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
+}
+
+/// One `[[operation.http.check]]`: a part of the response (`json` pointer or `header`) and
+/// what it must be (`equals`, `exists` or `matches`).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HttpCheck {
+    /// A JSON pointer (RFC 6901) into the response body, e.g. `/status` or `/items/0/id`.
+    pub json: Option<String>,
+    /// A response header, by name (case-insensitive).
+    pub header: Option<String>,
+    /// The value it must equal: a string, number or boolean (JSON values compare as JSON).
+    pub equals: Option<serde_json::Value>,
+    /// Whether it must be present (`true`) or absent (`false`).
+    pub exists: Option<bool>,
+    /// A regular expression its text must match (strings unquoted; other JSON values as JSON).
+    pub matches: Option<String>,
 }
 
 /// `[target.ingest.http]`: the request sent per batch (inline: `http = { path = …, body = … }`).

@@ -2,6 +2,7 @@
 //! checks, an HTTP/1.1 client built for load generation, setup requests and the load phase.
 
 mod check;
+mod checks;
 mod client;
 mod config;
 mod ids;
@@ -10,9 +11,10 @@ mod setup;
 mod wire;
 
 pub use check::{
-    check_load, check_setup, check_target, compile_op, LoadPlan, OpPlan, BATCH_FIELDS,
+    check_load, check_setup, check_target, compile_op, CheckPlan, LoadPlan, OpPlan, Predicate,
+    Subject, BATCH_FIELDS,
 };
 pub use client::{Conn, HttpDriver, HttpSetupError};
-pub use config::{HttpOperation, HttpSetup, HttpTarget, LoadHttp};
+pub use config::{HttpCheck, HttpOperation, HttpSetup, HttpTarget, LoadHttp};
 pub use ids::ids_at;
 pub use setup::SetupRequest;

@@ -27,12 +27,20 @@ async fn fill(
     }
 }
 
-/// Reads one response; returns its status and whether the connection may be reused.
+/// Response headers to keep: the names wanted (lower case), and the values found.
+pub(super) struct Kept<'a> {
+    pub want: &'a [String],
+    pub found: &'a mut Vec<(String, String)>,
+}
+
+/// Reads one response; returns its status and whether the connection may be reused. The
+/// headers `kept.want` names are left in `kept.found`.
 pub(super) async fn read_response(
     stream: &mut TcpStream,
     buf: &mut BytesMut,
     body: &mut BytesMut,
     head_only: bool,
+    kept: Kept<'_>,
 ) -> Result<(u16, bool), ReadError> {
     loop {
         // Parse the head.
@@ -45,7 +53,16 @@ pub(super) async fn read_response(
                     let http11 = resp.version == Some(1);
                     let mut framing = Framing::UntilClose;
                     let mut keep_alive = http11;
+                    kept.found.clear();
                     for h in resp.headers.iter() {
+                        if !kept.want.is_empty()
+                            && kept.want.iter().any(|w| h.name.eq_ignore_ascii_case(w))
+                        {
+                            kept.found.push((
+                                h.name.to_ascii_lowercase(),
+                                String::from_utf8_lossy(h.value).trim().to_owned(),
+                            ));
+                        }
                         if h.name.eq_ignore_ascii_case("content-length") {
                             let len = std::str::from_utf8(h.value)
                                 .ok()

@@ -32,6 +32,7 @@ impl Validator<'_> {
                 parts: OpParts::default(),
                 recall: None,
                 verify: None,
+                first: false,
             }]);
         }
         let mut ops = Vec::with_capacity(file.operations.len());
@@ -86,9 +87,70 @@ impl Validator<'_> {
                 parts,
                 recall: op.recall.map(|k| k as usize),
                 verify: op.verify,
+                first: op.first,
             });
         }
+        self.first_and_captures(file, &ops)?;
         Ok(ops)
+    }
+
+    /// `first` operations are not weighted and leave a mix; `{{vu.NAME}}` is captured by some
+    /// operation and used only where the HTTP driver sends it.
+    fn first_and_captures(
+        &self,
+        file: &ScenarioFile,
+        ops: &[CompiledOp],
+    ) -> Result<(), ScenarioError> {
+        for (i, op) in file.operations.iter().enumerate() {
+            if op.first && op.weight.is_some() {
+                return Err(self.err(
+                    &[Seg::Key("operation"), Seg::Index(i), Seg::Key("weight")],
+                    format!("operation `{}` runs first in every virtual user: it has no weight in the mix", op.name),
+                    None,
+                ));
+            }
+        }
+        if !ops.is_empty() && ops.iter().all(|o| o.first) {
+            return Err(self.err(
+                &[Seg::Key("operation")],
+                "every operation is `first = true`: the mix needs at least one other",
+                None,
+            ));
+        }
+        let captured: Vec<&str> = file
+            .operations
+            .iter()
+            .filter_map(|o| o.http.as_ref())
+            .flat_map(|h| h.capture.keys().map(String::as_str))
+            .collect();
+        for (i, op) in ops.iter().enumerate() {
+            let http: Vec<usize> = op.parts.http.as_ref().map_or_else(Vec::new, |p| {
+                std::iter::once(p.path)
+                    .chain(p.headers.iter().map(|h| h.1))
+                    .chain(p.body)
+                    .collect()
+            });
+            for (t, template) in op.templates.iter().enumerate() {
+                for name in template.vu_vars() {
+                    let at = [Seg::Key("operation"), Seg::Index(i)];
+                    if !http.contains(&t) {
+                        return Err(self.err(
+                            &at,
+                            format!("`{{{{vu.{name}}}}}` is only available in HTTP requests ([operation.http])"),
+                            None,
+                        ));
+                    }
+                    if !captured.contains(&name) {
+                        return Err(self.err(
+                            &at,
+                            format!("`{{{{vu.{name}}}}}`: no operation captures `{name}`"),
+                            Some(&format!("add `capture = {{ {name} = \"/json/pointer\" }}` to the [operation.http] that returns it, usually one with `first = true`")),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `ids` pointers of HTTP operations are JSON pointers.
