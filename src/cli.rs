@@ -281,11 +281,22 @@ pub struct JudgeArgs {
     )]
     pub hard_env: Vec<crate::system::EnvField>,
     /// A repetition counts as measured on a busy machine when other processes used more than
-    /// this many cores; such repetitions are left out of the judgement.
-    #[arg(long, default_value_t = 0.5, value_name = "CORES")]
+    /// this many cores; such repetitions are left out of the judgement. A runner with known,
+    /// steady background load can set it in the environment.
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "CORES",
+        env = "BENCHBOT_BUSY_CORES"
+    )]
     pub busy_cores: f64,
     /// … or when the hypervisor took more than this percent of the CPU (steal).
-    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "PERCENT",
+        env = "BENCHBOT_BUSY_STEAL"
+    )]
     pub busy_steal: f64,
     /// Judge repetitions measured on a busy machine too.
     #[arg(long)]
