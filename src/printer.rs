@@ -27,15 +27,22 @@ impl Printer {
         }
     }
 
-    /// Data on stdout. A closed pipe is not an error (`benchbot … | head`).
+    /// Data on stdout. A closed pipe is not an error (`benchbot … | head`). Whatever it holds
+    /// (names, units, messages from targets and tools) cannot become a terminal escape or an
+    /// Actions workflow command (`crate::util::log_safe`).
     pub fn out(&self, text: &str) {
-        let mut o = std::io::stdout().lock();
-        let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+        raw(&crate::util::log_safe(text));
     }
 
-    /// A message on stderr.
+    /// A workflow command benchbot itself issues (an annotation, a mask): the one way to
+    /// stdout that is not neutralised. Its untrusted parts are escaped by `github::runtime`.
+    pub fn command(&self, text: &str) {
+        raw(text);
+    }
+
+    /// A message on stderr, neutralised like [`Printer::out`].
     pub fn msg(&self, text: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{text}");
+        let _ = writeln!(std::io::stderr().lock(), "{}", crate::util::log_safe(text));
     }
 
     /// An error on stderr, `error: ` first.
@@ -47,6 +54,12 @@ impl Printer {
     pub fn warn(&self, text: &str) {
         self.msg(&format!("warning: {text}"));
     }
+}
+
+/// Writes to stdout as is.
+fn raw(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
 }
 
 fn label(scenario: &str, target: &str, kind: &PhaseKind) -> String {

@@ -357,11 +357,19 @@ fn criterion_directories_keep_the_raw_samples() {
 #[test]
 fn values_in_other_units_are_compared_in_their_direction() {
     let dir = tempfile::tempdir().unwrap();
-    let base = write(
-        dir.path(),
-        "base.json",
-        r#"[{"name": "free memory", "unit": "MB", "value": 150}, {"name": "binary", "unit": "bytes", "value": 1000}]"#,
-    );
+    // One value per benchmark and run: the baseline pools three runs, whose spread is the
+    // noise a single value is judged against.
+    let bases: Vec<std::path::PathBuf> = [(150, 1000), (151, 1002), (149, 998)]
+        .iter()
+        .enumerate()
+        .map(|(i, (mem, bin))| {
+            write(
+                dir.path(),
+                &format!("base{i}.json"),
+                &format!(r#"[{{"name": "free memory", "unit": "MB", "value": {mem}}}, {{"name": "binary", "unit": "bytes", "value": {bin}}}]"#),
+            )
+        })
+        .collect();
     let cur = write(
         dir.path(),
         "cur.json",
@@ -376,12 +384,22 @@ fn values_in_other_units_are_compared_in_their_direction() {
         )
         .0
     };
-    let (b, c) = (rec(&base, "a"), rec(&cur, "b"));
+    let runs: Vec<std::path::PathBuf> = bases
+        .iter()
+        .enumerate()
+        .map(|(i, b)| rec(b, &format!("a{i}")))
+        .collect();
+    let c = rec(&cur, "b");
+    let baselines = dir.path().join("baselines");
+    let mut args = vec!["baseline", "write", "--dir", baselines.to_str().unwrap()];
+    args.extend(runs.iter().map(|r| r.to_str().unwrap()));
+    let (code, _, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
     let (code, stdout, _) = run(&[
         "compare",
         c.to_str().unwrap(),
         "--baseline",
-        b.to_str().unwrap(),
+        baselines.to_str().unwrap(),
         "--out",
         dir.path().join("c").to_str().unwrap(),
     ]);

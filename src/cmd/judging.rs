@@ -55,7 +55,7 @@ pub fn not_judged(
                 Policy::Warn => {
                     printer.warn(&text);
                     if gh.in_actions {
-                        printer.out(&runtime::annotation(
+                        printer.command(&runtime::annotation(
                             "warning",
                             &format!("benchbot: {} not judged", c.scenario),
                             &text,

@@ -109,7 +109,7 @@ pub fn select_baseline(
         ),
         (Some(mb), n) => format!(
             "baseline: {n} run(s) of `{base}` at and before the merge base {}",
-            &mb[..mb.len().min(12)]
+            crate::util::prefix(mb, 12)
         ),
         (None, n) => format!("baseline: the latest {n} run(s) recorded from `{base}`"),
     };

@@ -163,13 +163,13 @@ pub fn quarterly_markdown(
         };
         let _ = writeln!(
             out,
-            "- [ ] {label} {} {} {}: {:+.1}% behind {} — reproduce: `{}`",
+            "- [ ] {label} {} {} {}: {:+.1}% behind {} — reproduce: {}",
             escape_md(&t.scenario),
             escape_md(&t.operation),
             t.metric,
             t.gap * 100.0,
             escape_md(&t.leader),
-            t.reproduce.replace('`', "")
+            super::code(&t.reproduce)
         );
     }
     out
@@ -179,13 +179,14 @@ pub fn quarterly_markdown(
 #[must_use]
 pub fn task_markdown(t: &Task) -> String {
     format!(
-        "Our {} of `{}` in scenario `{}` is {:+.1}% behind the leader, {}.\n\nReproduce on a benchmark runner:\n\n```sh\n{}\n```\n",
+        "Our {} of {} in scenario {} is {:+.1}% behind the leader, {}.\n\nReproduce on a benchmark runner:\n\n```sh\n{}\n```\n",
         t.metric,
-        escape_md(&t.operation).replace('`', "'"),
-        escape_md(&t.scenario).replace('`', "'"),
+        super::code(&t.operation),
+        super::code(&t.scenario),
         t.gap * 100.0,
         escape_md(&t.leader),
-        t.reproduce.replace('`', "")
+        // One line, no backticks: nothing can close the fence early.
+        super::code(&t.reproduce).trim_matches('`')
     )
 }
 

@@ -7,13 +7,64 @@ use super::terminal::ratio;
 use super::{cells, format_value, headline, sig3};
 use crate::verdict::{Comparison, Method, Row, Standing, Status, Verdict};
 
-/// Escapes text for a Markdown table cell or paragraph.
+/// Escapes text for a Markdown table cell or paragraph: no HTML, no emphasis or links, no
+/// table break-out, and nothing GitHub would turn into a notification or a link: mentions
+/// (`@team`), issue references (`#1`, `GH-1`, `owner/repo#1`), commit SHAs (runs of seven or
+/// more hex digits) and bare URLs (`www.`, `http://`) are broken with an invisible word joiner.
 #[must_use]
 pub fn escape_md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
+    const JOIN: char = '\u{2060}';
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut hex_run = 0usize;
+    for (i, &ch) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        // SHA-like runs: a joiner after every six hex digits.
+        if ch.is_ascii_hexdigit() {
+            if hex_run == 6 {
+                out.push(JOIN);
+                hex_run = 0;
+            }
+            hex_run += 1;
+        } else {
+            hex_run = 0;
+        }
         match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
+            '#' => {
+                out.push_str("\\#");
+                if next.is_some_and(|c| c.is_ascii_digit()) {
+                    out.push(JOIN);
+                }
+                continue;
+            }
+            '-' if i >= 2
+                && chars[i - 2].eq_ignore_ascii_case(&'g')
+                && chars[i - 1].eq_ignore_ascii_case(&'h')
+                && next.is_some_and(|c| c.is_ascii_digit()) =>
+            {
+                out.push('-');
+                out.push(JOIN);
+                continue;
+            }
+            '.' if i >= 3
+                && chars[i - 3..i]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("www") =>
+            {
+                out.push(JOIN);
+                out.push('.');
+                continue;
+            }
+            ':' if next == Some('/') => {
+                out.push(JOIN);
+                out.push(':');
+                continue;
+            }
+            _ => {}
+        }
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' => {
                 out.push('\\');
                 out.push(ch);
             }
@@ -22,15 +73,24 @@ pub fn escape_md(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             // A zero-width joiner after `@` keeps mentions from notifying.
             '@' => out.push_str("@\u{200d}"),
-            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
+/// The cells of a row for Markdown: values carry units, and a unit can be anyone's text.
+fn cells_md(r: &Row) -> super::format::Cells {
+    let mut k = cells(r);
+    for c in [&mut k.baseline, &mut k.current, &mut k.delta] {
+        *c = escape_md(c);
+    }
+    k
+}
+
 pub(super) fn row_md(scenario: &str, r: &Row) -> String {
-    let k = cells(r);
+    let k = cells_md(r);
     format!(
         "| {} | {} | {} {} | {} | {} | {} | {} | {} | {} | {} |\n",
         escape_md(scenario),
@@ -295,7 +355,7 @@ const GROUP_HEADER: &str = "| Target · operation | Metric | Baseline | Current 
 /// One group's rows, its name on the first.
 fn group_md(out: &mut String, g: &super::story::Group<'_>) {
     for (i, r) in g.rows.iter().enumerate() {
-        let k = cells(r);
+        let k = cells_md(r);
         let name = if i == 0 {
             format!("{} · {}", escape_md(g.target), escape_md(g.operation))
         } else {
@@ -579,7 +639,12 @@ mod tests {
         assert!(!s.contains('<'));
         assert!(!s.contains("@org"));
         assert!(s.contains("\\|"));
-        assert!(s.contains("\\#12"));
+        assert!(s.contains("\\#\u{2060}12"), "{s}");
+        assert!(!escape_md("see GH-12").contains("GH-1"));
+        assert!(!escape_md("fixed in 0123abcd4567").contains("0123abcd4"));
+        assert!(!escape_md("www.example.com").contains("www."));
+        assert!(!escape_md("http://x").contains("http://"));
+        assert_eq!(escape_md("p99 12ms"), "p99 12ms");
         assert!(s.contains("\\`code\\`"));
     }
 }

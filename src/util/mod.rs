@@ -8,6 +8,7 @@ pub mod hex;
 pub mod histogram;
 pub mod locate;
 pub mod rng;
+pub mod text;
 pub mod units;
 pub mod zipf;
 
@@ -16,5 +17,6 @@ pub use fs::write_atomic;
 pub use hex::hex;
 pub use histogram::{decode_histogram, encode_histogram, new_histogram};
 pub use rng::Rng;
+pub use text::{log_safe, prefix};
 pub use units::{format_duration, Bytes, Dur, Name, Percent};
 pub use zipf::Zipf;

@@ -26,7 +26,10 @@ impl Name {
             return Err("a name cannot be empty".into());
         };
         if s.len() > 64 {
-            return Err(format!("name `{}…` is longer than 64 characters", &s[..32]));
+            return Err(format!(
+                "name `{}…` is longer than 64 characters",
+                super::text::prefix(s, 32)
+            ));
         }
         if !first.is_ascii_alphanumeric() {
             return Err(format!("name `{s}` must start with a letter or digit"));

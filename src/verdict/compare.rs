@@ -321,7 +321,11 @@ fn row(
             }
             paired(base, cur, sc, th.alpha, None)
         }
-        (Method::Samples, _) => samples_test(base, cur, sc, th.alpha),
+        // One value per side (a tool that prints one number per benchmark): its spread is
+        // unknown, so the value is judged against the spread between the baseline's runs.
+        (Method::Samples, _) => {
+            samples_test(base, cur, sc, th.alpha).or_else(|| runs_test(base, cur, sc, th.alpha))
+        }
         (Method::Runs, _) => runs_test(base, cur, sc, th.alpha),
         // Shown, not judged: one session's repetitions miss the noise between sessions.
         _ => samples_test(base, cur, sc, th.alpha).map(|mut c| {

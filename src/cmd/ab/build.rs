@@ -22,7 +22,7 @@ pub fn build(command: &str, tree: &Tree, log: &Path, printer: &Printer) -> anyho
     printer.msg(&format!(
         "building {} ({}) in {}: {command}",
         tree.git.reference.as_deref().unwrap_or("?"),
-        &tree.git.sha[..tree.git.sha.len().min(12)],
+        crate::util::prefix(&tree.git.sha, 12),
         tree.path.display()
     ));
     let t = Instant::now();

@@ -119,7 +119,7 @@ pub fn prepare(
 fn checkout(repo: &Path, sha: &str, trees: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(trees).with_context(|| format!("creating {}", trees.display()))?;
     let trees = std::fs::canonicalize(trees)?;
-    let dir = trees.join(&sha[..sha.len().min(12)]);
+    let dir = trees.join(crate::util::prefix(sha, 12));
     if dir.exists() {
         if git(&dir, &["rev-parse", "HEAD"]).is_ok_and(|h| h == sha)
             && git(&dir, &["status", "--porcelain", "--untracked-files=no"])

@@ -130,7 +130,7 @@ fn footer(ctx: &Context) -> String {
         ctx.pull_request()
             .map(|pr| pr.pull_request.head.sha.as_str())
             .or(ctx.sha.as_deref())
-            .map(|s| format!(" · commit {}", &s[..s.len().min(12)]))
+            .map(|s| format!(" · commit {}", crate::util::prefix(s, 12)))
             .unwrap_or_default(),
         ctx.run_url()
             .map(|u| format!(" · [workflow run]({u})"))

@@ -79,14 +79,14 @@ pub fn actions_runtime(
     }
     if ctx.in_actions {
         if let Some(t) = &ctx.token {
-            printer.out(&runtime::add_mask(t));
+            printer.command(&runtime::add_mask(t));
         }
         for (c, r) in comparisons
             .iter()
             .flat_map(|c| c.regressions().map(move |r| (c, r)))
             .take(10)
         {
-            printer.out(&runtime::annotation(
+            printer.command(&runtime::annotation(
                 "error",
                 &format!("benchbot regression: {}", c.scenario),
                 &format!(

@@ -435,10 +435,10 @@ fn ab_setup(a: &AbArgs, scenarios: &[Scenario], printer: &Printer) -> anyhow::Re
     printer.msg(&format!(
         "A/B: base {} ({}) in {}, head {} ({}) in {}",
         base.git.reference.as_deref().unwrap_or("?"),
-        &base.git.sha[..12.min(base.git.sha.len())],
+        crate::util::prefix(&base.git.sha, 12),
         base.path.display(),
         head.git.reference.as_deref().unwrap_or("?"),
-        &head.git.sha[..12.min(head.git.sha.len())],
+        crate::util::prefix(&head.git.sha, 12),
         head.path.display(),
     ));
     let calibrated = if a.blocks == Some(Blocks::Auto) {
