@@ -20,19 +20,32 @@ use serde_json::{json, Value};
 
 #[derive(Default)]
 struct State {
-    comments: Vec<(u64, u64, String)>,
+    /// (id, issue, body, author login): what the token posts is `github-actions[bot]`'s, as
+    /// with the Actions token (which `GET /user` refuses, like this fake's 404).
+    comments: Vec<(u64, u64, String, String)>,
     issues: Vec<Value>,
     next_id: u64,
-    /// Scripted answers served before normal handling: (status, retry-after, message).
+    /// Scripted answers served before normal handling: (status, retry-after, message);
+    /// status 0 never answers.
     script: VecDeque<(u16, Option<u64>, String)>,
+    /// Statuses served *after* the next write was carried out (a 502 from a proxy after GitHub
+    /// stored the comment).
+    after_write: VecDeque<u16>,
     log: Vec<String>,
 }
 
-fn comment_json(id: u64, issue: u64, body: &str) -> Value {
+const BOT: &str = "github-actions[bot]";
+
+fn comment_json(id: u64, issue: u64, body: &str, author: &str) -> Value {
+    let kind = if author.ends_with("[bot]") {
+        "Bot"
+    } else {
+        "User"
+    };
     json!({
         "id": id, "node_id": "MDEyOklzc3VlQ29tbWVudDE=", "url": format!("https://api.github.com/repos/o/r/issues/comments/{id}"),
         "html_url": format!("https://github.com/o/r/issues/{issue}#issuecomment-{id}"), "body": body,
-        "user": { "login": "octocat", "id": 1, "type": "User" }, "created_at": "2026-11-01T00:00:00Z",
+        "user": { "login": author, "id": 1, "type": kind }, "created_at": "2026-11-01T00:00:00Z",
         "updated_at": "2026-11-01T00:00:00Z", "issue_url": format!("https://api.github.com/repos/o/r/issues/{issue}"),
         "author_association": "COLLABORATOR"
     })
@@ -78,8 +91,20 @@ async fn handle(
             .unwrap_or_default(),
     )
     .unwrap_or(Value::Null);
+    let hang = {
+        let mut s = state.lock().unwrap();
+        s.log.push(format!("{method} {path}"));
+        let hang = matches!(s.script.front(), Some((0, _, _)));
+        if hang {
+            s.script.pop_front();
+        }
+        hang
+    };
+    if hang {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        return Ok(Response::new(Full::new(Bytes::new())));
+    }
     let mut s = state.lock().unwrap();
-    s.log.push(format!("{method} {path}"));
     let reply = |status: u16, v: Value| {
         Response::builder()
             .status(status)
@@ -109,7 +134,7 @@ async fn handle(
                 .comments
                 .iter()
                 .filter(|c| c.1 == n)
-                .map(|c| comment_json(c.0, c.1, &c.2))
+                .map(|c| comment_json(c.0, c.1, &c.2, &c.3))
                 .collect();
             reply(200, Value::Array(page(&all, &q)))
         }
@@ -117,16 +142,16 @@ async fn handle(
             s.next_id += 1;
             let (id, n) = (s.next_id, n.parse().unwrap());
             let b = body["body"].as_str().unwrap().to_owned();
-            s.comments.push((id, n, b.clone()));
-            reply(201, comment_json(id, n, &b))
+            s.comments.push((id, n, b.clone(), BOT.into()));
+            reply(201, comment_json(id, n, &b, BOT))
         }
         ("PATCH", ["issues", "comments", id]) => {
             let id: u64 = id.parse().unwrap();
             let b = body["body"].as_str().unwrap().to_owned();
             let c = s.comments.iter_mut().find(|c| c.0 == id).unwrap();
             c.2.clone_from(&b);
-            let n = c.1;
-            reply(200, comment_json(id, n, &b))
+            let (n, author) = (c.1, c.3.clone());
+            reply(200, comment_json(id, n, &b, &author))
         }
         ("GET", ["issues"]) => {
             let label = query(&q, "labels").unwrap_or_default();
@@ -166,6 +191,11 @@ async fn handle(
         }
         _ => reply(404, json!({ "message": "Not Found" })),
     };
+    if method != "GET" {
+        if let Some(status) = s.after_write.pop_front() {
+            return Ok(reply(status, json!({ "message": "Bad Gateway" })));
+        }
+    }
     Ok(resp)
 }
 
@@ -206,6 +236,7 @@ fn client(f: &Fake) -> Client {
             attempts: 4,
             backoff: Duration::from_millis(10),
             max_wait: Duration::from_secs(3),
+            timeout: Duration::from_millis(500),
         },
     )
     .unwrap()
@@ -285,7 +316,7 @@ async fn the_sticky_comment_is_found_beyond_the_first_page() {
             } else {
                 format!("comment {i}")
             };
-            s.comments.push((i + 1, 9, body));
+            s.comments.push((i + 1, 9, body, BOT.into()));
         }
     }
     let (action, id) = sticky_comment(
@@ -426,6 +457,140 @@ async fn a_forbidden_integration_names_the_missing_permissions() {
     );
     assert!(
         err.to_string().contains("GET /repos/o/r/issues/3/comments"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_comment_someone_else_planted_with_the_marker_is_never_edited() {
+    let f = fake().await;
+    let planted = format!("{}\nI am the bot now", comment_marker("default"));
+    f.state
+        .lock()
+        .unwrap()
+        .comments
+        .push((1, 5, planted.clone(), "mallory".into()));
+    let (action, id) = sticky_comment(
+        &client(&f),
+        5,
+        "default",
+        CommentOn::Regression,
+        REGRESSION,
+        "report",
+        "ok",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(action, CommentAction::Create(_)), "{action:?}");
+    let s = f.state.lock().unwrap();
+    assert_eq!(
+        s.comments[0].2, planted,
+        "the author's comment is untouched"
+    );
+    assert_eq!(s.comments.len(), 2);
+    assert_eq!(id, Some(s.comments[1].0));
+}
+
+#[tokio::test]
+async fn a_create_that_failed_after_it_was_stored_is_not_duplicated() {
+    let f = fake().await;
+    f.state.lock().unwrap().after_write.push_back(502);
+    let (action, id) = sticky_comment(
+        &client(&f),
+        4,
+        "default",
+        CommentOn::Regression,
+        REGRESSION,
+        "report",
+        "ok",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(action, CommentAction::Create(_)));
+    let s = f.state.lock().unwrap();
+    assert_eq!(s.comments.len(), 1, "one comment: {:?}", s.log);
+    assert_eq!(id, Some(s.comments[0].0));
+    assert_eq!(
+        s.log.iter().filter(|l| l.starts_with("POST")).count(),
+        1,
+        "looked before posting again: {:?}",
+        s.log
+    );
+
+    // The same for the quarterly issue.
+    drop(s);
+    f.state.lock().unwrap().after_write.push_back(502);
+    let c = client(&f);
+    let (created, _) = quarterly_issue(&c, "2026-Q4", "benchbot-quarterly", "body")
+        .await
+        .unwrap();
+    assert!(created);
+    assert_eq!(f.state.lock().unwrap().issues.len(), 1);
+}
+
+#[tokio::test]
+async fn an_api_that_never_answers_times_out_and_is_retried() {
+    let f = fake().await;
+    f.state
+        .lock()
+        .unwrap()
+        .script
+        .push_back((0, None, String::new()));
+    let start = Instant::now();
+    let (action, _) = sticky_comment(
+        &client(&f),
+        6,
+        "default",
+        CommentOn::Always,
+        REGRESSION,
+        "report",
+        "ok",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(action, CommentAction::Create(_)));
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "the hung listing was abandoned, not awaited: {:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_then_named_and_404_says_where_to_look() {
+    // Nothing listens on this port once the listener is dropped.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = Client::new(
+        &format!("http://127.0.0.1:{port}"),
+        "t",
+        "o/r",
+        Retry {
+            attempts: 3,
+            backoff: Duration::from_millis(5),
+            max_wait: Duration::from_secs(1),
+            timeout: Duration::from_secs(2),
+        },
+    )
+    .unwrap();
+    let err = c.comments(1).await.unwrap_err();
+    assert!(
+        matches!(err, ApiError::Transport { attempts: 3, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("after 3 attempt(s)"), "{err}");
+
+    let f = fake().await;
+    f.state
+        .lock()
+        .unwrap()
+        .script
+        .push_back((404, None, "Not Found".into()));
+    let err = client(&f).comments(1).await.unwrap_err();
+    assert!(
+        err.to_string().contains("can the token see it") && err.to_string().contains("o/r"),
         "{err}"
     );
 }

@@ -108,10 +108,11 @@ fn start(tools: &Path, dir: &Path) -> Prism {
 
 /// A report with an internal regression and a competitive scenario where a rival leads by 25%.
 fn report(dir: &Path) -> PathBuf {
-    let base = common::record(
+    // Three runs of the base: a change is judged against the spread between them.
+    let base = common::pooled(
         Kind::Internal,
-        "b",
         &[("api", Role::Ours, "get", &[10.0, 10.1, 9.9], &[100.0; 3])],
+        &[0.0, 0.01, -0.01],
     );
     let cur = common::record(
         Kind::Internal,

@@ -20,11 +20,12 @@ pub enum ApiError {
         message: String,
         hint: Option<String>,
     },
-    #[error("GitHub API {method} {path}: {message}")]
+    #[error("GitHub API {method} {path}: {message} (after {attempts} attempt(s))")]
     Transport {
         method: &'static str,
         path: String,
         message: String,
+        attempts: u32,
     },
     #[error("GitHub API {method} {path}: unexpected response: {message}")]
     Decode {
@@ -77,6 +78,19 @@ impl Refusal {
     }
 }
 
+impl ApiError {
+    /// Whether a request that failed this way may still have been carried out (a timeout, a
+    /// dropped connection, a 5xx): a create must look before it tries again.
+    #[must_use]
+    pub fn ambiguous(&self) -> bool {
+        match self {
+            ApiError::Transport { .. } => true,
+            ApiError::Status { kind, .. } => *kind == Refusal::Server,
+            _ => false,
+        }
+    }
+}
+
 /// Retry policy.
 #[derive(Clone, Debug)]
 pub struct Retry {
@@ -84,6 +98,9 @@ pub struct Retry {
     pub backoff: Duration,
     /// Longest wait honoured from `Retry-After` or the rate-limit reset.
     pub max_wait: Duration,
+    /// Longest wait for one answer (connection, request and whole response): an API that
+    /// accepts the connection and never answers does not hang the job.
+    pub timeout: Duration,
 }
 
 impl Default for Retry {
@@ -92,6 +109,7 @@ impl Default for Retry {
             attempts: 5,
             backoff: Duration::from_secs(1),
             max_wait: Duration::from_secs(120),
+            timeout: Duration::from_secs(30),
         }
     }
 }
@@ -102,6 +120,9 @@ pub struct Client {
     /// `owner/name`.
     pub repository: String,
     retry: Retry,
+    /// Who the token is (`GET /user`), once asked; `None` when the token cannot say (the
+    /// Actions token, an app's token).
+    me: tokio::sync::OnceCell<Option<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -109,6 +130,16 @@ pub struct Comment {
     pub id: u64,
     #[serde(default)]
     pub body: Option<String>,
+    #[serde(default)]
+    pub user: Option<User>,
+}
+
+/// The author of a comment or issue.
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    pub login: String,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -200,7 +231,37 @@ impl Client {
             octo,
             repository: repository.to_owned(),
             retry,
+            me: tokio::sync::OnceCell::new(),
         })
+    }
+
+    /// The token's login (`GET /user`), or `None` when the token cannot say who it is (the
+    /// Actions `GITHUB_TOKEN` and app tokens are refused there).
+    pub async fn me(&self) -> Option<&str> {
+        self.me
+            .get_or_init(|| async {
+                #[derive(Deserialize)]
+                struct Me {
+                    login: String,
+                }
+                self.send::<(), Me>(Method::Get, "/user", None)
+                    .await
+                    .ok()
+                    .map(|m| m.login)
+            })
+            .await
+            .as_deref()
+    }
+
+    /// Whether `c` was written by this token: its login when the token has one, else a bot
+    /// account (what the Actions token and apps post as). A comment a person wrote, whatever
+    /// it contains, is never taken for ours.
+    pub async fn wrote(&self, author: Option<&User>) -> bool {
+        let Some(a) = author else { return false };
+        match self.me().await {
+            Some(login) => a.login == login,
+            None => a.kind.as_deref() == Some("Bot"),
+        }
     }
 
     /// `/repos/{owner}/{repo}` + `rest`.
@@ -216,21 +277,53 @@ impl Client {
         body: Option<&B>,
     ) -> Result<R, ApiError> {
         let m = method.as_str();
+        // A create is not repeated blindly: the caller looks for what a failed attempt may
+        // have created (`ApiError::ambiguous`). Reads and edits are safe to repeat.
+        let idempotent = !matches!(method, Method::Post);
         let mut delay = self.retry.backoff;
         for attempt in 1..=self.retry.attempts {
-            let sent = match method {
-                Method::Get => self.octo._get(path).await,
-                Method::Post => self.octo._post(path, body).await,
-                Method::Patch => self.octo._patch(path, body).await,
+            let answered = tokio::time::timeout(self.retry.timeout, async {
+                let resp = match method {
+                    Method::Get => self.octo._get(path).await,
+                    Method::Post => self.octo._post(path, body).await,
+                    Method::Patch => self.octo._patch(path, body).await,
+                }
+                .map_err(|e| e.to_string())?;
+                let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
+                let bytes = resp
+                    .into_body()
+                    .collect()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .to_bytes();
+                Ok::<_, String>((status, headers, bytes))
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "no complete answer within {:?}",
+                    self.retry.timeout
+                ))
+            });
+            let (status, headers, bytes) = match answered {
+                Ok(a) => a,
+                Err(message) => {
+                    if idempotent && attempt < self.retry.attempts {
+                        tokio::time::sleep(delay.min(self.retry.max_wait)).await;
+                        delay *= 2;
+                        continue;
+                    }
+                    return Err(ApiError::Transport {
+                        method: m,
+                        path: path.to_owned(),
+                        message,
+                        attempts: attempt,
+                    });
+                }
             };
-            let resp = sent.map_err(|e| ApiError::Transport {
-                method: m,
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?;
-            let status = resp.status().as_u16();
             let header = |name: &str| {
-                resp.headers()
+                headers
                     .get(name)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned)
@@ -239,16 +332,6 @@ impl Client {
             let remaining = header("x-ratelimit-remaining");
             let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok());
             let accepted = header("x-accepted-github-permissions");
-            let bytes = resp
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| ApiError::Transport {
-                    method: m,
-                    path: path.to_owned(),
-                    message: e.to_string(),
-                })?
-                .to_bytes();
             if (200..300).contains(&status) {
                 let text = if bytes.is_empty() {
                     b"null".as_slice()
@@ -270,7 +353,9 @@ impl Client {
                 retry_after.is_some(),
                 remaining.as_deref() == Some("0"),
             );
-            if refusal.retryable() && attempt < self.retry.attempts {
+            // A rate-limited request was not carried out; a failed create may have been.
+            let again = refusal == Refusal::RateLimited || (idempotent && refusal.retryable());
+            if again && attempt < self.retry.attempts {
                 let wait = match (retry_after, reset) {
                     (Some(s), _) => Duration::from_secs(s),
                     (None, Some(r)) if remaining.as_deref() == Some("0") => Duration::from_secs(
@@ -290,6 +375,10 @@ impl Client {
                     "the token was refused: check the `github-token` input or GITHUB_TOKEN"
                         .to_owned(),
                 ),
+                Refusal::NotFound => Some(format!(
+                    "is the repository `{}` right (GITHUB_REPOSITORY), and can the token see it? A token without access to a private repository gets 404, not 403",
+                    self.repository
+                )),
                 _ => None,
             };
             return Err(ApiError::Status {

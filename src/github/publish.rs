@@ -111,10 +111,8 @@ pub async fn sticky_comment(
     resolved: &str,
 ) -> Result<(CommentAction, Option<u64>), ApiError> {
     let marker = comment_marker(suite);
-    let comments = client.comments(pr).await?;
-    let existing = comments
-        .iter()
-        .find(|c| c.body.as_deref().is_some_and(|b| b.contains(&marker)));
+    let existing = ours(client, pr, &marker).await?;
+    let existing = existing.as_ref();
     let action = decide_comment(
         policy,
         findings,
@@ -123,11 +121,78 @@ pub async fn sticky_comment(
         &format!("{marker}\n{resolved}"),
     );
     let id = match &action {
-        CommentAction::Create(body) => Some(client.create_comment(pr, body).await?.id),
+        CommentAction::Create(body) => Some(create_comment_once(client, pr, &marker, body).await?),
         CommentAction::Update(id, body) => Some(client.update_comment(*id, body).await?.id),
         CommentAction::Nothing => existing.map(|c| c.id),
     };
     Ok((action, id))
+}
+
+/// The sticky comment of `marker` that this token wrote (a comment someone else planted with
+/// the marker is never edited).
+async fn ours(client: &Client, pr: u64, marker: &str) -> Result<Option<Comment>, ApiError> {
+    for c in client.comments(pr).await? {
+        if c.body.as_deref().is_some_and(|b| b.contains(marker))
+            && client.wrote(c.user.as_ref()).await
+        {
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}
+
+/// Creates the comment once: after a failure that may have created it anyway (a timeout, a
+/// 5xx), it looks for the marker before trying again, so a retry never duplicates it.
+async fn create_comment_once(
+    client: &Client,
+    pr: u64,
+    marker: &str,
+    body: &str,
+) -> Result<u64, ApiError> {
+    let mut last = None;
+    for _ in 0..3 {
+        match client.create_comment(pr, body).await {
+            Ok(c) => return Ok(c.id),
+            Err(e) if e.ambiguous() => {
+                if let Some(c) = ours(client, pr, marker).await? {
+                    return Ok(c.id);
+                }
+                last = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| unreachable!("three attempts failed")))
+}
+
+/// Creates an issue once, looking for it (`find`) after a failure that may have created it.
+async fn create_issue_once(
+    client: &Client,
+    title: &str,
+    body: &str,
+    label: &str,
+    marker: &str,
+    state: &str,
+) -> Result<u64, ApiError> {
+    let mut last = None;
+    for _ in 0..3 {
+        match client.create_issue(title, body, &[label]).await {
+            Ok(i) => return Ok(i.number),
+            Err(e) if e.ambiguous() => {
+                let found = client
+                    .issues_with_label(label, state)
+                    .await?
+                    .into_iter()
+                    .find(|i| i.body.as_deref().is_some_and(|b| b.contains(marker)));
+                if let Some(i) = found {
+                    return Ok(i.number);
+                }
+                last = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| unreachable!("three attempts failed")))
 }
 
 /// Creates or updates the one issue of `quarter`, found by label and marker.
@@ -155,7 +220,7 @@ pub async fn quarterly_issue(
         )),
         None => Ok((
             true,
-            client.create_issue(&title, &body, &[label]).await?.number,
+            create_issue_once(client, &title, &body, label, &marker, "all").await?,
         )),
     }
 }
@@ -180,10 +245,15 @@ pub async fn task_issue(
         return Ok(None);
     }
     Ok(Some(
-        client
-            .create_issue(title, &format!("{marker}\n{body}"), &[label])
-            .await?
-            .number,
+        create_issue_once(
+            client,
+            title,
+            &format!("{marker}\n{body}"),
+            label,
+            &marker,
+            "open",
+        )
+        .await?,
     ))
 }
 
