@@ -507,18 +507,19 @@ async fn a_create_that_failed_after_it_was_stored_is_not_duplicated() {
     .await
     .unwrap();
     assert!(matches!(action, CommentAction::Create(_)));
-    let s = f.state.lock().unwrap();
-    assert_eq!(s.comments.len(), 1, "one comment: {:?}", s.log);
-    assert_eq!(id, Some(s.comments[0].0));
-    assert_eq!(
-        s.log.iter().filter(|l| l.starts_with("POST")).count(),
-        1,
-        "looked before posting again: {:?}",
-        s.log
-    );
+    {
+        let s = f.state.lock().unwrap();
+        assert_eq!(s.comments.len(), 1, "one comment: {:?}", s.log);
+        assert_eq!(id, Some(s.comments[0].0));
+        assert_eq!(
+            s.log.iter().filter(|l| l.starts_with("POST")).count(),
+            1,
+            "looked before posting again: {:?}",
+            s.log
+        );
+    }
 
     // The same for the quarterly issue.
-    drop(s);
     f.state.lock().unwrap().after_write.push_back(502);
     let c = client(&f);
     let (created, _) = quarterly_issue(&c, "2026-Q4", "benchbot-quarterly", "body")

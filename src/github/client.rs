@@ -270,6 +270,40 @@ impl Client {
         format!("/repos/{}{rest}", self.repository)
     }
 
+    /// One request with the whole exchange under the timeout: (status, headers, body), or
+    /// what went wrong on the way.
+    async fn attempt<B: Serialize + ?Sized>(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(u16, http::HeaderMap, bytes::Bytes), String> {
+        tokio::time::timeout(self.retry.timeout, async {
+            let resp = match method {
+                Method::Get => self.octo._get(path).await,
+                Method::Post => self.octo._post(path, body).await,
+                Method::Patch => self.octo._patch(path, body).await,
+            }
+            .map_err(|e| e.to_string())?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            let bytes = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| e.to_string())?
+                .to_bytes();
+            Ok((status, headers, bytes))
+        })
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "no complete answer within {:?}",
+                self.retry.timeout
+            ))
+        })
+    }
+
     async fn send<B: Serialize + ?Sized, R: DeserializeOwned>(
         &self,
         method: Method,
@@ -282,30 +316,7 @@ impl Client {
         let idempotent = !matches!(method, Method::Post);
         let mut delay = self.retry.backoff;
         for attempt in 1..=self.retry.attempts {
-            let answered = tokio::time::timeout(self.retry.timeout, async {
-                let resp = match method {
-                    Method::Get => self.octo._get(path).await,
-                    Method::Post => self.octo._post(path, body).await,
-                    Method::Patch => self.octo._patch(path, body).await,
-                }
-                .map_err(|e| e.to_string())?;
-                let status = resp.status().as_u16();
-                let headers = resp.headers().clone();
-                let bytes = resp
-                    .into_body()
-                    .collect()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .to_bytes();
-                Ok::<_, String>((status, headers, bytes))
-            })
-            .await
-            .unwrap_or_else(|_| {
-                Err(format!(
-                    "no complete answer within {:?}",
-                    self.retry.timeout
-                ))
-            });
+            let answered = self.attempt(&method, path, body).await;
             let (status, headers, bytes) = match answered {
                 Ok(a) => a,
                 Err(message) => {
