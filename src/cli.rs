@@ -546,6 +546,12 @@ pub struct PublishCmdArgs {
     pub history: Option<PathBuf>,
     #[arg(long, default_value = crate::history::DEFAULT_BRANCH)]
     pub history_branch: String,
+    /// The pull request to comment on when the event is not one: in a `workflow_run` job (the
+    /// trusted half of the split in docs/security.md) the default is the triggering run's pull
+    /// request, or the one the report names; either way benchbot posts only when GitHub says
+    /// that pull request's head is the commit the run measured.
+    #[arg(long, value_name = "NUMBER")]
+    pub pr: Option<u64>,
     #[command(flatten)]
     pub publishing: PublishArgs,
 }

@@ -274,3 +274,47 @@ fn a_service_that_dies_during_the_run_fails_the_scenario_and_is_named() {
     let report = common::latest(&out);
     assert_eq!(report["comparisons"][0]["verdict"], "failed");
 }
+
+#[test]
+fn children_never_see_benchbots_tokens() {
+    // A command target and a managed service write what they can see.
+    let dir = tempfile::tempdir().unwrap();
+    let seen_cmd = dir.path().join("cmd-env.txt");
+    let seen_svc = dir.path().join("svc-env.txt");
+    let s = write(
+        dir.path(),
+        "env.toml",
+        &format!(
+            "[scenario]\nname = \"env\"\nkind = \"internal\"\n\n[[target]]\nname = \"t\"\nrole = \"ours\"\n[target.command]\nshell = \"env > {}\"\npass-env = [\"WANTED_SETTING\", \"LEAKY_TOKEN\"]\n[target.service]\ncommand = [\"sh\", \"-c\", \"env > {} && exec sleep 30\"]\nready = {{ command = [\"test\", \"-s\", \"{}\"] }}\n\n[load]\noperations = 2\nrepetitions = 1\n",
+            seen_cmd.display(),
+            seen_svc.display(),
+            seen_svc.display()
+        ),
+    );
+    let out = dir.path().join("out");
+    let (code, _, stderr) = Run::new(&s, &out, dir.path())
+        .env("GITHUB_TOKEN", "ghs_secret_value")
+        .env("BENCHBOT_TOKEN", "bb_secret_value")
+        .env("ACTIONS_RUNTIME_TOKEN", "rt_secret_value")
+        .env("LEAKY_TOKEN", "asked_for_but_secret")
+        .env("WANTED_SETTING", "passed_on")
+        .env("UNRELATED_VARIABLE", "not_passed")
+        .output();
+    assert_eq!(code, 0, "{stderr}");
+    for f in [&seen_cmd, &seen_svc] {
+        let env =
+            std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", f.display()));
+        for secret in [
+            "ghs_secret_value",
+            "bb_secret_value",
+            "rt_secret_value",
+            "asked_for_but_secret",
+        ] {
+            assert!(!env.contains(secret), "{} saw {secret}", f.display());
+        }
+        assert!(!env.contains("not_passed"), "{}: {env}", f.display());
+        assert!(env.contains("PATH="), "{}: {env}", f.display());
+    }
+    let cmd_env = std::fs::read_to_string(&seen_cmd).unwrap();
+    assert!(cmd_env.contains("WANTED_SETTING=passed_on"), "{cmd_env}");
+}

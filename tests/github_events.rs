@@ -62,10 +62,24 @@ fn pull_request_payloads_parse_into_typed_events() {
 }
 
 fn fork_payload(dir: &Path, labels: &[&str]) -> std::path::PathBuf {
-    let mut v: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("github/pull_request.opened.json")).unwrap(),
-    )
-    .unwrap();
+    fork_event(dir, "pull_request.opened.json", labels, None)
+}
+
+/// A fork's pull request event (`file` from the webhook examples), with `labels`, and for a
+/// `labeled` event the label just added.
+fn fork_event(
+    dir: &Path,
+    file: &str,
+    labels: &[&str],
+    just_added: Option<&str>,
+) -> std::path::PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(&format!("github/{file}"))).unwrap())
+            .unwrap();
+    if let Some(l) = just_added {
+        v["action"] = "labeled".into();
+        v["label"] = serde_json::json!({ "name": l });
+    }
     v["pull_request"]["head"]["repo"]["fork"] = true.into();
     v["pull_request"]["head"]["repo"]["full_name"] = "mallory/Hello-World".into();
     v["pull_request"]["labels"] = labels
@@ -97,9 +111,36 @@ fn a_fork_pull_request_is_refused_before_anything_runs() {
         "{stderr}"
     );
     assert!(!out.exists(), "nothing ran");
-    // A maintainer's label, or the input, lets it run.
-    let labelled = fork_payload(dir.path(), &["safe-to-benchmark"]);
+    // The run the maintainer's label starts measures the commit they labelled.
+    let labelled = fork_event(
+        dir.path(),
+        "pull_request.opened.json",
+        &["safe-to-benchmark"],
+        Some("safe-to-benchmark"),
+    );
     assert_eq!(run(&[], &labelled).0, 0);
+    // New commits pushed after the approval: the label is still there, the approval is not.
+    let pushed = fork_event(
+        dir.path(),
+        "pull_request.synchronize.json",
+        &["safe-to-benchmark"],
+        None,
+    );
+    let (code, _, stderr) = run(&[], &pushed);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("new commits since the `safe-to-benchmark` label"),
+        "{stderr}"
+    );
+    // Another label added does not approve anything.
+    let other = fork_event(
+        dir.path(),
+        "pull_request.synchronize.json",
+        &["safe-to-benchmark", "bug"],
+        Some("bug"),
+    );
+    assert_eq!(run(&[], &other).0, 3);
+    // The maintainer's input does.
     assert_eq!(run(&["--allow-fork"], &payload).0, 0);
 }
 

@@ -238,6 +238,63 @@ fn every_request_passes_githubs_openapi_description() {
     );
 }
 
+/// The trusted half of the `workflow_run` split: `publish` reads the untrusted report, asks
+/// GitHub for the pull request's head, and posts only when it is the commit the run measured.
+#[test]
+fn workflow_run_publishes_to_the_confirmed_pull_request_only() {
+    let Some(tools) = tools() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let prism = start(&tools, dir.path());
+    let report = report(dir.path());
+    // The stand-in's pull request (the description's example) has head 6dcb09b….
+    let event = |head: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(common::fixture("github/workflow_run.completed.json"))
+                .unwrap(),
+        )
+        .unwrap();
+        v["workflow_run"]["head_sha"] = head.into();
+        common::write(dir.path(), "run.json", &v.to_string())
+    };
+    let publish = |event: &Path| {
+        common::benchbot_std()
+            .args(["publish", "--report"])
+            .arg(&report)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .env("GITHUB_API_URL", &prism.url)
+            .env("GITHUB_TOKEN", "ghs_stand-in-token")
+            .env("GITHUB_REPOSITORY", "Codertocat/Hello-World")
+            .env("GITHUB_EVENT_NAME", "workflow_run")
+            .env("GITHUB_EVENT_PATH", event)
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .unwrap()
+    };
+    let o = publish(&event("6dcb09b5b57875f334f61aebed695e2e4193db5e"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "the report's verdict:\n{stderr}");
+    assert!(
+        stderr.contains("publishing to pull request #2 (head 6dcb09b5b578 confirmed)")
+            && stderr.contains("comment")
+            && stderr.contains("on #2"),
+        "{stderr}"
+    );
+    assert!(prism
+        .log()
+        .contains("[HTTP SERVER] post /repos/Codertocat/Hello-World/issues/2/comments "));
+
+    // A report whose pull request moved on (or that names another one): nothing is posted.
+    let before = prism.log().matches("[HTTP SERVER] post ").count();
+    let o = publish(&event("ffffffffffffffffffffffffffffffffffffffff"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("nothing is posted"), "{stderr}");
+    assert_eq!(prism.log().matches("[HTTP SERVER] post ").count(), before);
+    let violations = prism.violations();
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
 #[test]
 fn an_invalid_request_is_caught_by_the_stand_in() {
     // Guards the guard: a request that breaks the description must show up as a violation.

@@ -275,7 +275,7 @@ fn a_service_that_never_becomes_ready_fails_its_scenario_and_the_suite_continues
     let comment = std::fs::read_to_string(out.join("comment.md")).unwrap();
     assert!(
         comment.starts_with(
-            "### 💥 benchbot: FAILED — a-stuck: failed: target `stuck`: service not ready"
+            "### 💥 benchbot: FAILED — a-stuck: failed: target \\`stuck\\`: service not ready"
         ),
         "{comment}"
     );

@@ -16,7 +16,14 @@ pub fn emit_reports(
     output: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let json = report::json(comparisons)?;
+    // The pull request it was measured for, for a `publish` in a later `workflow_run` job.
+    let pr = crate::github::Context::from_env().ok().and_then(|c| {
+        c.pull_request().map(|p| report::ReportPr {
+            number: p.number,
+            head_sha: p.pull_request.head.sha.clone(),
+        })
+    });
+    let json = report::json_for(comparisons, pr.as_ref())?;
     let md = report::markdown(comparisons);
     let txt = report::terminal(comparisons);
     write_atomic(&output.out.join("latest.json"), json.as_bytes())?;

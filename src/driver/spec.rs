@@ -245,10 +245,10 @@ impl DriverSpec {
                 };
                 AnyDriver::Command(CommandDriver {
                     argv,
-                    env: c
-                        .env
-                        .iter()
-                        .map(|(k, v)| (k.clone(), vars.fill(v)))
+                    env: crate::util::env::child_env(&c.pass_env)
+                        .into_iter()
+                        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                        .chain(c.env.iter().map(|(k, v)| (k.clone(), vars.fill(v))))
                         .collect(),
                     cwd: ctx
                         .dir

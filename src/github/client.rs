@@ -458,6 +458,29 @@ impl Client {
         .await
     }
 
+    /// The head commit of pull request `number`.
+    ///
+    /// # Errors
+    /// [`ApiError`].
+    pub async fn pull_head(&self, number: u64) -> Result<String, ApiError> {
+        #[derive(Deserialize)]
+        struct Head {
+            sha: String,
+        }
+        #[derive(Deserialize)]
+        struct Pull {
+            head: Head,
+        }
+        let p: Pull = self
+            .send::<(), _>(
+                Method::Get,
+                &self.repo_path(&format!("/pulls/{number}")),
+                None,
+            )
+            .await?;
+        Ok(p.head.sha)
+    }
+
     /// Issues (not pull requests) carrying `label`, in `state` (`open`, `closed`, `all`).
     ///
     /// # Errors

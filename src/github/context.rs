@@ -25,6 +25,9 @@ pub struct Context {
     /// `GITHUB_ACTIONS=true`: workflow commands (annotations, masks) are understood.
     pub in_actions: bool,
     pub runner_name: Option<String>,
+    /// The pull request to publish to when the event is not one (`publish --pr`,
+    /// `workflow_run`), set once confirmed.
+    pub target: Option<TargetPr>,
 }
 
 /// The triggering event, parsed from `GITHUB_EVENT_PATH` into typed payloads.
@@ -34,6 +37,8 @@ pub enum Event {
     Push(PushEvent),
     WorkflowDispatch(WorkflowDispatchEvent),
     Schedule(ScheduleEvent),
+    /// A workflow that ran after another one (the trusted half of the `workflow_run` split).
+    WorkflowRun(Box<WorkflowRunEvent>),
     /// Another event, or none (a local run).
     #[default]
     None,
@@ -47,6 +52,9 @@ pub struct PullRequestEvent {
     /// Who triggered the event (for `closed`: who merged or closed it).
     #[serde(default)]
     pub sender: Option<User>,
+    /// For `labeled`: the label just added.
+    #[serde(default)]
+    pub label: Option<Label>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -129,6 +137,37 @@ impl WorkflowDispatchEvent {
     }
 }
 
+#[derive(Clone, Debug, Deserialize)]
+pub struct WorkflowRunEvent {
+    pub workflow_run: WorkflowRun,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct WorkflowRun {
+    pub id: u64,
+    /// The commit the triggering run measured.
+    pub head_sha: String,
+    /// The event that started the triggering run, e.g. `pull_request`.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// Pull requests of the same repository whose head is `head_sha` (empty for forks).
+    #[serde(default)]
+    pub pull_requests: Vec<RunPullRequest>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RunPullRequest {
+    pub number: u64,
+}
+
+/// The pull request a publication is for: the event's, or (`workflow_run`) the one confirmed
+/// by the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetPr {
+    pub number: u64,
+    pub head_sha: String,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ScheduleEvent {
     pub schedule: Option<String>,
@@ -186,6 +225,7 @@ impl Context {
             summary_file: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             in_actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
             runner_name: var("RUNNER_NAME"),
+            target: None,
         })
     }
 
@@ -196,6 +236,17 @@ impl Context {
             Event::PullRequest(p) => Some(p),
             _ => None,
         }
+    }
+
+    /// The pull request results are for: the event's, else the confirmed target.
+    #[must_use]
+    pub fn target_pr(&self) -> Option<TargetPr> {
+        self.pull_request()
+            .map(|p| TargetPr {
+                number: p.number,
+                head_sha: p.pull_request.head.sha.clone(),
+            })
+            .or_else(|| self.target.clone())
     }
 
     /// The trigger recorded in run records.
@@ -239,6 +290,7 @@ pub fn parse_event(name: &str, path: &Path) -> Result<Event, ContextError> {
         "push" => Event::Push(serde_json::from_str(&text).map_err(err)?),
         "workflow_dispatch" => Event::WorkflowDispatch(serde_json::from_str(&text).map_err(err)?),
         "schedule" => Event::Schedule(serde_json::from_str(&text).map_err(err)?),
+        "workflow_run" => Event::WorkflowRun(Box::new(serde_json::from_str(&text).map_err(err)?)),
         _ => Event::None,
     })
 }
@@ -253,15 +305,27 @@ pub fn fork_refusal(
     let head = pr.pull_request.head.repo.as_ref();
     let base = pr.pull_request.base.repo.as_ref();
     let from_fork = head.is_none_or(|h| h.fork || base.is_some_and(|b| b.full_name != h.full_name));
-    if !from_fork
-        || allowed_by_input
-        || pr.pull_request.labels.iter().any(|l| l.name == allow_label)
-    {
+    if !from_fork || allowed_by_input {
         return None;
     }
+    // A maintainer's approval covers the commit they reviewed: the run the label itself
+    // started (`labeled`, with that label), whose head is the commit labelled. A later push
+    // (`synchronize`) runs nothing until someone labels it again.
+    let approved_now = pr.action.as_deref() == Some("labeled")
+        && pr.label.as_ref().is_some_and(|l| l.name == allow_label);
+    if approved_now {
+        return None;
+    }
+    let who = head.map_or("deleted repository", |h| h.full_name.as_str());
+    if pr.pull_request.has_label(allow_label) {
+        return Some(format!(
+            "pull request #{} comes from a fork ({who}) and has new commits since the `{allow_label}` label was added (event `{}`); an approval covers only the commit it was given for\n  hint: review the new commits, then remove and add the `{allow_label}` label again",
+            pr.number,
+            pr.action.as_deref().unwrap_or("unknown")
+        ));
+    }
     Some(format!(
-        "pull request #{} comes from a fork ({}); benchbot does not run code from forks on self-hosted runners\n  hint: a maintainer can review the change and add the `{allow_label}` label, or set the `allow-fork` input",
-        pr.number,
-        head.map_or("deleted repository", |h| h.full_name.as_str())
+        "pull request #{} comes from a fork ({who}); benchbot does not run code from forks on self-hosted runners\n  hint: a maintainer can review the change and add the `{allow_label}` label (the run it starts measures the commit reviewed), or set the `allow-fork` input",
+        pr.number
     ))
 }

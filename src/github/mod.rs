@@ -7,5 +7,5 @@ pub mod publish;
 pub mod runtime;
 
 pub use client::{ApiError, Client, Refusal, Retry};
-pub use context::{fork_refusal, Context, Event};
+pub use context::{fork_refusal, Context, Event, TargetPr};
 pub use publish::{CommentAction, CommentOn, Findings};

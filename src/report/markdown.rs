@@ -15,19 +15,31 @@ use crate::verdict::{Comparison, Method, Row, Standing, Status, Verdict};
 pub fn escape_md(s: &str) -> String {
     const JOIN: char = '\u{2060}';
     let chars: Vec<char> = s.chars().collect();
+    // Words of seven or more hex digits (GitHub links them as commits): where to break them.
+    let mut break_at = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            if i - start >= 7 && chars[start..i].iter().all(char::is_ascii_hexdigit) {
+                let mut k = start + 6;
+                while k < i {
+                    break_at[k] = true;
+                    k += 6;
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
     let mut out = String::with_capacity(s.len() + 8);
-    let mut hex_run = 0usize;
     for (i, &ch) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
-        // SHA-like runs: a joiner after every six hex digits.
-        if ch.is_ascii_hexdigit() {
-            if hex_run == 6 {
-                out.push(JOIN);
-                hex_run = 0;
-            }
-            hex_run += 1;
-        } else {
-            hex_run = 0;
+        if break_at[i] {
+            out.push(JOIN);
         }
         match ch {
             '#' => {
@@ -642,6 +654,11 @@ mod tests {
         assert!(s.contains("\\#\u{2060}12"), "{s}");
         assert!(!escape_md("see GH-12").contains("GH-1"));
         assert!(!escape_md("fixed in 0123abcd4567").contains("0123abcd4"));
+        assert_eq!(
+            escape_md("Performance768D1M"),
+            "Performance768D1M",
+            "a word, not a SHA"
+        );
         assert!(!escape_md("www.example.com").contains("www."));
         assert!(!escape_md("http://x").contains("http://"));
         assert_eq!(escape_md("p99 12ms"), "p99 12ms");

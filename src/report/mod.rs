@@ -19,7 +19,7 @@ pub use calibration::{calibration_markdown, calibration_table, rate_text};
 pub(crate) use format::{cells, late_cells, metric_word, signed_pct};
 pub use format::{format_ns, format_value, format_value_in, sig3};
 pub use headline::{headline, overall, scenario_summary, verdict_words};
-pub use json::json;
+pub use json::{json, json_for, ReportPr};
 pub use markdown::{basis_sentence, code, escape_md, markdown, markdown_with, reproduce, Extras};
 use markdown::{competitors_md, row_md, HEADER};
 pub use plan::{plan, requests};

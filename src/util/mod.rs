@@ -1,6 +1,7 @@
 //! The bottom layer: small helpers every other module may use. Nothing here imports
 //! anything else of the crate.
 
+pub mod env;
 pub mod error;
 pub mod format;
 pub mod fs;

@@ -17,6 +17,10 @@ wanted = {
     "pull_request.closed.json": next(x for x in prs if x.get("action") == "closed"),
     "push.json": by_event["push"][0],
     "workflow_dispatch.json": by_event["workflow_dispatch"][0],
+    # The one example of a completed run that names its pull request.
+    "workflow_run.completed.json": next(
+        x for x in by_event["workflow_run"] if x["workflow_run"].get("pull_requests")
+    ),
 }
 for name, payload in wanted.items():
     (out / name).write_text(json.dumps(payload, indent=2))

@@ -26,7 +26,12 @@ pub fn build(command: &str, tree: &Tree, log: &Path, printer: &Printer) -> anyho
         tree.path.display()
     ));
     let t = Instant::now();
-    let status = Command::new("sh")
+    let mut cmd = Command::new("sh");
+    // A build needs the toolchain's environment, but never benchbot's tokens.
+    for secret in crate::util::env::secrets() {
+        cmd.env_remove(secret);
+    }
+    let status = cmd
         .args(["-c", command])
         .current_dir(&tree.path)
         .stdin(Stdio::null())

@@ -114,10 +114,8 @@ pub fn extras(ctx: &Context, args: &PublishArgs, history: Option<&History>) -> E
     Extras {
         run_url: ctx.run_url(),
         artifact: ctx.run_url().map(|_| "benchbot-report".to_owned()),
-        accept_label: ctx.pull_request().map(|_| args.accept_label.clone()),
-        pr_head: ctx
-            .pull_request()
-            .map(|pr| pr.pull_request.head.sha.clone()),
+        accept_label: ctx.target_pr().map(|_| args.accept_label.clone()),
+        pr_head: ctx.target_pr().map(|pr| pr.head_sha),
         history: history.map(|h| h.path().display().to_string()),
     }
 }
@@ -127,10 +125,10 @@ fn footer(ctx: &Context) -> String {
     format!(
         "\n---\n<sub>benchbot {}{}{}</sub>\n",
         env!("CARGO_PKG_VERSION"),
-        ctx.pull_request()
-            .map(|pr| pr.pull_request.head.sha.as_str())
-            .or(ctx.sha.as_deref())
-            .map(|s| format!(" · commit {}", crate::util::prefix(s, 12)))
+        ctx.target_pr()
+            .map(|pr| pr.head_sha)
+            .or_else(|| ctx.sha.clone())
+            .map(|s| format!(" · commit {}", crate::util::prefix(&s, 12)))
             .unwrap_or_default(),
         ctx.run_url()
             .map(|u| format!(" · [workflow run]({u})"))

@@ -19,7 +19,7 @@ pub async fn post(
     ctx: &Context,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    if let Some(pr) = ctx.pull_request() {
+    if let Some(pr) = ctx.target_pr() {
         let (action, id) = sticky_comment(
             client,
             pr.number,

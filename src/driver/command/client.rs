@@ -31,7 +31,9 @@ impl CommandDriver {
             return Err(OpError::new(ErrorKind::Spawn, "empty command"));
         };
         let mut cmd = Command::new(program);
+        // The whole environment: the allowed variables and the scenario's (see util::env).
         cmd.args(args)
+            .env_clear()
             .envs(&self.env)
             .current_dir(&self.cwd)
             .stdin(Stdio::null())

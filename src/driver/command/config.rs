@@ -19,9 +19,13 @@ pub struct CommandTarget {
     pub prepare: Option<String>,
     /// A shell command run after every repetition (not timed).
     pub cleanup: Option<String>,
-    /// Environment variables for the command.
+    /// Environment variables for the command. It also sees the usual variables (`PATH`,
+    /// `HOME`, locale, toolchain homes), never benchbot's tokens.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// More variables of benchbot's environment to pass on, by name (secrets never pass).
+    #[serde(default)]
+    pub pass_env: Vec<String>,
     /// Working directory, relative to the scenario file.
     pub cwd: Option<String>,
     /// A run that takes longer is killed and counted as a `timeout` error (default `60s`).

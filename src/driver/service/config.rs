@@ -15,8 +15,13 @@ pub struct ServiceTable {
     /// Program and arguments. `{{port}}` is a free loopback port chosen at start,
     /// `{{benchbot}}` this benchbot executable.
     pub command: Vec<String>,
+    /// Environment variables for the service. It also sees the usual variables (`PATH`,
+    /// `HOME`, locale, toolchain homes), never benchbot's tokens.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// More variables of benchbot's environment to pass on, by name (secrets never pass).
+    #[serde(default)]
+    pub pass_env: Vec<String>,
     /// Working directory, relative to the scenario file.
     pub cwd: Option<String>,
     /// How to tell the service is ready.
@@ -79,10 +84,10 @@ impl ServiceTable {
         super::ServiceSpec {
             target: target.to_owned(),
             command: self.command.iter().map(|c| vars.fill(c)).collect(),
-            env: self
-                .env
-                .iter()
-                .map(|(k, v)| (k.clone(), vars.fill(v)))
+            env: crate::util::env::child_env(&self.pass_env)
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .chain(self.env.iter().map(|(k, v)| (k.clone(), vars.fill(v))))
                 .collect(),
             cwd: dir.join(
                 self.cwd

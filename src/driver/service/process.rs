@@ -108,7 +108,9 @@ impl Service {
         let err = out.try_clone().map_err(log_err)?;
         let program = spec.command.first().cloned().unwrap_or_default();
         let mut cmd = Command::new(&program);
+        // The whole environment: the allowed variables and the scenario's (see util::env).
         cmd.args(&spec.command[1..])
+            .env_clear()
             .envs(&spec.env)
             .current_dir(&spec.cwd)
             .stdin(Stdio::null())
@@ -304,6 +306,8 @@ async fn check(c: &ReadyCheck, cwd: &Path) -> bool {
                 };
                 Command::new(p)
                     .args(a)
+                    .env_clear()
+                    .envs(crate::util::env::child_env(&[]))
                     .current_dir(cwd)
                     .stdin(Stdio::null())
                     .stdout(Stdio::null())
