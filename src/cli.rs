@@ -309,8 +309,9 @@ pub struct PublishArgs {
     /// When to create the sticky PR comment; an existing one is always kept current.
     #[arg(long, value_enum, default_value = "regression")]
     pub comment_on: crate::github::CommentOn,
-    /// Name of this suite: one sticky comment per suite.
-    #[arg(long, default_value = "default")]
+    /// Name of this suite: one sticky comment per suite (letters, digits, `.`, `_`, `-`; at
+    /// most 64).
+    #[arg(long, default_value = "default", value_parser = parse_suite)]
     pub suite: String,
     /// Write (and with a token, post) the quarterly competitive review. Implied by `schedule` events.
     #[arg(long)]
@@ -324,6 +325,9 @@ pub struct PublishArgs {
     /// Label of the quarterly issue.
     #[arg(long, default_value = "benchbot-quarterly")]
     pub quarterly_label: String,
+    /// Open at most this many task issues per run (largest gaps first).
+    #[arg(long, default_value_t = 5)]
+    pub max_task_issues: usize,
     /// Label of task issues.
     #[arg(long, default_value = "benchbot-task")]
     pub task_label: String,
@@ -629,4 +633,10 @@ fn parse_blocks(s: &str) -> Result<Blocks, String> {
             "`{s}` is neither `auto` nor a number of blocks in 2..=1000"
         )),
     }
+}
+
+fn parse_suite(s: &str) -> Result<String, String> {
+    crate::util::Name::parse(s)
+        .map(|n| n.to_string())
+        .map_err(|e| format!("suite: {e}"))
 }

@@ -596,6 +596,97 @@ async fn a_refused_connection_is_retried_then_named_and_404_says_where_to_look()
     );
 }
 
+/// Every body has a bound: a quarterly review of thousands of rows fits GitHub's limit and
+/// says where the rest is, at most `--max-task-issues` task issues open per run, and task
+/// file names stay short whatever the names.
+#[tokio::test(flavor = "multi_thread")]
+async fn bodies_task_issues_and_file_names_are_bounded() {
+    use benchbot::scenario::{Kind, Role};
+    let f = fake().await;
+    let long = "n".repeat(60);
+    let ops: Vec<String> = (0..2500).map(|i| format!("op-{i}-{long}")).collect();
+    let rows: Vec<common::Row<'_>> = ops
+        .iter()
+        .flat_map(|o| {
+            [
+                (
+                    "ours",
+                    Role::Ours,
+                    o.as_str(),
+                    &[15.0, 15.1, 14.9][..],
+                    &[60.0; 3][..],
+                ),
+                (
+                    "rival",
+                    Role::Competitor,
+                    o.as_str(),
+                    &[10.0, 10.1, 9.9][..],
+                    &[100.0; 3][..],
+                ),
+            ]
+        })
+        .collect();
+    let rec = common::record(Kind::Competitive, "big", &rows);
+    let comparisons = vec![benchbot::verdict::compare(&rec, None)];
+    let dir = tempfile::tempdir().unwrap();
+    let report = common::write(
+        dir.path(),
+        "latest.json",
+        &benchbot::report::json(&comparisons).unwrap(),
+    );
+    let out = dir.path().join("out");
+    let url = f.url.clone();
+    let (report2, out2) = (report.clone(), out.clone());
+    let summary = dir.path().join("summary.md");
+    let summary2 = summary.clone();
+    let o = tokio::task::spawn_blocking(move || {
+        common::benchbot_std()
+            .args(["publish", "--report"])
+            .arg(&report2)
+            .arg("--out")
+            .arg(&out2)
+            .args(["--quarterly", "--quarter", "2026-Q4", "--task-issues"])
+            .env("GITHUB_API_URL", url)
+            .env("GITHUB_TOKEN", "t")
+            .env("GITHUB_REPOSITORY", "o/r")
+            .env("GITHUB_STEP_SUMMARY", &summary2)
+            .env_remove("GITHUB_EVENT_NAME")
+            .env_remove("GITHUB_EVENT_PATH")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("issues for the first 5"), "{stderr}");
+    let s = f.state.lock().unwrap();
+    let quarterly: Vec<&Value> = s
+        .issues
+        .iter()
+        .filter(|i| {
+            i["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Competitive review")
+        })
+        .collect();
+    assert_eq!(quarterly.len(), 1);
+    let body = quarterly[0]["body"].as_str().unwrap();
+    assert!(body.chars().count() <= 65_536, "{}", body.chars().count());
+    assert!(body.contains("Shortened to fit GitHub's limit") && body.contains("issue-full.md"));
+    assert_eq!(s.issues.len(), 1 + 5, "five task issues at most");
+    for i in &s.issues {
+        assert!(i["title"].as_str().unwrap().chars().count() <= 256);
+    }
+    drop(s);
+    assert!(out.join("issue-full.md").exists());
+    assert!(std::fs::metadata(&summary).unwrap().len() <= 1 << 20);
+    for e in std::fs::read_dir(&out).unwrap() {
+        let name = e.unwrap().file_name();
+        assert!(name.len() <= 100, "{name:?}");
+    }
+}
+
 #[test]
 fn ten_thousand_scenarios_fit_one_comment_as_valid_markdown() {
     use benchbot::report::{bounded_markdown, GITHUB_BODY_LIMIT};

@@ -14,6 +14,46 @@ use crate::verdict::{Comparison, Priority, Row, Status, Task, Verdict};
 
 /// GitHub refuses comment and issue bodies longer than this many characters.
 pub const GITHUB_BODY_LIMIT: usize = 65_536;
+/// GitHub shows at most 1 MiB of a step's summary; in characters of up to four bytes.
+pub const SUMMARY_LIMIT_CHARS: usize = (1 << 20) / 4;
+
+/// `text` cut at a line boundary to fit `limit` characters, with a last line saying how much
+/// was left out and where it is (`elsewhere`); `<details>` left open by the cut are closed.
+#[must_use]
+pub fn bound_lines(text: &str, limit: usize, elsewhere: &str) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let note_room = 300 + elsewhere.chars().count();
+    let budget = limit.saturating_sub(note_room);
+    let mut out = String::new();
+    let mut used = 0;
+    let mut kept = 0;
+    let lines: Vec<&str> = text.lines().collect();
+    for l in &lines {
+        let n = l.chars().count() + 1;
+        if used + n > budget {
+            break;
+        }
+        out.push_str(l);
+        out.push('\n');
+        used += n;
+        kept += 1;
+    }
+    let open = out
+        .matches("<details")
+        .count()
+        .saturating_sub(out.matches("</details>").count());
+    for _ in 0..open {
+        out.push_str("\n</details>\n");
+    }
+    let _ = write!(
+        out,
+        "\n_Shortened to fit GitHub's limit: {} more line(s) are in {elsewhere}._\n",
+        lines.len() - kept
+    );
+    out
+}
 
 /// The report, cut to fit `limit` characters: when the full report does not fit, the scenarios
 /// that are not ok first (each with what was compared and its largest changes), then one line

@@ -14,7 +14,10 @@ mod story;
 mod terminal;
 mod trend;
 
-pub use bodies::{bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT};
+pub use bodies::{
+    bound_lines, bounded_markdown, quarterly_markdown, task_markdown, GITHUB_BODY_LIMIT,
+    SUMMARY_LIMIT_CHARS,
+};
 pub use calibration::{calibration_markdown, calibration_table, rate_text};
 pub(crate) use format::{cells, late_cells, metric_word, signed_pct};
 pub use format::{format_ns, format_value, format_value_in, sig3};

@@ -21,8 +21,9 @@ pub struct Bodies {
     pub comment: String,
     /// The PR comment after a clean run.
     pub resolved: String,
-    /// The quarterly review and its quarter, when one is due.
-    pub quarterly: Option<(String, String)>,
+    /// The quarterly review when one is due: its quarter, the body posted (bounded), the
+    /// full review.
+    pub quarterly: Option<(String, String, String)>,
     /// Optimization tasks, largest gap first.
     pub tasks: Vec<Task>,
 }
@@ -66,10 +67,12 @@ impl Bodies {
         let footer = footer(ctx);
         let elsewhere = "the step summary and the run's `benchbot-report` artifact";
         let extras = extras(ctx, args, history);
+        // The sticky comment's marker goes in front of the body when it is posted.
+        let marker = crate::github::publish::comment_marker(&args.suite);
         let comment = bounded_markdown(
             comparisons,
             &extras,
-            GITHUB_BODY_LIMIT - footer.len() - 200,
+            GITHUB_BODY_LIMIT - footer.chars().count() - marker.chars().count() - 200,
             elsewhere,
         ) + &footer;
         let resolved = format!(
@@ -87,14 +90,20 @@ impl Bodies {
             } else {
                 Vec::new()
             };
-            let body = quarterly_markdown(
+            let full = quarterly_markdown(
                 &quarter,
                 comparisons,
                 &task_list,
                 &trends(comparisons, history).unwrap_or_default(),
                 &figures,
+            );
+            let marker = crate::github::publish::quarterly_marker(&quarter);
+            let body = report::bound_lines(
+                &full,
+                GITHUB_BODY_LIMIT - footer.chars().count() - marker.chars().count() - 100,
+                "the run's `issue-full.md` (artifact `benchbot-report`)",
             ) + &footer;
-            Some((quarter, body))
+            Some((quarter, body, full))
         } else {
             None
         };

@@ -28,16 +28,25 @@ pub fn write_bodies(
     let (comment_path, issue_path) = offline_paths(out);
     write_atomic(&comment_path, bodies.comment.as_bytes())?;
     printer.msg(&format!("comment body: {}", comment_path.display()));
-    if let Some((quarter, body)) = &bodies.quarterly {
+    if let Some((quarter, body, full)) = &bodies.quarterly {
         write_atomic(&issue_path, body.as_bytes())?;
         printer.msg(&format!(
             "quarterly issue body ({quarter}): {}",
             issue_path.display()
         ));
+        if full.len() + 200 > body.len() {
+            let p = out.join("issue-full.md");
+            write_atomic(&p, full.as_bytes())?;
+        }
     }
     if args.task_issues {
-        for t in bodies.tasks.iter().filter(|t| t.priority == Priority::High) {
-            let p = out.join(format!("task-{}.md", t.key().replace(['/', '.'], "-")));
+        for t in bodies
+            .tasks
+            .iter()
+            .filter(|t| t.priority == Priority::High)
+            .take(args.max_task_issues)
+        {
+            let p = out.join(format!("task-{}.md", file_stem(&t.key())));
             write_atomic(&p, task_markdown(t).as_bytes())?;
         }
     }
@@ -58,7 +67,13 @@ pub fn actions_runtime(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     if let Some(summary) = &ctx.summary_file {
-        runtime::append_summary(summary, &report::markdown_with(comparisons, extras))
+        let md = report::bounded_markdown(
+            comparisons,
+            extras,
+            report::SUMMARY_LIMIT_CHARS,
+            "`latest.md` in the run's `benchbot-report` artifact",
+        );
+        runtime::append_summary(summary, &md)
             .with_context(|| format!("{}: step summary", summary.display()))?;
     }
     if let Some(outputs) = &ctx.output_file {
@@ -101,4 +116,25 @@ pub fn actions_runtime(
         }
     }
     Ok(())
+}
+
+/// A file name part from untrusted text: letters, digits, `.`, `_` and `-` only, at most 80
+/// characters, and a hash of the whole text so two long names never share a file.
+#[must_use]
+pub fn file_stem(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(80)
+        .collect();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!("{clean}-{:08x}", hash & 0xffff_ffff)
 }

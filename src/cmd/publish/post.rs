@@ -40,7 +40,7 @@ pub async fn post(
             CommentAction::Nothing => format!("no comment needed on #{}", pr.number),
         });
     }
-    if let Some((quarter, body)) = &bodies.quarterly {
+    if let Some((quarter, body, _)) = &bodies.quarterly {
         let (created, n) = quarterly_issue(client, quarter, &args.quarterly_label, body).await?;
         printer.msg(&format!(
             "{} quarterly issue #{n} ({quarter})",
@@ -48,15 +48,32 @@ pub async fn post(
         ));
     }
     if args.task_issues {
-        for t in bodies.tasks.iter().filter(|t| t.priority == Priority::High) {
-            let title = format!(
-                "Close the {} gap: {} {} ({:+.0}% behind {})",
-                t.metric,
-                t.scenario,
-                t.operation,
-                t.gap * 100.0,
-                t.leader
-            );
+        let high: Vec<_> = bodies
+            .tasks
+            .iter()
+            .filter(|t| t.priority == Priority::High)
+            .collect();
+        if high.len() > args.max_task_issues {
+            printer.msg(&format!(
+                "{} HIGH task(s): issues for the first {} (--max-task-issues); the rest are in the quarterly review",
+                high.len(),
+                args.max_task_issues
+            ));
+        }
+        for t in high.into_iter().take(args.max_task_issues) {
+            // GitHub refuses titles over 256 characters; names can be anything.
+            let title = crate::util::prefix(
+                &format!(
+                    "Close the {} gap: {} {} ({:+.0}% behind {})",
+                    t.metric,
+                    t.scenario,
+                    t.operation,
+                    t.gap * 100.0,
+                    t.leader
+                ),
+                250,
+            )
+            .to_owned();
             if let Some(n) = task_issue(
                 client,
                 &t.key(),
