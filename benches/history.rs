@@ -90,7 +90,10 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let runs = big.records(Some(&template.scenario.name)).expect("records");
+    let runs = big
+        .records(Some(&template.scenario.name))
+        .expect("records")
+        .stored;
     let values: Vec<f64> = runs
         .iter()
         .map(|s| benchbot::stats::mean(&s.record.samples(Metric::P99)[0].values))

@@ -5,7 +5,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use benchbot::history::{record_path, select_baseline, Appended, History, PushSettings};
+use benchbot::history::{
+    record_path, select_baseline, Appended, History, PushSettings, DEFAULT_BRANCH,
+};
 use benchbot::record::{GitInfo, RunRecord, FORMAT_VERSION};
 use benchbot::scenario::{Kind, Role};
 use common::record;
@@ -220,7 +222,7 @@ fn a_process_killed_mid_import_leaves_a_consistent_branch_and_a_rerun_completes(
     );
     // Every file on the branch is a whole record.
     let h = History::open(&repo, "benchbot-results").unwrap();
-    assert_eq!(h.records(None).unwrap().len(), partial);
+    assert_eq!(h.records(None).unwrap().stored.len(), partial);
     // A re-run completes it, without duplicates.
     let out = common::benchbot()
         .args([
@@ -491,4 +493,74 @@ fn a_baseline_starts_after_the_latest_acceptance() {
     };
     let sel = select_baseline(&stored, &current, None, "main", 5, &[other]);
     assert_eq!(sel.runs.len(), 3, "{}", sel.note);
+}
+
+#[test]
+fn one_bad_file_never_hides_the_others_and_reads_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("h.git");
+    let h = History::open(&repo, DEFAULT_BRANCH).unwrap();
+    let good = run_record("20261010T000000Z-good", 10, 10.0);
+    h.append(&good).unwrap();
+    // Damage the branch the way a crash, a newer runner or a hand edit would: files added
+    // with plain git plumbing next to the good record.
+    let work = dir.path().join("work");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--branch",
+            DEFAULT_BRANCH,
+            repo.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    let scen = work.join("records/synthetic/2026/10");
+    std::fs::write(
+        scen.join("truncated.json"),
+        "{\"format\": \"benchbot.run-record\", \"format_",
+    )
+    .unwrap();
+    std::fs::write(scen.join("empty.json"), "").unwrap();
+    let mut newer: serde_json::Value = serde_json::to_value(&good).unwrap();
+    newer["format_version"] = 99.into();
+    newer["run_id"] = "20261011T000000Z-newer".into();
+    std::fs::write(scen.join("newer.json"), newer.to_string()).unwrap();
+    for args in [
+        vec!["add", "-A"],
+        vec![
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@e",
+            "commit",
+            "-qm",
+            "damage",
+        ],
+        vec!["push", "-q", "origin", DEFAULT_BRANCH],
+    ] {
+        git(&work, &args);
+    }
+    let read = h.records(None).unwrap();
+    assert_eq!(read.stored.len(), 1);
+    assert_eq!(read.skipped.len(), 3, "{:?}", read.skipped);
+    let warning = read.warning().unwrap();
+    assert!(
+        warning.contains("truncated.json")
+            && warning.contains("empty.json")
+            && warning.contains("newer.json: written by a newer benchbot (format_version 99)"),
+        "{warning}"
+    );
+    // Through the binary: listed, with the warning, exit 0.
+    let (code, stdout, stderr) =
+        common::run(&["history", "--repo", repo.to_str().unwrap(), "list"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 run(s)"), "{stdout}");
+    assert!(stderr.contains("3 file(s) skipped"), "{stderr}");
+    // A mistyped repository is an error, never a new empty one.
+    let typo = dir.path().join("typo.git");
+    let (code, _, stderr) = common::run(&["history", "--repo", typo.to_str().unwrap(), "list"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(!typo.exists(), "nothing created at {}", typo.display());
 }

@@ -80,10 +80,20 @@ impl BaselineSource<'_> {
                 code,
                 last,
             } => {
-                let stored = history.records(Some(name))?;
+                let read = history.records(Some(name))?;
                 let (accepted, unreadable) = history.acceptances()?;
-                let mut s =
-                    select_baseline(&stored, record, code.as_ref(), branch, *last, &accepted);
+                let mut s = select_baseline(
+                    &read.stored,
+                    record,
+                    code.as_ref(),
+                    branch,
+                    *last,
+                    &accepted,
+                );
+                if let Some(w) = read.warning() {
+                    s.note.push_str("; ");
+                    s.note.push_str(&w.replace('\n', " "));
+                }
                 if !unreadable.is_empty() {
                     let _ = std::fmt::Write::write_fmt(
                         &mut s.note,

@@ -16,7 +16,7 @@ pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
     let given = args.baseline.as_deref().unwrap_or("");
     let from_history = given.strip_prefix("history:");
     let history = from_history
-        .map(|_| History::open(&args.history, &args.history_branch))
+        .map(|_| History::open_existing(&args.history, &args.history_branch))
         .transpose()?;
     let source = match (from_history, &history) {
         (Some(base), Some(history)) => {

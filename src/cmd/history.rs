@@ -19,9 +19,14 @@ use crate::ExitStatus;
 /// # Errors
 /// Repository errors, unreadable records, bad arguments.
 pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let history = History::open(&args.repo, &args.branch)?;
+    // Reading never creates a repository at a mistyped path; importing may start one.
+    let history = if matches!(args.command, HistoryCommand::Import { .. }) {
+        History::open(&args.repo, &args.branch)?
+    } else {
+        History::open_existing(&args.repo, &args.branch)?
+    };
     match &args.command {
-        HistoryCommand::List(f) => printer.out(&list(&history, f)?),
+        HistoryCommand::List(f) => printer.out(&list(&history, f, printer)?),
         HistoryCommand::Show { run_id } => {
             let s = history.find(run_id)?;
             printer.out(&(serde_json::to_string_pretty(&s.record)? + "\n"));
@@ -32,7 +37,7 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
             last,
         } => {
             let metric = parse_metric(metric)?;
-            let mut runs = runs_of(&history, scenario)?;
+            let mut runs = runs_of(&history, scenario, printer)?;
             if let Some(n) = last {
                 runs.drain(..runs.len().saturating_sub(*n));
             }
@@ -52,11 +57,11 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                     .map(|m| parse_metric(m))
                     .collect::<anyhow::Result<_>>()?
             };
-            let runs = runs_of(&history, scenario)?;
+            let runs = runs_of(&history, scenario, printer)?;
             printer.out(&changes(&records(&runs), &metrics, *min_segment, *max_p));
         }
         HistoryCommand::Export { format, filter } => {
-            let rows = filtered(&history, filter)?;
+            let rows = filtered(&history, filter, printer)?;
             printer.out(&match format {
                 ExportFormat::Json => {
                     serde_json::to_string_pretty(
@@ -72,8 +77,8 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
 }
 
 /// One line per stored run (after filters).
-fn list(history: &History, f: &HistoryFilter) -> anyhow::Result<String> {
-    let rows = filtered(history, f)?;
+fn list(history: &History, f: &HistoryFilter, printer: &Printer) -> anyhow::Result<String> {
+    let rows = filtered(history, f, printer)?;
     let mut t = table(&[
         "Run", "Started", "Scenario", "Kind", "Commit", "Branch", "Trigger", "Targets",
     ]);
@@ -103,8 +108,8 @@ fn list(history: &History, f: &HistoryFilter) -> anyhow::Result<String> {
 }
 
 /// The stored runs of `scenario`; at least one.
-fn runs_of(history: &History, scenario: &str) -> anyhow::Result<Vec<Stored>> {
-    let runs = history.records(Some(scenario))?;
+fn runs_of(history: &History, scenario: &str, printer: &Printer) -> anyhow::Result<Vec<Stored>> {
+    let runs = read(history, Some(scenario), printer)?;
     anyhow::ensure!(
         !runs.is_empty(),
         "no runs of scenario `{scenario}` on `{}`",
@@ -158,11 +163,27 @@ fn date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
         .with_context(|| format!("{what} `{s}` is not a date like 2026-01-31"))
 }
 
-fn filtered(history: &History, f: &HistoryFilter) -> anyhow::Result<Vec<Stored>> {
+/// The readable records, with a warning naming the files that are not.
+fn read(
+    history: &History,
+    scenario: Option<&str>,
+    printer: &Printer,
+) -> anyhow::Result<Vec<Stored>> {
+    let r = history.records(scenario)?;
+    if let Some(w) = r.warning() {
+        printer.warn(&w);
+    }
+    Ok(r.stored)
+}
+
+fn filtered(
+    history: &History,
+    f: &HistoryFilter,
+    printer: &Printer,
+) -> anyhow::Result<Vec<Stored>> {
     let since = f.since.as_deref().map(|s| date(s, "--since")).transpose()?;
     let until = f.until.as_deref().map(|s| date(s, "--until")).transpose()?;
-    Ok(history
-        .records(f.scenario.as_deref())?
+    Ok(read(history, f.scenario.as_deref(), printer)?
         .into_iter()
         .filter(|s| {
             let r = &s.record;

@@ -16,6 +16,6 @@ mod store;
 pub use push::{PushOutcome, PushSettings};
 pub use select::{select_baseline, BaselineSelection};
 pub use store::{
-    record_path, Appended, History, HistoryError, Stored, DEFAULT_BRANCH, DOCUMENT_DIRS,
-    MAX_RECORD_BYTES,
+    record_path, Appended, History, HistoryError, Records, Skipped, Stored, DEFAULT_BRANCH,
+    DOCUMENT_DIRS, MAX_RECORD_BYTES,
 };

@@ -73,6 +73,42 @@ pub struct Stored {
     pub record: RunRecord,
 }
 
+/// What reading the records found.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub stored: Vec<Stored>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Records {
+    /// One warning naming every file that was skipped, if any.
+    #[must_use]
+    pub fn warning(&self) -> Option<String> {
+        if self.skipped.is_empty() {
+            return None;
+        }
+        let mut w = format!(
+            "history: {} file(s) skipped, the other {} run(s) read:",
+            self.skipped.len(),
+            self.stored.len()
+        );
+        for s in self.skipped.iter().take(20) {
+            let _ = write!(w, "\n  {}: {}", s.path, s.why);
+        }
+        if self.skipped.len() > 20 {
+            let _ = write!(w, "\n  … and {} more", self.skipped.len() - 20);
+        }
+        Some(w)
+    }
+}
+
+/// A file of the results branch that is not a readable record.
+#[derive(Clone, Debug)]
+pub struct Skipped {
+    pub path: String,
+    pub why: String,
+}
+
 /// The path of a record inside the results branch.
 #[must_use]
 pub fn record_path(record: &RunRecord) -> String {
@@ -447,13 +483,16 @@ impl History {
         }
     }
 
-    /// Every record under `records/` (or only those of `scenario`), oldest first.
+    /// Every readable record under `records/` (or only those of `scenario`), oldest first,
+    /// and the files that could not be read, named with why (a damaged file, one written by a
+    /// newer benchbot): one bad file never hides the others.
     ///
     /// # Errors
-    /// A repository error, or a stored file that is not a readable record.
-    pub fn records(&self, scenario: Option<&str>) -> Result<Vec<Stored>, HistoryError> {
+    /// A repository error.
+    pub fn records(&self, scenario: Option<&str>) -> Result<Records, HistoryError> {
+        let mut read = Records::default();
         let Some(tree) = self.tree_of(self.tip()?)? else {
-            return Ok(Vec::new());
+            return Ok(read);
         };
         let root = match scenario {
             Some(s) => format!("records/{s}"),
@@ -461,59 +500,51 @@ impl History {
         };
         let entry = match tree.get_path(Path::new(&root)) {
             Ok(e) => e,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(read),
             Err(e) => return self.git(Err(e)),
         };
-        let mut out = Vec::new();
         let sub = self.git(self.repo.find_tree(entry.id()))?;
-        let mut err = None;
+        let mut blobs = Vec::new();
         self.git(sub.walk(git2::TreeWalkMode::PreOrder, |dir, e| {
-            if e.kind() != Some(ObjectType::Blob)
-                || !e.name().is_ok_and(|n| {
+            if e.kind() == Some(ObjectType::Blob)
+                && e.name().is_ok_and(|n| {
                     std::path::Path::new(n)
                         .extension()
                         .is_some_and(|x| x.eq_ignore_ascii_case("json"))
                 })
             {
-                return git2::TreeWalkResult::Ok;
+                blobs.push((
+                    format!("{root}/{dir}{}", e.name().unwrap_or_default()),
+                    e.id(),
+                ));
             }
-            let path = format!("{root}/{dir}{}", e.name().unwrap_or_default());
-            let parsed = self
-                .repo
-                .find_blob(e.id())
-                .map_err(|source| HistoryError::Git {
-                    branch: self.branch.clone(),
-                    source,
+            git2::TreeWalkResult::Ok
+        }))?;
+        for (path, oid) in blobs {
+            let blob = self.git(self.repo.find_blob(oid))?;
+            let parsed = if blob.size() > MAX_RECORD_BYTES {
+                Err(format!(
+                    "{} bytes, above the history limit of {MAX_RECORD_BYTES}",
+                    blob.size()
+                ))
+            } else {
+                let text = String::from_utf8_lossy(blob.content());
+                RunRecord::from_json(Path::new(&path), &text).map_err(|e| match e {
+                    RecordError::TooNew { found, .. } => {
+                        format!("written by a newer benchbot (format_version {found})")
+                    }
+                    other => crate::util::error::chain(&other),
                 })
-                .and_then(|b| {
-                    let text = String::from_utf8_lossy(b.content());
-                    RunRecord::from_json(Path::new(&path), &text).map_err(|source| {
-                        HistoryError::Record {
-                            branch: self.branch.clone(),
-                            path: path.clone(),
-                            source,
-                        }
-                    })
-                });
+            };
             match parsed {
-                Ok(record) => {
-                    out.push(Stored { path, record });
-                    git2::TreeWalkResult::Ok
-                }
-                Err(e) => {
-                    err = Some(e);
-                    git2::TreeWalkResult::Abort
-                }
+                Ok(record) => read.stored.push(Stored { path, record }),
+                Err(why) => read.skipped.push(Skipped { path, why }),
             }
-        }))
-        .or_else(|e| if err.is_some() { Ok(()) } else { Err(e) })?;
-        if let Some(e) = err {
-            return Err(e);
         }
-        out.sort_by(|a, b| {
+        read.stored.sort_by(|a, b| {
             (a.record.started_at, &a.record.run_id).cmp(&(b.record.started_at, &b.record.run_id))
         });
-        Ok(out)
+        Ok(read)
     }
 
     /// The record with run id `run_id`.
@@ -522,6 +553,7 @@ impl History {
     /// [`HistoryError::NotFound`], or errors of [`History::records`].
     pub fn find(&self, run_id: &str) -> Result<Stored, HistoryError> {
         self.records(None)?
+            .stored
             .into_iter()
             .find(|s| s.record.run_id == run_id)
             .ok_or_else(|| HistoryError::NotFound(run_id.to_owned()))

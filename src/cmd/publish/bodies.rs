@@ -162,7 +162,7 @@ fn trends(
     };
     let mut out = Vec::new();
     for c in comparisons.iter().filter(|c| !c.standings.is_empty()) {
-        let stored = h.records(Some(&c.scenario))?;
+        let stored = h.records(Some(&c.scenario))?.stored;
         let runs: Vec<&RunRecord> = stored[stored.len().saturating_sub(20)..]
             .iter()
             .map(|s| &s.record)
