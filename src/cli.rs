@@ -595,10 +595,10 @@ pub struct IngestArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub format: crate::ingest::Format,
     /// Scenario name of the record (default: the format's name).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_suite)]
     pub scenario: Option<String>,
     /// Target name of the record.
-    #[arg(long, default_value = "ours")]
+    #[arg(long, default_value = "ours", value_parser = parse_suite)]
     pub target: String,
     /// Relative regression threshold for later comparisons.
     #[arg(long, default_value = "5%")]
@@ -635,8 +635,7 @@ fn parse_blocks(s: &str) -> Result<Blocks, String> {
     }
 }
 
+/// A name that can become part of a path or a marker (letters, digits, `.`, `_`, `-`).
 fn parse_suite(s: &str) -> Result<String, String> {
-    crate::util::Name::parse(s)
-        .map(|n| n.to_string())
-        .map_err(|e| format!("suite: {e}"))
+    crate::util::Name::parse(s).map(|n| n.to_string())
 }

@@ -446,3 +446,65 @@ fn missing_optional_fields_fall_back_to_the_tools_statistics() {
         .summary
         .is_some_and(|s| s.n == 7 && (s.stdev - 1e8).abs() < 1e-3));
 }
+
+#[test]
+fn impossible_numbers_and_unsafe_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, json, want) in [
+        (
+            "huge",
+            r#"{"results": [{"command": "x", "mean": 1e300, "stddev": 0.0, "times": [1e300, 1e300]}]}"#,
+            "not a finite number",
+        ),
+        (
+            "negative",
+            r#"{"results": [{"command": "x", "mean": -0.08, "stddev": 0.0, "times": [-0.08, -0.08]}]}"#,
+            "negative",
+        ),
+    ] {
+        let f = write(dir.path(), &format!("{name}.json"), json);
+        let (code, _, stderr) = run(&[
+            "ingest",
+            f.to_str().unwrap(),
+            "--format",
+            "hyperfine",
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ]);
+        assert_eq!(code, 3, "{name}: {stderr}");
+        assert!(
+            stderr.contains("benchmark `x`") && stderr.contains(want),
+            "{name}: {stderr}"
+        );
+    }
+    // A record whose scenario name climbs out of the baselines directory.
+    let good = write(
+        dir.path(),
+        "h.json",
+        r#"{"results": [{"command": "x", "mean": 0.01, "stddev": 0.001, "times": [0.01, 0.011, 0.009]}]}"#,
+    );
+    let (rec, _) = ingest_to(
+        &good,
+        "ok",
+        &dir.path().join("o"),
+        &["--format", "hyperfine"],
+    );
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rec).unwrap()).unwrap();
+    v["scenario"]["name"] = "../../escaped".into();
+    std::fs::write(&rec, v.to_string()).unwrap();
+    let bdir = dir.path().join("a/b/baselines");
+    let (code, _, stderr) = run(&[
+        "baseline",
+        "write",
+        rec.to_str().unwrap(),
+        "--dir",
+        bdir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(!dir.path().join("a/escaped.json").exists());
+    // A record larger than benchbot reads is refused, not loaded.
+    let (code, _, stderr) = run(&["compare", rec.to_str().unwrap(), "--baseline", "/dev/zero"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("MiB"), "{stderr}");
+}

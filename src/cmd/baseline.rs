@@ -18,6 +18,14 @@ pub fn write(args: &BaselineWriteArgs, printer: &Printer) -> anyhow::Result<Exit
     let mut by_scenario: BTreeMap<String, Vec<(std::path::PathBuf, RunRecord)>> = BTreeMap::new();
     for path in &args.records {
         let record = RunRecord::read(path)?;
+        // The name becomes a file name under the baselines directory.
+        if let Err(e) = crate::util::Name::parse(&record.scenario.name) {
+            anyhow::bail!(
+                "{}: scenario name {:?} cannot name a baseline file: {e}",
+                path.display(),
+                crate::util::prefix(&record.scenario.name, 80)
+            );
+        }
         if record.incomplete {
             anyhow::bail!(
                 "{}: the run was interrupted (incomplete); it cannot be a baseline",

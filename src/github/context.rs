@@ -272,9 +272,11 @@ impl Context {
 /// # Errors
 /// [`ContextError`] naming the file, line and column.
 pub fn parse_event(name: &str, path: &Path) -> Result<Event, ContextError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ContextError::Read {
-        path: path.to_owned(),
-        source,
+    let text = crate::util::read_bounded(path, crate::util::MAX_INPUT).map_err(|source| {
+        ContextError::Read {
+            path: path.to_owned(),
+            source,
+        }
     })?;
     let err = |e: serde_json::Error| ContextError::Parse {
         path: path.to_owned(),

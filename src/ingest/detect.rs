@@ -25,6 +25,9 @@ const SNIFFERS: [(Format, Sniff); 11] = [
     (Format::Libtest, libtest::sniff),
 ];
 
+/// The most of a tool's output benchbot reads (2 GiB).
+pub const MAX_TOOL_OUTPUT: u64 = 2 << 30;
+
 /// Guesses the format from the file name and content.
 ///
 /// # Errors
@@ -33,10 +36,11 @@ pub fn detect(path: &Path) -> Result<Format, IngestError> {
     if path.is_dir() {
         return Ok(Format::Criterion);
     }
-    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text =
+        crate::util::read_bounded(path, MAX_TOOL_OUTPUT).map_err(|source| IngestError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
     SNIFFERS
         .iter()
         .find(|(_, sniff)| sniff(&text))
@@ -89,9 +93,11 @@ pub fn parse(path: &Path, format: Format) -> Result<Vec<Bench>, IngestError> {
     let benches = if format == Format::Criterion && path.is_dir() {
         criterion::criterion_dir(path)?
     } else {
-        let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read {
-            path: path.to_owned(),
-            source,
+        let text = crate::util::read_bounded(path, MAX_TOOL_OUTPUT).map_err(|source| {
+            IngestError::Read {
+                path: path.to_owned(),
+                source,
+            }
         })?;
         let text = text.replace("\r\n", "\n");
         parse_text(path, format, &text)?
@@ -103,5 +109,38 @@ pub fn parse(path: &Path, format: Format) -> Result<Vec<Bench>, IngestError> {
             truncated: false,
         });
     }
+    for b in &benches {
+        check(b).map_err(|message| IngestError::Invalid {
+            path: path.to_owned(),
+            bench: b.name.clone(),
+            message,
+        })?;
+    }
     Ok(benches)
+}
+
+/// A benchmark's numbers are ones a record can hold and a comparison can trust: finite, and
+/// for times and rates not negative.
+fn check(b: &Bench) -> Result<(), String> {
+    let signed = matches!(b.kind, crate::ingest::bench::Kind::Value { .. });
+    let bad = |v: f64| !v.is_finite() || (!signed && v < 0.0);
+    if let Some(v) = b.samples.iter().find(|v| bad(**v)) {
+        return Err(format!(
+            "sample {v} is {}",
+            if v.is_finite() {
+                "negative"
+            } else {
+                "not a finite number"
+            }
+        ));
+    }
+    if let Some(s) = &b.summary {
+        if bad(s.mean) || !s.stdev.is_finite() || s.stdev < 0.0 {
+            return Err(format!(
+                "summary mean {} / stdev {} cannot be right",
+                s.mean, s.stdev
+            ));
+        }
+    }
+    Ok(())
 }

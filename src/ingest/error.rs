@@ -25,6 +25,12 @@ pub enum IngestError {
         format: Format,
         truncated: bool,
     },
+    #[error("{}: benchmark `{bench}`: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        bench: String,
+        message: String,
+    },
     #[error("{}: cannot tell which tool wrote this\n  hint: pass --format (criterion, libtest, go, hyperfine, pytest-benchmark, google-benchmark, benchmarkdotnet, jmh, catch2, custom)", path.display())]
     Unknown { path: PathBuf },
 }

@@ -73,11 +73,13 @@ impl Published {
     /// # Errors
     /// [`PublishedError`] naming the line of the offending figure.
     pub fn load(path: &Path) -> Result<Self, PublishedError> {
-        let text = std::fs::read_to_string(path).map_err(|e| PublishedError {
-            path: path.to_owned(),
-            line: 0,
-            column: 0,
-            message: e.to_string(),
+        let text = crate::util::read_bounded(path, crate::util::MAX_INPUT).map_err(|e| {
+            PublishedError {
+                path: path.to_owned(),
+                line: 0,
+                column: 0,
+                message: e.to_string(),
+            }
         })?;
         let at = |offset: usize, message: String| {
             let (line, column) = line_col(&text, offset);

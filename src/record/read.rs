@@ -42,9 +42,11 @@ impl RunRecord {
     /// # Errors
     /// [`RecordError`] naming the file and, for syntax or type errors, the line and column.
     pub fn read(path: &Path) -> Result<Self, RecordError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RecordError::Io {
-            path: path.to_owned(),
-            source,
+        let text = crate::util::read_bounded(path, crate::util::MAX_INPUT).map_err(|source| {
+            RecordError::Io {
+                path: path.to_owned(),
+                source,
+            }
         })?;
         Self::from_json(path, &text)
     }

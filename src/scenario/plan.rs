@@ -128,9 +128,11 @@ impl Scenario {
     /// # Errors
     /// [`ScenarioError`] naming the file, line, column and key.
     pub fn load(path: &Path) -> Result<Self, ScenarioError> {
-        let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            path: path.to_owned(),
-            source,
+        let src = crate::util::read_bounded(path, crate::util::MAX_INPUT).map_err(|source| {
+            ScenarioError::Read {
+                path: path.to_owned(),
+                source,
+            }
         })?;
         Self::from_source(path, &src)
     }

@@ -21,7 +21,7 @@ struct Report {
 /// # Errors
 /// An unreadable report, or an API error.
 pub fn run(args: &PublishCmdArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let text = std::fs::read_to_string(&args.report)
+    let text = crate::util::read_bounded(&args.report, crate::util::MAX_INPUT)
         .with_context(|| format!("{}: cannot read the report", args.report.display()))?;
     let report: Report = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(

@@ -48,7 +48,7 @@ impl SuiteState {
     ) -> anyhow::Result<Self> {
         let path = out.join("state.json");
         let mut state = if resume {
-            let text = std::fs::read_to_string(&path)
+            let text = crate::util::read_bounded(&path, crate::util::MAX_INPUT)
                 .with_context(|| format!("{}: no suite to resume", path.display()))?;
             let mut st: SuiteState = serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!(

@@ -89,9 +89,11 @@ pub(in crate::ingest) fn criterion_dir(dir: &Path) -> Result<Vec<Bench>, IngestE
     let mut dirs = Vec::new();
     walk(dir, &mut dirs);
     let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|source| IngestError::Read {
-            path: p.to_owned(),
-            source,
+        crate::util::read_bounded(p, super::super::detect::MAX_TOOL_OUTPUT).map_err(|source| {
+            IngestError::Read {
+                path: p.to_owned(),
+                source,
+            }
         })
     };
     let mut out = Vec::new();
