@@ -179,11 +179,21 @@ fn kill_9_mid_suite_then_resume_completes_without_duplicates() {
     let suite = dir.path().join("suite");
     std::fs::create_dir_all(&suite).unwrap();
     for n in ["a-first", "b-second", "c-third"] {
-        write(&suite, &format!("{n}.toml"), &quick(n));
+        write(
+            &suite,
+            &format!("{n}.toml"),
+            &quick(n).replace(
+                "kind = \"internal\"",
+                "kind = \"internal\"\ntier = \"small\"",
+            ),
+        );
     }
+    // Not selected by the interrupted suite: a resume must not run it either.
+    write(&suite, "d-other.toml", &quick("d-other"));
     let out = dir.path().join("out");
     let run = || Run::new(&suite, &out, dir.path());
     let mut child = run()
+        .args(["--tier", "small"])
         .std()
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -234,6 +244,10 @@ fn kill_9_mid_suite_then_resume_completes_without_duplicates() {
         report["comparisons"].as_array().unwrap().len(),
         3,
         "the report covers the whole suite"
+    );
+    assert!(
+        !out.join("records/d-other").exists(),
+        "the resumed suite kept its own selection (--tier small)"
     );
 }
 
@@ -333,4 +347,87 @@ fn preflight_reports_measured_values_and_its_verdict_drives_the_exit_code() {
             "strict={strict}: {worst:?}"
         );
     }
+}
+
+/// A service that leaves a grandchild in its process group, as `sh -c` wrappers do.
+fn family_scenario(pidfile: &Path) -> String {
+    format!(
+        r#"[scenario]
+name = "family"
+kind = "internal"
+
+[[target]]
+name = "t"
+role = "ours"
+[target.command]
+argv = ["true"]
+[target.service]
+command = ["sh", "-c", "sleep 300 & echo $! > {}; exec sleep 300"]
+ready = {{ command = ["test", "-s", "{}"] }}
+
+[load]
+operations = 100000
+repetitions = 50
+"#,
+        pidfile.display(),
+        pidfile.display()
+    )
+}
+
+#[test]
+fn a_killed_runs_services_die_with_it_or_are_reaped_and_one_out_is_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("grandchild.pid");
+    let s = write(dir.path(), "family.toml", &family_scenario(&pidfile));
+    let out = dir.path().join("out");
+    let mut child = Run::new(&s, &out, dir.path())
+        .std()
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the service's grandchild", Duration::from_secs(30), || {
+        std::fs::read_to_string(&pidfile).is_ok_and(|t| !t.trim().is_empty())
+    });
+    let grandchild: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(alive(grandchild));
+
+    // A second run on the same output directory while the first one runs: refused.
+    let (code, _, stderr) = Run::new(&s, &out, dir.path()).output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("another benchbot"), "{stderr}");
+
+    child.kill().unwrap(); // SIGKILL: benchbot cannot clean up
+    child.wait().unwrap();
+    // The service itself follows its parent (parent-death signal); its grandchild, left in
+    // the process group, is stopped by the next run on the same output directory.
+    std::fs::remove_file(&pidfile).unwrap();
+    let mut next = Run::new(&s, &out, dir.path())
+        .std()
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(
+        "the leftover group to be reaped",
+        Duration::from_secs(30),
+        || !alive(grandchild),
+    );
+    // This run stops cleanly on SIGINT, taking its own service's group with it.
+    wait_for("the next run's service", Duration::from_secs(30), || {
+        std::fs::read_to_string(&pidfile).is_ok_and(|t| !t.trim().is_empty())
+    });
+    let second: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: a signal to a child this test started.
+    unsafe {
+        libc::kill(i32::try_from(next.id()).unwrap(), libc::SIGINT);
+    }
+    next.wait().unwrap();
+    wait_for("the clean stop", Duration::from_secs(30), || !alive(second));
 }

@@ -60,6 +60,9 @@ pub fn run(args: &CalibrateArgs, printer: &Printer) -> anyhow::Result<ExitStatus
     }
     let confirm = crate::gate::parse_confirm(&args.confirm).map_err(anyhow::Error::msg)?;
     let out = r.output.out.join("calibrate");
+    let _lock = crate::util::lock_dir(&r.output.out)
+        .with_context(|| format!("--out {}", r.output.out.display()))?;
+    super::run::reap(&r.output.out, printer);
     let Some(tree) = built_tree(args, &scenarios, &out, printer) else {
         return Ok(ExitStatus::Failure);
     };

@@ -15,8 +15,51 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir).map_err(with_path)?;
     }
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(with_path)?;
-    std::fs::rename(&tmp, path).map_err(with_path)
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Nothing half-written is left behind.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(with_path)
+}
+
+/// An exclusive hold on a directory (`flock` on `<dir>/.benchbot.lock`), released when
+/// dropped or when the process dies.
+pub struct DirLock(#[allow(dead_code)] std::fs::File);
+
+/// Takes the directory for this process: two runs writing one output directory would mix
+/// their records and state.
+///
+/// # Errors
+/// Another process holds it (the message names its pid), or an I/O error.
+pub fn lock_dir(dir: &Path) -> std::io::Result<DirLock> {
+    use std::io::{Read as _, Seek as _, Write as _};
+    use std::os::fd::AsRawFd as _;
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(".benchbot.lock");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)?;
+    // SAFETY: flock on a descriptor this function owns; no memory is involved.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let mut pid = String::new();
+        let _ = f.read_to_string(&mut pid);
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "another benchbot (pid {}) is using {}: one run per output directory",
+                pid.trim(),
+                dir.display()
+            ),
+        ));
+    }
+    f.set_len(0)?;
+    f.rewind()?;
+    write!(f, "{}", std::process::id())?;
+    Ok(DirLock(f))
 }
 
 /// The most any input of benchbot may be: run records, reports, event payloads, scenario

@@ -14,7 +14,7 @@ pub mod units;
 pub mod zipf;
 
 pub use format::{format_ns, sig3};
-pub use fs::{read_bounded, read_bytes_bounded, write_atomic, MAX_INPUT};
+pub use fs::{lock_dir, read_bounded, read_bytes_bounded, write_atomic, DirLock, MAX_INPUT};
 pub use hex::hex;
 pub use histogram::{decode_histogram, encode_histogram, new_histogram};
 pub use rng::Rng;

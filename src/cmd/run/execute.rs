@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use chrono::Utc;
 
 use super::assemble::{assemble, RunInfo};
@@ -116,9 +115,24 @@ impl Runner<'_> {
                 record.git = Some(setup.head.git.clone());
                 record.ab = Some(ab);
             }
-            record
-                .write(&path)
-                .with_context(|| format!("writing the run record {}", path.display()))?;
+            if let Err(e) = record.write(&path) {
+                // The measurements are not lost: they go to the temporary directory, and the
+                // run fails saying where they are.
+                let fallback = std::env::temp_dir()
+                    .join(format!("benchbot-record-{}-{name}.json", self.info.run_id));
+                let kept = record.write(&fallback);
+                anyhow::bail!(
+                    "writing the run record {}: {e}\n  hint: {}",
+                    path.display(),
+                    match kept {
+                        Ok(()) => format!(
+                            "the measurements were saved to {}; add them with `benchbot history import` or `benchbot compare`",
+                            fallback.display()
+                        ),
+                        Err(e2) => format!("saving them to {} failed too: {e2}", fallback.display()),
+                    }
+                );
+            }
             self.printer.msg(&format!("  record: {}", path.display()));
             if record.incomplete {
                 self.printer.error(&format!("scenario `{name}` was interrupted; the partial record is marked incomplete\n  hint: `benchbot run --resume --out {}` finishes the suite", self.out.display()));

@@ -64,7 +64,13 @@ pub fn execute(
         },
         None => None,
     };
+    let _lock = crate::util::lock_dir(&args.output.out)
+        .with_context(|| format!("--out {}", args.output.out.display()))?;
+    reap(&args.output.out, printer);
     let mut suite = SuiteState::open(&args.output.out, args.resume, &scenarios, printer)?;
+    if !args.resume {
+        suite.set_repetitions(settings.repetitions)?;
+    }
     let rt = runtime()?;
     let cancel = Cancel::new();
     rt.spawn(super::signals::signals(cancel.clone()));
@@ -135,8 +141,13 @@ pub(crate) fn prepare(args: &RunArgs, printer: &Printer) -> anyhow::Result<Optio
         printer.error(&why);
         return Ok(None);
     }
-    let settings = Settings::resolve(args, &gh)?;
-    let Some(scenarios) = select(args, &settings, printer)? else {
+    let mut settings = Settings::resolve(args, &gh)?;
+    let scenarios = if args.resume {
+        resumed(args, &mut settings, printer)?
+    } else {
+        select(args, &settings, printer)?
+    };
+    let Some(scenarios) = scenarios else {
         return Ok(None);
     };
     if args.dry_run {
@@ -207,6 +218,18 @@ pub(crate) fn run_info(
         trigger: settings.trigger.clone(),
         environment: system::environment(gh.runner_name.clone(), args.runner_labels.clone()),
         preflight,
+    }
+}
+
+/// Kills the services a run on `out` that was killed without cleanup left behind, and records
+/// this run's services there.
+pub(crate) fn reap(out: &std::path::Path, printer: &Printer) {
+    let n = crate::driver::service::reap_and_register(&out.join("logs").join("services.json"));
+    if n > 0 {
+        printer.warn(&format!(
+            "stopped {n} service process group(s) that a killed run on {} left behind",
+            out.display()
+        ));
     }
 }
 
@@ -307,6 +330,31 @@ fn select(
             s.load.repetitions = r;
         }
     }
+    Ok(Some(scenarios))
+}
+
+/// `--resume`: the interrupted suite's own selection (its scenario files and repetitions),
+/// whatever this command line selects; an older state file falls back to the arguments.
+fn resumed(
+    args: &RunArgs,
+    settings: &mut Settings,
+    printer: &Printer,
+) -> anyhow::Result<Option<Vec<Scenario>>> {
+    let Some((paths, repetitions)) = SuiteState::saved_selection(&args.output.out)? else {
+        return select(args, settings, printer);
+    };
+    if !args.filter.is_empty() || !args.tiers.is_empty() || args.repetitions.is_some() {
+        printer.msg("resuming the interrupted suite's own selection; --scenario, --tier and --repetitions are ignored");
+    }
+    let Some(mut scenarios) = crate::cmd::load_scenarios(&paths, printer)? else {
+        return Ok(None);
+    };
+    if let Some(r) = repetitions {
+        for s in &mut scenarios {
+            s.load.repetitions = r;
+        }
+    }
+    settings.repetitions = repetitions;
     Ok(Some(scenarios))
 }
 

@@ -13,7 +13,9 @@ mod suite;
 
 pub(crate) use assemble::git_info;
 pub use execute::AbSetup;
-pub(crate) use flow::{build_all, context, prepare, run_info, runtime, source_tree, Prepared};
+pub(crate) use flow::{
+    build_all, context, prepare, reap, run_info, runtime, source_tree, Prepared,
+};
 pub use flow::{execute, run};
 pub use settings::cache_dir;
 pub(crate) use signals::signals;

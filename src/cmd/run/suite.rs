@@ -20,6 +20,13 @@ pub struct SuiteState {
     pub run_id: String,
     started_at: DateTime<Utc>,
     scenarios: BTreeMap<String, ScenarioState>,
+    /// The suite's selection: the scenario files chosen (after `--scenario` and `--tier`),
+    /// so that `--resume` runs exactly these whatever its own arguments say.
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+    /// `--repetitions`, when given.
+    #[serde(default)]
+    pub repetitions: Option<u32>,
     /// Where it is saved.
     #[serde(skip)]
     path: PathBuf,
@@ -73,6 +80,8 @@ impl SuiteState {
                 run_id: run_id(started_at, &out.display().to_string()),
                 started_at,
                 scenarios: BTreeMap::new(),
+                paths: scenarios.iter().map(|s| s.path.clone()).collect(),
+                repetitions: None,
                 path,
             }
         };
@@ -87,6 +96,38 @@ impl SuiteState {
         }
         state.save()?;
         Ok(state)
+    }
+
+    /// The selection of the suite saved in `out`, to resume: its scenario files and
+    /// repetitions. `None` when there is none to resume, or it predates selections.
+    ///
+    /// # Errors
+    /// A state file that cannot be read.
+    pub fn saved_selection(out: &Path) -> anyhow::Result<Option<(Vec<PathBuf>, Option<u32>)>> {
+        let path = out.join("state.json");
+        let text = crate::util::read_bounded(&path, crate::util::MAX_INPUT)
+            .with_context(|| format!("{}: no suite to resume", path.display()))?;
+        let st: SuiteState = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: not a suite state: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        Ok((!st.paths.is_empty()).then_some((st.paths, st.repetitions)))
+    }
+
+    /// Records the `--repetitions` override of a fresh suite.
+    ///
+    /// # Errors
+    /// The state file cannot be written.
+    pub fn set_repetitions(&mut self, r: Option<u32>) -> anyhow::Result<()> {
+        if self.repetitions != r {
+            self.repetitions = r;
+            self.save()?;
+        }
+        Ok(())
     }
 
     fn save(&self) -> anyhow::Result<()> {

@@ -6,5 +6,6 @@ mod process;
 
 pub use config::{check, Ready, ServiceTable};
 pub use process::{
-    free_port, kill_all, log_tail, pin_current, ReadyCheck, Service, ServiceError, ServiceSpec,
+    free_port, kill_all, log_tail, pin_current, reap_and_register, ReadyCheck, Service,
+    ServiceError, ServiceSpec,
 };

@@ -118,12 +118,18 @@ impl Service {
             .stderr(err)
             .process_group(0)
             .kill_on_drop(true);
-        if let Some(cpus) = spec.cpus.clone() {
-            // SAFETY: between fork and exec only sched_setaffinity runs, which is
-            // async-signal-safe and allocates nothing.
-            unsafe {
-                cmd.pre_exec(move || pin_current(&cpus));
-            }
+        let cpus = spec.cpus.clone();
+        // SAFETY: between fork and exec only prctl and sched_setaffinity run, which are
+        // async-signal-safe and allocate nothing.
+        unsafe {
+            cmd.pre_exec(move || {
+                // If benchbot dies without cleaning up (SIGKILL), the service dies with it.
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                match &cpus {
+                    Some(c) => pin_current(c),
+                    None => Ok(()),
+                }
+            });
         }
         let child = cmd.spawn().map_err(|source| ServiceError::Spawn {
             target: spec.target.clone(),
@@ -132,10 +138,9 @@ impl Service {
         })?;
         let pgid = child.id().and_then(|id| i32::try_from(id).ok());
         if let Some(g) = pgid {
-            live_groups()
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(g);
+            let mut groups = live_groups().lock().unwrap_or_else(PoisonError::into_inner);
+            groups.push(g);
+            persist(&groups);
         }
         let mut svc = Self {
             child: Some(child),
@@ -205,12 +210,60 @@ impl Service {
         // Children the service left behind in its group.
         if let Some(pgid) = self.pgid.take() {
             signal_group(pgid, libc::SIGKILL);
-            live_groups()
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .retain(|g| *g != pgid);
+            let mut groups = live_groups().lock().unwrap_or_else(PoisonError::into_inner);
+            groups.retain(|g| *g != pgid);
+            persist(&groups);
         }
     }
+}
+
+/// Where the process groups of running services are written down, so that a run killed
+/// without cleanup (SIGKILL) has them reaped by the next run on the same output directory.
+fn registry() -> &'static Mutex<Option<PathBuf>> {
+    static PATH: OnceLock<Mutex<Option<PathBuf>>> = OnceLock::new();
+    PATH.get_or_init(|| Mutex::new(None))
+}
+
+/// Writes the live groups, with each one's start time, to the registry file (if set).
+fn persist(groups: &[i32]) {
+    let path = registry()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let Some(path) = path else { return };
+    let entries: Vec<(i32, u64)> = groups
+        .iter()
+        .filter_map(|g| start_ticks(*g).map(|t| (*g, t)))
+        .collect();
+    if let Ok(json) = serde_json::to_vec(&entries) {
+        let _ = crate::util::write_atomic(&path, &json);
+    }
+}
+
+/// When process `pid` started (clock ticks since boot, `/proc/<pid>/stat` field 22): with the
+/// pid it names one process, never a later one that reused the number.
+fn start_ticks(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Records the services this run starts in `path`, after killing the groups a previous run
+/// recorded there and left behind (it was killed without cleaning up). Returns how many.
+pub fn reap_and_register(path: &Path) -> usize {
+    let mut reaped = 0;
+    if let Ok(text) = std::fs::read_to_string(path) {
+        let entries: Vec<(i32, u64)> = serde_json::from_str(&text).unwrap_or_default();
+        for (pgid, ticks) in entries {
+            if start_ticks(pgid) == Some(ticks) {
+                signal_group(pgid, libc::SIGKILL);
+                reaped += 1;
+            }
+        }
+        let _ = std::fs::remove_file(path);
+    }
+    *registry().lock().unwrap_or_else(PoisonError::into_inner) = Some(path.to_owned());
+    reaped
 }
 
 fn live_groups() -> &'static Mutex<Vec<i32>> {
@@ -253,10 +306,9 @@ impl Drop for Service {
     fn drop(&mut self) {
         if let Some(pgid) = self.pgid {
             signal_group(pgid, libc::SIGKILL);
-            live_groups()
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .retain(|g| *g != pgid);
+            let mut groups = live_groups().lock().unwrap_or_else(PoisonError::into_inner);
+            groups.retain(|g| *g != pgid);
+            persist(&groups);
         }
     }
 }
