@@ -318,3 +318,50 @@ fn children_never_see_benchbots_tokens() {
     let cmd_env = std::fs::read_to_string(&seen_cmd).unwrap();
     assert!(cmd_env.contains("WANTED_SETTING=passed_on"), "{cmd_env}");
 }
+
+#[test]
+fn compare_flags_interrupted_records_on_either_side() {
+    use benchbot::scenario::{Kind, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [(
+        "api",
+        Role::Ours,
+        "get",
+        &[10.0, 10.1, 9.9][..],
+        &[100.0; 3][..],
+    )];
+    let done = common::record(Kind::Internal, "done", &rows);
+    let mut partial = common::record(Kind::Internal, "partial", &rows);
+    partial.incomplete = true;
+    let (d, p) = (
+        dir.path().join("done.json"),
+        dir.path().join("partial.json"),
+    );
+    done.write(&d).unwrap();
+    partial.write(&p).unwrap();
+    // An interrupted run compared: failed, exit 3.
+    let (code, stdout, stderr) = common::run(&[
+        "compare",
+        p.to_str().unwrap(),
+        "--baseline",
+        d.to_str().unwrap(),
+        "--out",
+        dir.path().join("o1").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("FAILED") || stdout.contains("interrupted"),
+        "{stdout}"
+    );
+    // An interrupted run as the baseline: refused, exit 3.
+    let (code, _, stderr) = common::run(&[
+        "compare",
+        d.to_str().unwrap(),
+        "--baseline",
+        p.to_str().unwrap(),
+        "--out",
+        dir.path().join("o2").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("interrupted run (incomplete)"), "{stderr}");
+}

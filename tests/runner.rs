@@ -148,6 +148,13 @@ fn sigint_stops_promptly_writes_an_incomplete_record_and_leaves_no_orphan() {
             .all(|s| s["service_rss_bytes"].as_u64().unwrap_or(0) > 0),
         "{samples:?}"
     );
+    // benchbot's own memory is sampled too (a load generator that grows would show here).
+    assert!(
+        samples
+            .iter()
+            .all(|s| s["generator_rss_bytes"].as_u64().unwrap_or(0) > 1 << 20),
+        "{samples:?}"
+    );
     assert!(stderr.contains("--resume"), "{stderr}");
     // Nothing says "ok": the report and the comment body say the run failed, interrupted.
     let report: Value =

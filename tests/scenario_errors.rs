@@ -135,3 +135,19 @@ fn threshold_above_100_percent_is_refused() {
     assert!(e.contains("above 100%") && e.contains("\"1.5%\""), "{e}");
     insta::assert_snapshot!("threshold-above-100", e);
 }
+
+#[test]
+fn settings_that_cannot_work_are_refused() {
+    for (name, want) in [
+        ("zero-timeout", "positive timeout"),
+        ("zero-ready-timeout", "cannot be ready in no time"),
+        ("empty-expect-status", "no status would count as success"),
+        ("bad-port", "is not a TCP port"),
+        ("unknown-run-time-placeholder", "`{{prot}}`"),
+        ("sql-dollar-zero", "`$0` does not name a parameter"),
+    ] {
+        let e = check(name);
+        assert!(e.contains(want), "{name}: {e}");
+        insta::assert_snapshot!(name, e);
+    }
+}

@@ -39,6 +39,8 @@ pub enum BaselineError {
     Record(#[from] RecordError),
     #[error(transparent)]
     History(#[from] HistoryError),
+    #[error("{}: the baseline is an interrupted run (incomplete): it cannot be compared with\n  hint: write a baseline from completed runs with `benchbot baseline write`", path.display())]
+    Incomplete { path: PathBuf },
     #[error("{}: baseline is of scenario `{found}`, the record of `{expected}`", path.display())]
     OtherScenario {
         path: PathBuf,
@@ -129,6 +131,9 @@ impl BaselineSource<'_> {
                         found: b.scenario.name,
                         expected: name.to_owned(),
                     });
+                }
+                if b.incomplete {
+                    return Err(BaselineError::Incomplete { path });
                 }
                 Ok(Resolved {
                     note: None,

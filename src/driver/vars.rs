@@ -38,3 +38,47 @@ pub fn fill_captures(s: &str, captures: &[(String, String)]) -> String {
         s.replace(&format!("{{{{{k}}}}}"), v)
     })
 }
+
+/// The run-time placeholders of target and service settings.
+pub const RUN_TIME: [&str; 4] = ["port", "benchbot", "scenario-dir", "tree"];
+
+/// Every `{{…}}` in `texts` is a run-time placeholder.
+///
+/// # Errors
+/// A message naming the first unknown placeholder.
+pub fn check_placeholders<'a>(texts: impl Iterator<Item = &'a String>) -> Result<(), String> {
+    check_placeholders_with(texts, &[])
+}
+
+/// Every `{{…}}` in `texts` is a run-time placeholder or one of `captured`.
+///
+/// # Errors
+/// A message naming the first unknown placeholder.
+pub fn check_placeholders_with<'a>(
+    texts: impl Iterator<Item = &'a String>,
+    captured: &[&str],
+) -> Result<(), String> {
+    for t in texts {
+        let mut rest = t.as_str();
+        while let Some(open) = rest.find("{{") {
+            let after = &rest[open + 2..];
+            let Some(close) = after.find("}}") else {
+                return Err(format!("unclosed `{{{{` in `{t}`"));
+            };
+            let name = after[..close].trim();
+            if !RUN_TIME.contains(&name) && !captured.contains(&name) {
+                return Err(format!(
+                    "`{{{{{name}}}}}` in `{t}` is not known here: use {}{}",
+                    RUN_TIME.map(|n| format!("{{{{{n}}}}}")).join(", "),
+                    if captured.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" or a setup capture ({})", captured.join(", "))
+                    }
+                ));
+            }
+            rest = &after[close + 2..];
+        }
+    }
+    Ok(())
+}

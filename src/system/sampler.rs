@@ -27,6 +27,9 @@ pub struct Sample {
     pub temperature_c: Option<f64>,
     /// benchbot itself.
     pub generator_cpu_pct: f64,
+    /// benchbot's resident memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator_rss_bytes: Option<u64>,
     pub service_cpu_pct: Option<f64>,
     pub service_rss_bytes: Option<u64>,
 }
@@ -244,6 +247,7 @@ fn take(
         load1: load1(),
         temperature_c: cpu_temperature(Path::new("/")),
         generator_cpu_pct: pct(prev.me, me),
+        generator_rss_bytes: process_rss(std::process::id()),
         service_cpu_pct: service.map(|_| pct(prev.service, svc)),
         service_rss_bytes: service.and_then(process_rss),
     };

@@ -44,6 +44,24 @@ pub fn check_target(c: &CommandTarget, open_loop: bool) -> Result<(), Invalid> {
             Some("use load.mode = \"closed\" with prepare, or drop prepare"),
         ));
     }
+    if c.timeout.is_some_and(|d| d.get().is_zero()) {
+        return Err(Invalid::new(
+            &[Seg::Key("command"), Seg::Key("timeout")],
+            "no command finishes in no time: give a positive timeout (default 60s)",
+            None,
+        ));
+    }
+    crate::driver::vars::check_placeholders(
+        c.argv
+            .iter()
+            .flatten()
+            .chain(&c.shell)
+            .chain(&c.prepare)
+            .chain(&c.cleanup)
+            .chain(c.env.values())
+            .chain(&c.cwd),
+    )
+    .map_err(|m| Invalid::new(&at, m, None))?;
     Ok(())
 }
 

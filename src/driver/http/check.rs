@@ -88,6 +88,33 @@ pub fn check_target(h: &HttpTarget) -> Result<(), Invalid> {
     if rest.is_empty() || rest.starts_with('/') {
         return Err(Invalid::new(&at, format!("`{url}` has no host"), None));
     }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if let Some((_, port)) = authority.rsplit_once(':') {
+        if !port.contains("{{") && !port.parse::<u16>().is_ok_and(|p| p > 0) {
+            return Err(Invalid::new(
+                &at,
+                format!("port `{port}` of `{url}` is not a TCP port (1–65535)"),
+                None,
+            ));
+        }
+    }
+    let captured: Vec<&str> = h
+        .setup
+        .iter()
+        .flat_map(|s| s.capture.keys().map(String::as_str))
+        .collect();
+    crate::driver::vars::check_placeholders_with(
+        std::iter::once(&h.base_url).chain(h.headers.values()),
+        &captured,
+    )
+    .map_err(|m| Invalid::new(&at, m, None))?;
+    if h.timeout.is_some_and(|d| d.get().is_zero()) {
+        return Err(Invalid::new(
+            &[Seg::Key("http"), Seg::Key("timeout")],
+            "a request cannot answer in no time: give a positive timeout (default 30s)",
+            None,
+        ));
+    }
     Ok(())
 }
 
@@ -165,6 +192,13 @@ pub fn compile_op(
             &sub("path"),
             format!("path `{}` must start with `/`", h.path),
             None,
+        ));
+    }
+    if h.expect_status.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Invalid::new(
+            &sub("expect-status"),
+            "an empty list: no status would count as success",
+            Some("leave it out for any 2xx, or list the statuses, e.g. [200, 204]"),
         ));
     }
     if let Some(bad) = h

@@ -35,6 +35,32 @@ pub fn compile_op(
             Some("sql = \"SELECT v FROM kv WHERE k = $1\"\nparams = [\"{{int 1 1000}}\"]"),
         ));
     }
+    // Every `$N` of the statement names one of the parameters.
+    let bytes = pg.sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let digits: String = pg.sql[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let n: Option<usize> = digits.parse().ok();
+            let negative = pg.sql[i + 1..].starts_with('-');
+            if negative || n == Some(0) || n.is_some_and(|n| n > pg.params.len()) {
+                return Err(Invalid::new(
+                    &[Seg::Key("sql")],
+                    format!(
+                        "`${}{digits}` does not name a parameter: `params` has {} (bound as $1…${})",
+                        if negative { "-" } else { "" },
+                        pg.params.len(),
+                        pg.params.len().max(1)
+                    ),
+                    None,
+                ));
+            }
+        }
+        i += 1;
+    }
     let mut params = Vec::new();
     for p in &pg.params {
         templates.push(

@@ -66,6 +66,28 @@ pub fn check(s: &ServiceTable) -> Result<(), crate::util::locate::Invalid> {
     if checks != 1 {
         return Err(Invalid::new(&at("ready"), "give exactly one readiness check", Some("ready = { http = \"http://127.0.0.1:{{port}}/health\" }, { tcp = \"127.0.0.1:{{port}}\" } or { command = [...] }")));
     }
+    if s.ready_timeout.is_some_and(|d| d.get().is_zero()) {
+        return Err(Invalid::new(
+            &at("ready-timeout"),
+            "a service cannot be ready in no time: give it a positive duration (default 30s)",
+            None,
+        ));
+    }
+    let ready: Vec<&String> = s
+        .ready
+        .http
+        .iter()
+        .chain(&s.ready.tcp)
+        .chain(s.ready.command.iter().flatten())
+        .collect();
+    crate::driver::vars::check_placeholders(
+        s.command
+            .iter()
+            .chain(s.env.values())
+            .chain(s.cwd.iter())
+            .chain(ready),
+    )
+    .map_err(|m| Invalid::new(&at("command"), m, None))?;
     Ok(())
 }
 
