@@ -114,7 +114,8 @@ fn appends_are_ordinary_commits_idempotent_and_leave_the_work_tree_alone() {
 }
 
 #[test]
-fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothing() {
+fn twenty_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothing() {
+    const N: usize = 20;
     let dir = tempfile::tempdir().unwrap();
     let remote = dir.path().join("remote.git");
     git(
@@ -122,17 +123,17 @@ fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothin
         &["init", "-q", "--bare", remote.to_str().unwrap()],
     );
     let url = format!("file://{}", remote.display());
-    // All eight push at the same moment, so they race to create the branch as well as to
+    // All of them push at the same moment, so they race to create the branch as well as to
     // move it.
-    let start = std::sync::Arc::new(std::sync::Barrier::new(8));
-    let handles: Vec<_> = (0..8)
+    let start = std::sync::Arc::new(std::sync::Barrier::new(N));
+    let handles: Vec<_> = (0..N)
         .map(|i| {
             let (local, url) = (dir.path().join(format!("runner{i}.git")), url.clone());
             let start = std::sync::Arc::clone(&start);
             std::thread::spawn(move || {
                 let h = History::open(&local, "benchbot-results").unwrap();
                 h.append(&run_record(
-                    &format!("20261002T12000{i}Z-runner{i:02}"),
+                    &format!("20261002T1200{i:02}Z-runner{i:02}"),
                     2,
                     10.0,
                 ))
@@ -148,10 +149,10 @@ fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothin
         &["ls-tree", "-r", "--name-only", "benchbot-results"],
     );
     let mut names: Vec<&str> = files.lines().collect();
-    assert_eq!(names.len(), 8, "{files}");
+    assert_eq!(names.len(), N, "{files}");
     names.dedup();
-    assert_eq!(names.len(), 8);
-    for i in 0..8 {
+    assert_eq!(names.len(), N);
+    for i in 0..N {
         assert!(
             files.contains(&format!("runner{i:02}.json")),
             "runner {i} lost: {files}"
@@ -160,7 +161,7 @@ fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothin
     git(&remote, &["fsck", "--strict", "--no-progress"]);
     let retried: u32 = outcomes.iter().map(|o| o.attempts - 1).sum();
     eprintln!(
-        "8 appenders: {retried} retried pushes, {} files re-applied",
+        "{N} appenders: {retried} retried pushes, {} files re-applied",
         outcomes.iter().map(|o| o.replayed).sum::<usize>()
     );
     // Never a force push: the remote branch is a single line of history containing every push.
@@ -169,7 +170,7 @@ fn eight_parallel_appenders_pushing_to_one_bare_remote_lose_and_duplicate_nothin
             .trim()
             .parse::<u32>()
             .unwrap()
-            >= 8
+            >= u32::try_from(N).unwrap()
     );
 }
 
@@ -563,4 +564,34 @@ fn one_bad_file_never_hides_the_others_and_reads_create_nothing() {
     let (code, _, stderr) = common::run(&["history", "--repo", typo.to_str().unwrap(), "list"]);
     assert_eq!(code, 3, "{stderr}");
     assert!(!typo.exists(), "nothing created at {}", typo.display());
+}
+
+#[test]
+fn many_writers_at_once_lose_nothing_even_on_a_new_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("new.git");
+    let writers = 8;
+    let per = 12;
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let repo = repo.clone();
+            std::thread::spawn(move || {
+                for i in 0..per {
+                    let h = History::open(&repo, DEFAULT_BRANCH)
+                        .unwrap_or_else(|e| panic!("writer {w}: open: {e}"));
+                    let r = run_record(&format!("20261010T0000{w:02}Z-w{w}i{i:02}"), 10, 10.0);
+                    h.append(&r)
+                        .unwrap_or_else(|e| panic!("writer {w} record {i}: {e}"));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let h = History::open(&repo, DEFAULT_BRANCH).unwrap();
+    assert_eq!(h.records(None).unwrap().stored.len(), writers * per);
+    // Read back by the git CLI: one commit per record, nothing lost.
+    let count = git(&repo, &["rev-list", "--count", DEFAULT_BRANCH]);
+    assert_eq!(count.trim(), (writers * per).to_string());
 }

@@ -29,7 +29,8 @@ impl PushSettings {
         Self {
             remote: remote.to_owned(),
             token,
-            max_attempts: 16,
+            // Enough for a few dozen runners finishing at once: each attempt one of them wins.
+            max_attempts: 40,
             backoff: Duration::from_millis(50),
         }
     }
@@ -102,6 +103,11 @@ impl History {
                     replayed += self
                         .rebase_on_remote(settings)
                         .map_err(|e| push_err(attempt, e.to_string()))?;
+                    std::thread::sleep(delay + jitter(delay));
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+                // Another writer holds the remote's (or our) ref lock: wait and try again.
+                Err(e) if e.message().contains(".lock") && attempt < settings.max_attempts => {
                     std::thread::sleep(delay + jitter(delay));
                     delay = (delay * 2).min(Duration::from_secs(2));
                 }

@@ -124,6 +124,14 @@ pub fn record_path(record: &RunRecord) -> String {
 /// calibrations of runners.
 pub const DOCUMENT_DIRS: [&str; 2] = ["accepted", "calibration"];
 
+/// Another writer got there first: the branch moved, or a lock file is held.
+fn contention(e: &git2::Error) -> bool {
+    matches!(
+        e.code(),
+        ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked
+    ) || e.message().contains(".lock")
+}
+
 fn safe_component(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '\0'])
 }
@@ -139,10 +147,23 @@ impl History {
             path: path.to_owned(),
             source,
         };
-        let repo = if path.exists() {
-            Repository::discover(path).map_err(open_err)?
-        } else {
-            Repository::init_bare(path).map_err(open_err)?
+        // Several runs may create the repository at once: one init wins, the others find
+        // it (after its config lock is released) on a later attempt.
+        let mut attempt = 0;
+        let repo = loop {
+            attempt += 1;
+            let r = if path.exists() {
+                Repository::discover(path)
+            } else {
+                Repository::init_bare(path)
+            };
+            match r {
+                Ok(repo) => break repo,
+                Err(e) if attempt < 100 && (contention(&e) || path.exists()) => {
+                    std::thread::sleep(std::time::Duration::from_millis(5 + (attempt % 7) * 3));
+                }
+                Err(e) => return Err(open_err(e)),
+            }
         };
         if !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
             return Err(open_err(git2::Error::from_str(&format!(
@@ -472,12 +493,11 @@ impl History {
                     }
                     return Ok(results);
                 }
-                // The branch moved (or appeared) under us: retry on the new tip.
-                Err(e)
-                    if matches!(
-                        e.code(),
-                        ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked
-                    ) => {}
+                // The branch moved (or appeared, or another writer holds its lock): retry
+                // on the new tip.
+                Err(e) if contention(&e) => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
                 Err(e) => return self.git(Err(e)),
             }
         }
