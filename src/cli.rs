@@ -262,6 +262,10 @@ pub enum Policy {
 /// How runs are judged (shared by `run`, `ab` and `compare`).
 #[derive(Clone, Debug, Args)]
 pub struct JudgeArgs {
+    /// Ingested results: a baseline benchmark missing from this run, or one the tool reported
+    /// as failed, is shown instead of failing the run (exit 3).
+    #[arg(long)]
+    pub allow_missing: bool,
     /// When a scenario has no baseline: `pass`, `warn` or `fail` (exit 3).
     #[arg(long, value_enum, default_value = "warn")]
     pub on_no_baseline: Policy,

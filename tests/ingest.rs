@@ -55,12 +55,12 @@ fn go_count_runs_are_samples_and_memory_figures_are_kept() {
     assert_eq!(
         names,
         [
-            "BenchmarkJoin",
-            "BenchmarkJoin · B/op",
-            "BenchmarkJoin · allocs/op",
-            "BenchmarkSort",
-            "BenchmarkSort · B/op",
-            "BenchmarkSort · allocs/op"
+            "BenchmarkJoin-2",
+            "BenchmarkJoin-2 · B/op",
+            "BenchmarkJoin-2 · allocs/op",
+            "BenchmarkSort-2",
+            "BenchmarkSort-2 · B/op",
+            "BenchmarkSort-2 · allocs/op"
         ]
     );
     assert!(
@@ -507,4 +507,250 @@ fn impossible_numbers_and_unsafe_names_are_refused() {
     let (code, _, stderr) = run(&["compare", rec.to_str().unwrap(), "--baseline", "/dev/zero"]);
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("MiB"), "{stderr}");
+}
+
+/// Ingests `text` (as `name`) with `extra` arguments: (exit code, stderr, the record if any).
+fn try_ingest(
+    dir: &Path,
+    name: &str,
+    text: &str,
+    extra: &[&str],
+) -> (i32, String, Option<std::path::PathBuf>) {
+    let f = write(dir, name, text);
+    let out = dir.join(format!("out-{name}"));
+    let mut args = vec![
+        "ingest",
+        f.to_str().unwrap(),
+        "--scenario",
+        "s",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, stderr) = run(&args);
+    let rec = out
+        .join("records/s")
+        .exists()
+        .then(|| records(&out, "s").pop())
+        .flatten();
+    (code, stderr, rec)
+}
+
+fn go_lines(lines: &[(&str, f64)], end: bool) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::from("goos: linux\ngoarch: amd64\npkg: fix\ncpu: X\n");
+    for (n, ns) in lines {
+        let _ = writeln!(t, "{n}   \t   20000\t  {ns} ns/op");
+    }
+    if end {
+        t.push_str("PASS\nok  \tfix\t1.0s\n");
+    }
+    t
+}
+
+#[test]
+fn duplicate_names_are_refused_never_matched_at_random() {
+    let dir = tempfile::tempdir().unwrap();
+    // hyperfine -n X 'sleep 0.01' -n X 'sleep 0.03'
+    let dup = r#"{"results": [
+        {"command": "X", "mean": 0.01, "stddev": 0.001, "times": [0.01, 0.011, 0.009]},
+        {"command": "X", "mean": 0.03, "stddev": 0.001, "times": [0.03, 0.031, 0.029]}]}"#;
+    let (code, stderr, _) = try_ingest(dir.path(), "dup.json", dup, &["--format", "hyperfine"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("several benchmarks are named `X`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn go_names_keep_their_sub_benchmark_and_cpu_suffix() {
+    let dir = tempfile::tempdir().unwrap();
+    // `go test -bench . -cpu 1`: no GOMAXPROCS suffix; `size-1024` is a sub-benchmark.
+    let text = go_lines(
+        &[
+            ("BenchmarkSort/size-1024", 10_000.0),
+            ("BenchmarkSort/size-8192", 90_000.0),
+            ("BenchmarkSort/size-1024", 10_100.0),
+            ("BenchmarkSort/size-8192", 91_000.0),
+        ],
+        true,
+    );
+    let (code, stderr, rec) = try_ingest(dir.path(), "cpu1.txt", &text, &["--format", "go"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rec.unwrap()).unwrap()).unwrap();
+    let names: Vec<&str> = v["targets"][0]["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["BenchmarkSort/size-1024", "BenchmarkSort/size-8192"]
+    );
+    assert_eq!(
+        v["targets"][0]["operations"][0]["repetitions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "two samples each, never mixed"
+    );
+}
+
+#[test]
+fn nothing_vanishes_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..17).map(|i| format!("BenchmarkF{i:02}-2")).collect();
+    let all: Vec<(&str, f64)> = names.iter().map(|n| (n.as_str(), 100.0)).collect();
+    // A truncated log: the header, 14 of 17 benchmarks, no closing `ok`.
+    let (code, stderr, _) = try_ingest(
+        dir.path(),
+        "cut.txt",
+        &go_lines(&all[..14], false),
+        &["--format", "go"],
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("truncated"), "{stderr}");
+
+    // A benchmark that failed (`--- FAIL`) is a counted error, named.
+    let mut text = go_lines(&all[..16], false);
+    text.push_str(
+        "--- FAIL: BenchmarkF16-2\n    f_test.go:9: boom\nFAIL\nexit status 1\nFAIL\tfix\t0.1s\n",
+    );
+    let (code, stderr, rec) = try_ingest(dir.path(), "fail.txt", &text, &["--format", "go"]);
+    assert_eq!(code, 0, "{stderr}");
+    let failed = rec.unwrap();
+
+    // The baseline had all 17; this run 16 results and one failure: the comparison fails
+    // (exit 3) and names it, unless --allow-missing.
+    let (code, stderr, base) = try_ingest(
+        dir.path(),
+        "full.txt",
+        &go_lines(&all, true),
+        &["--format", "go"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let base = base.unwrap();
+    let (code, stdout, stderr) = run(&[
+        "compare",
+        failed.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--out",
+        dir.path().join("c").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("vanished") && stdout.contains("BenchmarkF16-2` failed"),
+        "{stdout}"
+    );
+    // A truncated run of 14 against the 17: the three missing ones are named.
+    let short = try_ingest(
+        dir.path(),
+        "short.txt",
+        &go_lines(&all[..14], true),
+        &["--format", "go"],
+    )
+    .2
+    .unwrap();
+    let (code, stdout, _) = run(&[
+        "compare",
+        short.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--out",
+        dir.path().join("c2").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout.contains("3 benchmark(s) vanished"), "{stdout}");
+    let (code, stdout, _) = run(&[
+        "compare",
+        short.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--allow-missing",
+        "--out",
+        dir.path().join("c3").to_str().unwrap(),
+    ]);
+    assert_ne!(code, 3, "{stdout}");
+
+    // hyperfine -i: a command that failed in some runs.
+    let h = r#"{"results": [{"command": "flaky", "mean": 0.01, "stddev": 0.001,
+        "times": [0.01, 0.011, 0.009], "exit_codes": [0, 1, 0]}]}"#;
+    let (code, stderr, rec) = try_ingest(dir.path(), "h.json", h, &["--format", "hyperfine"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rec.unwrap()).unwrap()).unwrap();
+    let rep = &v["targets"][0]["operations"][0]["repetitions"][0];
+    assert_eq!(rep["errors"]["tool"], 1, "{rep}");
+    assert!(rep["error_samples"]["tool"]
+        .as_str()
+        .unwrap()
+        .contains("status 1"));
+}
+
+#[test]
+fn direction_is_never_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    // github-action-benchmark's array with a unit that says nothing of its direction.
+    let score = |v: u32| format!(r#"[{{"name": "quality", "unit": "score", "value": {v}}}]"#);
+    let (code, stderr, _) = try_ingest(dir.path(), "auto.json", &score(80), &[]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("customBiggerIsBetter"), "{stderr}");
+    // Times and rates say it by their unit, even through auto-detection.
+    let (code, stderr, _) = try_ingest(
+        dir.path(),
+        "times.json",
+        r#"[{"name": "parse", "unit": "ns/iter", "value": 120}]"#,
+        &[],
+    );
+    assert_eq!(
+        code, 3,
+        "ns/iter is not a time unit benchbot knows yet: {stderr}"
+    );
+    let (code, stderr, _) = try_ingest(
+        dir.path(),
+        "ms.json",
+        r#"[{"name": "parse", "unit": "ms", "value": 12}]"#,
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Told bigger is better, a drop from 80 to 60 is a regression (against three runs).
+    let runs: Vec<std::path::PathBuf> = (0..3)
+        .map(|i| {
+            try_ingest(
+                dir.path(),
+                &format!("b{i}.json"),
+                &score(80 + i),
+                &["--format", "customBiggerIsBetter"],
+            )
+            .2
+            .unwrap()
+        })
+        .collect();
+    let baselines = dir.path().join("baselines");
+    let mut args = vec!["baseline", "write", "--dir", baselines.to_str().unwrap()];
+    args.extend(runs.iter().map(|r| r.to_str().unwrap()));
+    assert_eq!(run(&args).0, 0);
+    let cur = try_ingest(
+        dir.path(),
+        "c.json",
+        &score(60),
+        &["--format", "customBiggerIsBetter"],
+    )
+    .2
+    .unwrap();
+    let (code, stdout, _) = run(&[
+        "compare",
+        cur.to_str().unwrap(),
+        "--baseline",
+        baselines.to_str().unwrap(),
+        "--out",
+        dir.path().join("c").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("REGRESSION"), "{stdout}");
 }

@@ -15,10 +15,8 @@ use crate::report::{format_ns, sig3};
 use crate::util::{hex, Dur, Name, Percent};
 use crate::{system, ExitStatus};
 
-/// # Errors
-/// Unreadable, malformed or empty input; an invalid scenario name.
-pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let gh = Context::from_env()?;
+/// Every file's benchmarks (no name twice), the last file's format, and a digest of the files.
+fn read_all(args: &IngestArgs) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sha256)> {
     let mut benches = Vec::new();
     let mut digest = Sha256::new();
     let mut format = args.format;
@@ -29,11 +27,31 @@ pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             args.format
         };
         format = this;
-        benches.extend(ingest::parse(f, this)?);
+        let parsed = ingest::parse(f, this)?;
+        // Two files naming the same benchmark would be compared with each other's numbers.
+        if let Some(dup) = parsed
+            .iter()
+            .find(|b| benches.iter().any(|x: &ingest::Bench| x.name == b.name))
+        {
+            anyhow::bail!(
+                "{}: benchmark `{}` is also in an earlier file: one record cannot hold two benchmarks of one name\n  hint: ingest the files into records of their own (--scenario), or rename one",
+                f.display(),
+                dup.name
+            );
+        }
+        benches.extend(parsed);
         if f.is_file() {
             digest.update(std::fs::read(f).with_context(|| f.display().to_string())?);
         }
     }
+    Ok((benches, format, digest))
+}
+
+/// # Errors
+/// Unreadable, malformed or empty input; an invalid scenario name.
+pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let gh = Context::from_env()?;
+    let (benches, format, digest) = read_all(args)?;
     let scenario = args
         .scenario
         .clone()

@@ -13,6 +13,7 @@ pub fn options(j: &JudgeArgs) -> Options {
     Options {
         hard: j.hard_env.clone(),
         exclude_busy: !j.keep_busy,
+        allow_missing: j.allow_missing,
     }
 }
 

@@ -34,6 +34,10 @@ pub struct Bench {
     pub iterations: Option<u64>,
     /// The unit of a [`Kind::Value`] benchmark.
     pub unit: Option<String>,
+    /// Runs the tool reported as failed (a failing benchmark, a command's non-zero exit).
+    pub errors: u64,
+    /// What the tool said of one failure.
+    pub error_sample: Option<String>,
 }
 
 impl Bench {
@@ -45,7 +49,17 @@ impl Bench {
             summary: None,
             iterations: None,
             unit: None,
+            errors: 0,
+            error_sample: None,
         }
+    }
+
+    /// A benchmark the tool reported as failed, with what it said.
+    pub(super) fn failed(name: impl Into<String>, why: impl Into<String>) -> Self {
+        let mut b = Self::time(name, Vec::new());
+        b.errors = 1;
+        b.error_sample = Some(why.into());
+        b
     }
 
     pub(super) fn value(
@@ -61,6 +75,8 @@ impl Bench {
             summary: None,
             iterations: None,
             unit: Some(unit.to_owned()),
+            errors: 0,
+            error_sample: None,
         }
     }
 }

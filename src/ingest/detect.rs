@@ -19,7 +19,9 @@ const SNIFFERS: [(Format, Sniff); 11] = [
     (Format::Benchmarkdotnet, dotnet::sniff),
     (Format::Jmh, jmh::sniff),
     (Format::Criterion, criterion::sniff),
-    (Format::CustomSmallerIsBetter, custom::sniff_array),
+    // github-action-benchmark's arrays do not say their direction: times and rates say it by
+    // their unit, anything else needs the explicit format (see `custom`).
+    (Format::Custom, custom::sniff_array),
     (Format::Custom, custom::sniff_object),
     (Format::Go, go::sniff),
     (Format::Libtest, libtest::sniff),
@@ -107,6 +109,25 @@ pub fn parse(path: &Path, format: Format) -> Result<Vec<Bench>, IngestError> {
             path: path.to_owned(),
             format,
             truncated: false,
+        });
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for b in &benches {
+        *seen.entry(b.name.as_str()).or_insert(0usize) += 1;
+    }
+    let dups: Vec<&str> = seen
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(name, _)| *name)
+        .collect();
+    if !dups.is_empty() {
+        return Err(IngestError::Duplicate {
+            path: path.to_owned(),
+            names: dups
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     }
     for b in &benches {

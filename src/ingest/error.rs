@@ -25,6 +25,8 @@ pub enum IngestError {
         format: Format,
         truncated: bool,
     },
+    #[error("{}: several benchmarks are named {names}: a comparison would match them to one another at random\n  hint: give each a name of its own (hyperfine: -n NAME per command)", path.display())]
+    Duplicate { path: PathBuf, names: String },
     #[error("{}: benchmark `{bench}`: {message}", path.display())]
     Invalid {
         path: PathBuf,

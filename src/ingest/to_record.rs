@@ -97,20 +97,38 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                     higher_is_better: true,
                 } => Metric::Throughput,
             };
+            let mut repetitions: Vec<Repetition> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    repetition(
+                        u32::try_from(i + 1).unwrap_or(u32::MAX),
+                        b.kind,
+                        *v,
+                        b.iterations,
+                    )
+                })
+                .collect();
+            // What the tool reported as failed: counted, with its message, on the first
+            // repetition (or one of its own when nothing succeeded).
+            if b.errors > 0 {
+                if repetitions.is_empty() {
+                    repetitions.push(Repetition {
+                        index: 1,
+                        count: 0,
+                        ..Repetition::default()
+                    });
+                }
+                repetitions[0].errors.insert("tool".into(), b.errors);
+                if let Some(s) = &b.error_sample {
+                    repetitions[0]
+                        .error_samples
+                        .insert("tool".into(), s.clone());
+                }
+            }
             OperationRecord {
                 name: b.name.clone(),
-                repetitions: values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        repetition(
-                            u32::try_from(i + 1).unwrap_or(u32::MAX),
-                            b.kind,
-                            *v,
-                            b.iterations,
-                        )
-                    })
-                    .collect(),
+                repetitions,
                 metrics: Some(vec![metric]),
                 summary: b.summary.map(|s| SummaryRecord {
                     mean: s.mean,

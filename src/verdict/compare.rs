@@ -35,6 +35,9 @@ pub struct Options {
     pub hard: Vec<EnvField>,
     /// Leave repetitions measured on a busy machine out of the judgement.
     pub exclude_busy: bool,
+    /// Ingested results: a benchmark of the baseline missing from this run (or one the tool
+    /// reported as failed) is shown, not a failure.
+    pub allow_missing: bool,
 }
 
 impl Default for Options {
@@ -42,6 +45,7 @@ impl Default for Options {
         Self {
             hard: EnvField::HARD.to_vec(),
             exclude_busy: true,
+            allow_missing: false,
         }
     }
 }
@@ -121,7 +125,8 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         notes.push("some rows were judged by Welch's test from the tool's summary statistics (mean, stdev, n), not from raw samples".into());
     }
     let basis = basis(current, baseline, method, &rows);
-    let verdict = verdict(current, &rows, &standings, &slos, &not_judged);
+    let mut verdict = verdict(current, &rows, &standings, &slos, &not_judged);
+    let failure = vanished_failure(current, baseline, o, &mut verdict, &mut notes);
     Comparison {
         scenario: current.scenario.name.clone(),
         kind: current.scenario.kind,
@@ -129,9 +134,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         baseline_run_id: baseline.map(|b| b.run_id.clone()),
         incomplete: current.incomplete,
         low_confidence,
-        failure: current
-            .incomplete
-            .then(|| "interrupted before every repetition completed".to_owned()),
+        failure,
         rows,
         standings,
         slos,
@@ -207,6 +210,75 @@ fn verdict(
     } else {
         Verdict::Ok
     }
+}
+
+/// Why the scenario failed: interrupted, or (ingested results) benchmarks that vanished, which
+/// fail the verdict unless allowed (then they are a note).
+fn vanished_failure(
+    current: &RunRecord,
+    baseline: Option<&RunRecord>,
+    o: &Options,
+    verdict: &mut Verdict,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    let mut failure = current
+        .incomplete
+        .then(|| "interrupted before every repetition completed".to_owned());
+    let missing = if ingested(current) {
+        vanished(current, baseline)
+    } else {
+        Vec::new()
+    };
+    if !missing.is_empty() {
+        let text = format!(
+            "{} benchmark(s) vanished: {}",
+            missing.len(),
+            missing.join("; ")
+        );
+        if o.allow_missing {
+            notes.push(format!("{text} (allowed by --allow-missing)"));
+        } else {
+            *verdict = Verdict::Failed;
+            failure.get_or_insert(text);
+        }
+    }
+    failure
+}
+
+/// Ingested results: benchmarks of the baseline absent from this run, and benchmarks the tool
+/// reported as failed without a single result, each with why.
+fn vanished(current: &RunRecord, baseline: Option<&RunRecord>) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in current.targets.iter().filter(|t| t.role == Role::Ours) {
+        for o in &t.operations {
+            let ok: u64 = o.repetitions.iter().map(|r| r.count).sum();
+            let failed: u64 = o.repetitions.iter().flat_map(|r| r.errors.values()).sum();
+            if ok == 0 && failed > 0 && o.summary.is_none() {
+                let said = o
+                    .repetitions
+                    .iter()
+                    .find_map(|r| r.error_samples.values().next())
+                    .map_or_else(String::new, |s| {
+                        format!(": {}", crate::util::prefix(s, 120))
+                    });
+                out.push(format!("`{}` failed{said}", o.name));
+            }
+        }
+    }
+    if let Some(b) = baseline {
+        for t in b.targets.iter().filter(|t| t.role == Role::Ours) {
+            for o in &t.operations {
+                let present = current
+                    .targets
+                    .iter()
+                    .any(|c| c.name == t.name && c.operations.iter().any(|x| x.name == o.name));
+                if !present {
+                    out.push(format!("`{}` is in the baseline, not in this run", o.name));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A record like `current` whose `ours` targets are replaced by `base` (an A/B run's base).

@@ -53,7 +53,8 @@ pub(in crate::ingest) fn custom(
     text: &str,
     bigger: Option<bool>,
 ) -> Result<Vec<Bench>, IngestError> {
-    let list: Vec<CustomBench> = if text.trim_start().starts_with('[') {
+    let array = text.trim_start().starts_with('[');
+    let list: Vec<CustomBench> = if array {
         json(path, text, "custom benchmark")?
     } else {
         json::<Custom>(path, text, "custom benchmark")?.benchmarks
@@ -96,7 +97,16 @@ pub(in crate::ingest) fn custom(
             }
             Kind::Rate
         } else {
-            // Another unit (bytes, %, points…): compared as it is, in its direction.
+            // Another unit (bytes, %, points…): compared as it is, in its direction, which
+            // the file (or the format) must say: guessing it would turn a drop into a gain.
+            // benchbot's own object documents smaller-is-better as its default; a
+            // github-action-benchmark array has no such field and its format says the
+            // direction, so without the format nothing may be assumed.
+            let Some(higher) = b.bigger_is_better.or(bigger).or((!array).then_some(false)) else {
+                return Err(err(format!(
+                    "unit `{unit}` does not say whether bigger or smaller is better: pass --format customBiggerIsBetter or customSmallerIsBetter (github-action-benchmark's files do not say it themselves)"
+                )));
+            };
             Kind::Value {
                 higher_is_better: higher,
             }

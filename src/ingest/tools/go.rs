@@ -16,6 +16,20 @@ pub(in crate::ingest) fn sniff(text: &str) -> bool {
 pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, IngestError> {
     let mut out: Vec<Bench> = Vec::new();
     for (i, line) in text.lines().enumerate() {
+        // `--- FAIL: BenchmarkX-8 (0.00s)`: a benchmark that failed is a counted error.
+        if let Some(rest) = line.trim_start().strip_prefix("--- FAIL: ") {
+            if let Some(name) = rest
+                .split_whitespace()
+                .next()
+                .filter(|n| n.starts_with("Benchmark"))
+            {
+                match out.iter_mut().find(|b| b.name == name) {
+                    Some(b) => b.errors += 1,
+                    None => out.push(Bench::failed(name, line.trim())),
+                }
+            }
+            continue;
+        }
         if !line.starts_with("Benchmark") {
             continue;
         }
@@ -32,12 +46,10 @@ pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, Inges
             }
             return Err(err("expected `name iterations value unit …`"));
         }
+        // The name exactly as Go printed it, GOMAXPROCS suffix (`-8`) included: with `-cpu 1`
+        // Go prints none, and `…/size-1024` is a sub-benchmark, not a CPU count. Runs on a
+        // machine with another core count are incomparable anyway.
         let name = fields[0];
-        // Strip the GOMAXPROCS suffix (`-8`) so runs on different machines line up.
-        let name = match name.rsplit_once('-') {
-            Some((n, procs)) if procs.chars().all(|c| c.is_ascii_digit()) => n,
-            _ => name,
-        };
         let iterations = fields[1]
             .parse::<u64>()
             .map_err(|_| err("expected the iteration count after the name"))?;
@@ -71,6 +83,22 @@ pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, Inges
                 ),
             );
         }
+    }
+    // Go ends every run with `PASS`, `FAIL` or `ok …`: output with the header but without
+    // such a line was cut short, and benchmarks after the cut would vanish.
+    let headed = text
+        .lines()
+        .any(|l| l.starts_with("goos:") || l.starts_with("pkg:"));
+    let ended = text.lines().any(|l| {
+        let l = l.trim();
+        l == "PASS" || l == "FAIL" || l.starts_with("ok ") || l.starts_with("FAIL\t")
+    });
+    if headed && !ended && !out.is_empty() {
+        return Err(IngestError::Parse {
+            path: path.to_owned(),
+            line: text.lines().count(),
+            message: "the output ends before Go's closing `PASS`/`ok` line: truncated? (benchmarks after the cut would be missing)".into(),
+        });
     }
     if out.is_empty()
         && text
