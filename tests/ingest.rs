@@ -11,7 +11,9 @@ use benchbot::ingest::{detect, parse, Format, IngestError, Kind};
 use common::{fixture, records, run, write};
 
 fn parsed(rel: &str, format: Format) -> Vec<benchbot::ingest::Bench> {
-    parse(&fixture(rel), format).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    parse(&fixture(rel), format)
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .0
 }
 
 #[test]
@@ -159,7 +161,7 @@ fn libtest_and_criterion_bencher_lines() {
     let dir = tempfile::tempdir().unwrap();
     // Windows line endings, thousands separators, unicode names.
     let p = write(dir.path(), "bench.txt", "running 3 tests\r\ntest parse::small      ... bench:         312 ns/iter (+/- 12)\r\ntest parse::大きい     ... bench:   1,234,567 ns/iter (+/- 8,901)\r\ntest fmt ... bench:        15.25 ns/iter (+/- 0.5)\r\n\r\ntest result: ok. 0 passed; 0 failed; 0 ignored; 3 measured\r\n");
-    let b = parse(&p, Format::Auto).unwrap();
+    let b = parse(&p, Format::Auto).unwrap().0;
     assert_eq!(b.len(), 3);
     assert_eq!(b[1].name, "parse::大きい");
     assert_eq!(b[1].samples, vec![1_234_567.0]);
@@ -216,7 +218,9 @@ fn ten_thousand_benchmarks_and_long_names() {
             100 + i
         );
     }
-    let b = parse(&write(dir.path(), "many.txt", &text), Format::Libtest).unwrap();
+    let b = parse(&write(dir.path(), "many.txt", &text), Format::Libtest)
+        .unwrap()
+        .0;
     assert_eq!(b.len(), 10_000);
     assert!(b[0].name.len() > 5000);
 }
@@ -342,7 +346,8 @@ fn criterion_directories_keep_the_raw_samples() {
         &fixture("criterion/target-criterion/fib 15/new/estimates.json"),
         Format::Criterion,
     )
-    .unwrap();
+    .unwrap()
+    .0;
     assert!(one[0].summary.is_some());
     // The same run through criterion's bencher output (libtest format).
     let lines = parsed("libtest/criterion-bencher.txt", Format::Auto);
@@ -433,14 +438,14 @@ fn missing_optional_fields_fall_back_to_the_tools_statistics() {
         "h.json",
         r#"{"results": [{"command": "old", "mean": 0.012, "stddev": 0.001, "median": 0.012, "min": 0.011, "max": 0.013}]}"#,
     );
-    let b = parse(&h, Format::Hyperfine).unwrap();
+    let b = parse(&h, Format::Hyperfine).unwrap().0;
     assert!(b[0].samples.is_empty() && b[0].summary.is_some_and(|s| (s.mean - 12e6).abs() < 1e-3));
     let p = write(
         dir.path(),
         "p.json",
         r#"{"machine_info": {}, "benchmarks": [{"name": "t", "stats": {"mean": 0.5, "stddev": 0.1, "rounds": 7}}]}"#,
     );
-    let b = parse(&p, Format::Auto).unwrap();
+    let b = parse(&p, Format::Auto).unwrap().0;
     assert_eq!(b[0].name, "t", "no fullname: the name");
     assert!(b[0]
         .summary
@@ -753,4 +758,53 @@ fn direction_is_never_guessed() {
     ]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("REGRESSION"), "{stdout}");
+}
+
+#[test]
+fn a_pipe_a_byte_order_mark_and_mixed_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = r#"{"results": [{"command": "x", "mean": 0.01, "stddev": 0.001, "times": [0.01, 0.011, 0.009]}]}"#;
+    // Auto-detection from a pipe: the text is read once.
+    let out = dir.path().join("pipe");
+    let mut child = common::benchbot_std()
+        .args(["ingest", "/dev/stdin", "--scenario", "piped", "--out"])
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(json.as_bytes())
+            .unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(records(&out, "piped").len(), 1);
+    // A byte-order mark does not hide the format.
+    let bom = write(dir.path(), "bom.json", &format!("\u{feff}{json}"));
+    assert_eq!(parse(&bom, Format::Auto).unwrap().1, Format::Hyperfine);
+    // Two tools in one record: refused, so the record's label never lies.
+    let go = common::fixture("go/count5.txt");
+    let (code, _, stderr) = run(&[
+        "ingest",
+        bom.to_str().unwrap(),
+        go.to_str().unwrap(),
+        "--out",
+        dir.path().join("mixed").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("one record holds one tool's results"),
+        "{stderr}"
+    );
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::cli::IngestArgs;
 use crate::github::Context;
 use crate::history::{Appended, History};
-use crate::ingest::{self, detect, to_record, Format, IngestOptions, Kind};
+use crate::ingest::{self, to_record, Format, IngestOptions, Kind};
 use crate::printer::Printer;
 use crate::report::{format_ns, sig3};
 use crate::util::{hex, Dur, Name, Percent};
@@ -19,15 +19,17 @@ use crate::{system, ExitStatus};
 fn read_all(args: &IngestArgs) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sha256)> {
     let mut benches = Vec::new();
     let mut digest = Sha256::new();
-    let mut format = args.format;
+    let mut format: Option<Format> = None;
     for f in &args.files {
-        let this = if args.format == Format::Auto {
-            detect(f)?
-        } else {
-            args.format
-        };
-        format = this;
-        let parsed = ingest::parse(f, this)?;
+        let (parsed, this) = ingest::parse(f, args.format)?;
+        // One record, one tool: its label must say which.
+        if let Some(first) = format.filter(|first| *first != this) {
+            anyhow::bail!(
+                "{}: {this} output, but the files before it are {first}: one record holds one tool's results\n  hint: ingest each tool's output with its own --scenario",
+                f.display()
+            );
+        }
+        format = Some(this);
         // Two files naming the same benchmark would be compared with each other's numbers.
         if let Some(dup) = parsed
             .iter()
@@ -44,7 +46,7 @@ fn read_all(args: &IngestArgs) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sh
             digest.update(std::fs::read(f).with_context(|| f.display().to_string())?);
         }
     }
-    Ok((benches, format, digest))
+    Ok((benches, format.unwrap_or(args.format), digest))
 }
 
 /// # Errors

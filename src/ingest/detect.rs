@@ -38,18 +38,30 @@ pub fn detect(path: &Path) -> Result<Format, IngestError> {
     if path.is_dir() {
         return Ok(Format::Criterion);
     }
+    detect_text(path, &read(path)?)
+}
+
+/// Guesses the format of `text` read from `path`.
+fn detect_text(path: &Path, text: &str) -> Result<Format, IngestError> {
+    SNIFFERS
+        .iter()
+        .find(|(_, sniff)| sniff(text))
+        .map(|(f, _)| *f)
+        .ok_or_else(|| IngestError::Unknown {
+            path: path.to_owned(),
+        })
+}
+
+/// The text of a tool's output: read once (it may be a pipe, `/dev/stdin`), bounded, without
+/// a byte-order mark, with Windows line ends made plain.
+fn read(path: &Path) -> Result<String, IngestError> {
     let text =
         crate::util::read_bounded(path, MAX_TOOL_OUTPUT).map_err(|source| IngestError::Read {
             path: path.to_owned(),
             source,
         })?;
-    SNIFFERS
-        .iter()
-        .find(|(_, sniff)| sniff(&text))
-        .map(|(f, _)| *f)
-        .ok_or_else(|| IngestError::Unknown {
-            path: path.to_owned(),
-        })
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(text.replace("\r\n", "\n"))
 }
 
 pub(super) fn parse_text(
@@ -82,27 +94,22 @@ pub(super) fn parse_text(
 }
 
 /// Parses benchmark output at `path` (a file, or for criterion its `target/criterion`
-/// directory) in `format`.
+/// directory) in `format` (`auto`: recognised from the text, read once, so a pipe works);
+/// returns the benchmarks and the format they were read as.
 ///
 /// # Errors
 /// [`IngestError`] naming the file and line; empty or truncated output is an error.
-pub fn parse(path: &Path, format: Format) -> Result<Vec<Bench>, IngestError> {
-    let format = if format == Format::Auto {
-        detect(path)?
+pub fn parse(path: &Path, format: Format) -> Result<(Vec<Bench>, Format), IngestError> {
+    let (benches, format) = if path.is_dir() {
+        (criterion::criterion_dir(path)?, Format::Criterion)
     } else {
-        format
-    };
-    let benches = if format == Format::Criterion && path.is_dir() {
-        criterion::criterion_dir(path)?
-    } else {
-        let text = crate::util::read_bounded(path, MAX_TOOL_OUTPUT).map_err(|source| {
-            IngestError::Read {
-                path: path.to_owned(),
-                source,
-            }
-        })?;
-        let text = text.replace("\r\n", "\n");
-        parse_text(path, format, &text)?
+        let text = read(path)?;
+        let format = if format == Format::Auto {
+            detect_text(path, &text)?
+        } else {
+            format
+        };
+        (parse_text(path, format, &text)?, format)
     };
     if benches.is_empty() {
         return Err(IngestError::Empty {
@@ -137,7 +144,7 @@ pub fn parse(path: &Path, format: Format) -> Result<Vec<Bench>, IngestError> {
             message,
         })?;
     }
-    Ok(benches)
+    Ok((benches, format))
 }
 
 /// A benchmark's numbers are ones a record can hold and a comparison can trust: finite, and
