@@ -100,3 +100,74 @@ async fn operations_budget_is_exact_under_concurrency() {
     assert_eq!(r.ops[0].ok, 1000);
     assert_eq!(r.ops[0].sent, 1000);
 }
+
+#[tokio::test(start_paused = true)]
+async fn duration_is_a_hard_bound_and_unsent_sends_are_counted() {
+    // 100/s for 10 s planned, but the target takes 1 s per request and only two are in flight:
+    // it can serve 2/s. The run still ends at the duration (plus the requests in flight), and
+    // says how many planned sends never went out.
+    let s = scenario("mode = \"open\"\nrate = 100\nconcurrency = 2\nduration = \"10s\"");
+    let r = phase(&s, |_| Duration::from_secs(1)).await;
+    assert!(
+        r.elapsed <= Duration::from_secs(11),
+        "ended within duration + one request: {:?}",
+        r.elapsed
+    );
+    let sent = r.ops[0].sent;
+    assert!((18..=22).contains(&sent), "{sent}");
+    assert_eq!(r.unsent, 1000 - sent);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_ramp_sends_its_integral_and_the_series_follows_it() {
+    // 0 → 200/s over 10 s: 1,000 operations, each interval's count the rate at its middle.
+    let s = scenario(
+        "mode = \"open\"\nconcurrency = 4\ninterval = \"1s\"\nstages = [{ duration = \"10s\", rate = 0, to = 200 }]",
+    );
+    let r = phase(&s, |_| Duration::from_millis(1)).await;
+    let op = &r.ops[0];
+    assert_eq!(op.sent, 1000);
+    assert_eq!(r.unsent, 0);
+    let counts: Vec<u64> = op.intervals.iter().map(|p| p.ok).collect();
+    assert_eq!(counts.len(), 10, "{counts:?}");
+    for (i, c) in counts.iter().enumerate() {
+        // The rate at the interval's middle is 20·(i + ½)/s.
+        let want = 20 * i as u64 + 10;
+        assert!(c.abs_diff(want) <= 1, "interval {i}: {c} vs {want}: {counts:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_spike_between_plateaus_is_sent_on_time() {
+    let s = scenario(
+        "mode = \"open\"\nconcurrency = 16\ninterval = \"1s\"\nstages = [\n  { duration = \"4s\", rate = 100 },\n  { duration = \"2s\", rate = 400 },\n  { duration = \"4s\", rate = 100 },\n]",
+    );
+    let r = phase(&s, |_| Duration::from_millis(2)).await;
+    let op = &r.ops[0];
+    assert_eq!(op.sent, 400 + 800 + 400);
+    assert_eq!(op.late, 0, "16 connections keep up with 400/s at 2 ms");
+    let counts: Vec<u64> = op.intervals.iter().map(|p| p.ok).collect();
+    // Counted when they complete: one operation may land across an interval's edge.
+    let want = [100u64, 100, 100, 100, 400, 400, 100, 100, 100, 100];
+    assert_eq!(counts.len(), want.len(), "{counts:?}");
+    for (c, w) in counts.iter().zip(want) {
+        assert!(c.abs_diff(w) <= 1, "{counts:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn closed_stages_change_the_workers() {
+    // 1 worker for 2 s, then 4 for 2 s, 100 ms per operation: 10/s, then 40/s.
+    let s = scenario(
+        "interval = \"1s\"\nstages = [{ duration = \"2s\", concurrency = 1 }, { duration = \"2s\", concurrency = 4 }]",
+    );
+    let r = phase(&s, |_| Duration::from_millis(100)).await;
+    let counts: Vec<u64> = r.ops[0].intervals.iter().map(|p| p.ok).collect();
+    // Counted when they complete (an operation ending on an interval's edge counts in the
+    // next one, and the last ones started before the end complete just after it).
+    assert_eq!(counts.iter().sum::<u64>(), 10 + 10 + 40 + 40, "{counts:?}");
+    for (c, w) in counts.iter().zip([10u64, 10, 40, 40]) {
+        assert!(c.abs_diff(w) <= 4, "{counts:?}");
+    }
+    assert!(counts[2] > 3 * counts[1], "four workers from the third second: {counts:?}");
+}

@@ -14,6 +14,7 @@ mod observer;
 mod phase;
 mod records;
 mod run;
+pub mod schedule;
 mod target;
 mod timer;
 

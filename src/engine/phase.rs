@@ -17,7 +17,77 @@ use crate::util::new_histogram;
 /// A send that starts more than this after its intended time counts as late.
 pub const LATE_AFTER: Duration = Duration::from_millis(1);
 
-/// What one operation recorded during a phase. Fixed size whatever the run length.
+/// One point of an operation's time series: what happened in one interval of a repetition.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IntervalRec {
+    pub ok: u64,
+    pub errors: u64,
+    pub late: u64,
+    /// Latency percentiles of the interval's successful operations (0 when there were none).
+    pub p50_ns: u64,
+    pub p90_ns: u64,
+    pub p99_ns: u64,
+    pub max_ns: u64,
+}
+
+/// The interval being filled, and the points closed so far.
+struct Series {
+    width: Duration,
+    start: Instant,
+    index: u64,
+    hist: Histogram<u64>,
+    cur: IntervalRec,
+    points: Vec<IntervalRec>,
+}
+
+impl Series {
+    fn new(width: Duration, start: Instant) -> Self {
+        Self {
+            width,
+            start,
+            index: 0,
+            hist: new_histogram(),
+            cur: IntervalRec::default(),
+            points: Vec::new(),
+        }
+    }
+
+    /// Moves to the interval holding `at`, closing the ones before it.
+    fn advance(&mut self, at: Instant) {
+        let idx = u64::try_from(
+            at.saturating_duration_since(self.start).as_nanos() / self.width.as_nanos().max(1),
+        )
+        .unwrap_or(u64::MAX);
+        while self.index < idx {
+            self.close();
+        }
+    }
+
+    fn close(&mut self) {
+        let mut p = std::mem::take(&mut self.cur);
+        if !self.hist.is_empty() {
+            p.p50_ns = self.hist.value_at_quantile(0.5);
+            p.p90_ns = self.hist.value_at_quantile(0.9);
+            p.p99_ns = self.hist.value_at_quantile(0.99);
+            p.max_ns = self.hist.max();
+        }
+        self.hist.reset();
+        self.points.push(p);
+        self.index += 1;
+    }
+
+    /// The series up to `end` (the phase's end), the last interval closed.
+    fn finish(mut self, end: Instant) -> Vec<IntervalRec> {
+        self.advance(end);
+        if self.cur != IntervalRec::default() || !self.hist.is_empty() {
+            self.close();
+        }
+        self.points
+    }
+}
+
+/// What one operation recorded during a phase. Fixed size whatever the run length (the time
+/// series grows by one small point per interval).
 pub struct OpRec {
     /// Closed loop: send → reply. Open loop: intended send → reply.
     pub latency: Histogram<u64>,
@@ -33,10 +103,13 @@ pub struct OpRec {
     pub recall_sum: f64,
     pub precision_sum: f64,
     pub judged: u64,
+    series: Series,
+    /// The closed time series (after the phase).
+    pub intervals: Vec<IntervalRec>,
 }
 
 impl OpRec {
-    fn new() -> Self {
+    fn new(width: Duration, start: Instant) -> Self {
         Self {
             latency: new_histogram(),
             service: new_histogram(),
@@ -48,23 +121,36 @@ impl OpRec {
             recall_sum: 0.0,
             precision_sum: 0.0,
             judged: 0,
+            series: Series::new(width, start),
+            intervals: Vec::new(),
         }
     }
 
-    fn record(&mut self, result: Result<Reply, OpError>, latency: Duration, service: Duration) {
+    fn record(
+        &mut self,
+        result: Result<Reply, OpError>,
+        latency: Duration,
+        service: Duration,
+        done: Instant,
+    ) {
         self.sent += 1;
+        self.series.advance(done);
         if latency.saturating_sub(service) > LATE_AFTER {
             self.late += 1;
+            self.series.cur.late += 1;
         }
         match result {
             Ok(_) => {
                 self.ok += 1;
                 self.latency.saturating_record(nanos(latency));
                 self.service.saturating_record(nanos(service));
+                self.series.cur.ok += 1;
+                self.series.hist.saturating_record(nanos(latency));
             }
             Err(e) => {
                 *self.errors.entry(e.kind).or_default() += 1;
                 self.samples.entry(e.kind).or_insert(e.detail);
+                self.series.cur.errors += 1;
             }
         }
     }
@@ -78,6 +164,9 @@ fn nanos(d: Duration) -> u64 {
 pub struct PhaseResult {
     pub ops: Vec<OpRec>,
     pub elapsed: Duration,
+    /// Open loop: operations the schedule planned before the end that were never sent (the
+    /// target, or the generator, could not keep up).
+    pub unsent: u64,
 }
 
 struct Shared {
@@ -113,15 +202,16 @@ pub async fn run_phase<D: Driver>(
     scenario: &Arc<Scenario>,
     spec: &PhaseSpec<'_>,
 ) -> PhaseResult {
+    let start = Instant::now();
     let shared = Arc::new(Shared {
         next: AtomicU64::new(0),
         recs: scenario
             .ops
             .iter()
-            .map(|_| Mutex::new(OpRec::new()))
+            .map(|_| Mutex::new(OpRec::new(spec.load.interval, start)))
             .collect(),
     });
-    let start = Instant::now();
+    let schedule = super::schedule::Schedule::of(spec.load).map(Arc::new);
     let timer = (spec.load.mode == LoadMode::Open && spec.clock == Clock::Precise)
         .then(|| Arc::new(PreciseTimer::start()));
     let mut workers = tokio::task::JoinSet::new();
@@ -135,25 +225,39 @@ pub async fn run_phase<D: Driver>(
             cancel: spec.cancel.clone(),
             stream: spec.stream,
             stop: spec.stop,
-            interval: match spec.load.mode {
-                LoadMode::Open => spec.load.rate.map(|r| Duration::from_secs_f64(1.0 / r)),
-                LoadMode::Closed => None,
-            },
+            open: spec.load.mode == LoadMode::Open,
+            schedule: schedule.clone(),
             start,
             timer: timer.clone(),
         };
         workers.spawn(worker.run());
     }
     while workers.join_next().await.is_some() {}
-    let elapsed = start.elapsed();
+    let end = Instant::now();
+    let elapsed = end.duration_since(start);
     let shared = Arc::try_unwrap(shared).unwrap_or_else(|_| unreachable!("all workers joined"));
+    let ops: Vec<OpRec> = shared
+        .recs
+        .into_iter()
+        .map(|m| {
+            let mut r = m.into_inner().unwrap_or_else(PoisonError::into_inner);
+            let series = std::mem::replace(&mut r.series, Series::new(Duration::from_secs(1), end));
+            r.intervals = series.finish(end);
+            r
+        })
+        .collect();
+    // Open loop: what the schedule planned before the end, less what was sent.
+    let unsent = match (spec.load.mode, schedule.as_deref(), spec.stop) {
+        (LoadMode::Open, Some(s), Stop::Duration(_)) => s
+            .planned()
+            .unwrap_or(0)
+            .saturating_sub(ops.iter().map(|o| o.sent).sum()),
+        _ => 0,
+    };
     PhaseResult {
-        ops: shared
-            .recs
-            .into_iter()
-            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
-            .collect(),
+        ops,
         elapsed,
+        unsent,
     }
 }
 
@@ -169,8 +273,9 @@ struct Worker<D> {
     cancel: Cancel,
     stream: Stream,
     stop: Stop,
-    /// Open loop: the time between intended sends.
-    interval: Option<Duration>,
+    open: bool,
+    /// Open loop: when each operation is due; closed loop with stages: the active workers.
+    schedule: Option<Arc<super::schedule::Schedule>>,
     start: Instant,
     timer: Option<Arc<PreciseTimer>>,
 }
@@ -192,18 +297,34 @@ impl<D: Driver> Worker<D> {
                     r = self.driver.execute(&mut conn, &op) => r,
                 }
             };
-            let took = sent.elapsed();
-            self.rec(op.op).record(result, took, took);
+            let done = Instant::now();
+            let took = done.duration_since(sent);
+            self.rec(op.op).record(result, took, took, done);
             self.progress.fetch_add(1, Ordering::Relaxed);
         }
         while !self.cancel.is_cancelled() {
+            if !self.open && !self.wait_until_active().await {
+                break;
+            }
             let i = self.shared.next.fetch_add(1, Ordering::Relaxed);
-            let intended = self
-                .interval
-                .map(|iv| self.start + iv.mul_f64(index_f64(i)));
+            let intended = if self.open {
+                match self.schedule.as_ref().map(|s| s.due(i)) {
+                    Some(Some(due)) => Some(self.start + due),
+                    // Past the profile's last operation.
+                    Some(None) => break,
+                    None => None,
+                }
+            } else {
+                None
+            };
             let past_end = match self.stop {
                 Stop::Operations(n) => i >= n,
-                Stop::Duration(d) => intended.unwrap_or_else(Instant::now) >= self.start + d,
+                // `duration` is a hard bound: a loop that fell behind stops at the end too,
+                // leaving the operations still planned unsent (and counted as such).
+                Stop::Duration(d) => {
+                    let end = self.start + d;
+                    intended.is_some_and(|at| at >= end) || Instant::now() >= end
+                }
             };
             if past_end {
                 break;
@@ -211,7 +332,7 @@ impl<D: Driver> Worker<D> {
             let op = self.scenario.render(self.stream, i);
             if let Err(e) = self.driver.prepare(&mut conn).await {
                 self.rec(op.op)
-                    .record(Err(e), Duration::ZERO, Duration::ZERO);
+                    .record(Err(e), Duration::ZERO, Duration::ZERO, Instant::now());
                 continue;
             }
             if let Some(at) = intended {
@@ -245,9 +366,30 @@ impl<D: Driver> Worker<D> {
                 rec.precision_sum += precision;
                 rec.judged += 1;
             }
-            rec.record(result, latency, service);
+            rec.record(result, latency, service, done);
             drop(rec);
             self.progress.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Closed loop with stages: waits while this virtual user is beyond the stage's
+    /// concurrency; `false` when the profile (or the run) is over.
+    async fn wait_until_active(&self) -> bool {
+        let Some(s) = &self.schedule else {
+            return true;
+        };
+        loop {
+            let Some((workers, left)) = s.workers_at(self.start.elapsed()) else {
+                return false;
+            };
+            if self.vu < u64::from(workers) {
+                return true;
+            }
+            tokio::select! {
+                biased;
+                () = self.cancel.cancelled() => return false,
+                () = tokio::time::sleep(left + Duration::from_millis(1)) => {}
+            }
         }
     }
 
@@ -316,9 +458,4 @@ fn score_search(
         truth.of(op.query? as usize),
         k,
     ))
-}
-
-#[expect(clippy::cast_precision_loss, reason = "indices stay far below 2^53")]
-fn index_f64(i: u64) -> f64 {
-    i as f64
 }

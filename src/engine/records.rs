@@ -24,6 +24,7 @@ pub(super) fn to_repetition(
     op: usize,
     rec: OpRec,
     elapsed: Duration,
+    unsent: u64,
 ) -> Repetition {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let open = scenario.load.mode == LoadMode::Open;
@@ -35,6 +36,28 @@ pub(super) fn to_repetition(
         .sum();
     let share = f64::from(scenario.ops[op].weight) / total_weight.max(1) as f64;
     let open = open && !scenario.ops[op].first;
+    let schedule = if open {
+        super::schedule::Schedule::of(&scenario.load)
+    } else {
+        None
+    };
+    let width = scenario.load.interval;
+    let series = rec
+        .intervals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| crate::record::IntervalPoint {
+            ok: p.ok,
+            errors: p.errors,
+            late: p.late,
+            p50_ns: p.p50_ns,
+            p99_ns: p.p99_ns,
+            max_ns: p.max_ns,
+            target_rate: schedule
+                .as_ref()
+                .map(|s| s.rate_at(width.mul_f64(i as f64 + 0.5)) * share),
+        })
+        .collect();
     Repetition {
         index: rep + 1,
         elapsed_ns: u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
@@ -57,6 +80,19 @@ pub(super) fn to_repetition(
         service: open.then(|| Latency::from_histogram(&rec.service)),
         recall: (rec.judged > 0).then(|| rec.recall_sum / rec.judged as f64),
         precision: (rec.judged > 0).then(|| rec.precision_sum / rec.judged as f64),
+        // The unsent sends of a repetition are the scenario's: each operation carries its share.
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a non-negative count"
+        )]
+        unsent: if open {
+            (unsent as f64 * share).round() as u64
+        } else {
+            0
+        },
+        interval_ms: u64::try_from(width.as_millis()).unwrap_or(u64::MAX),
+        series,
         ..Repetition::default()
     }
 }

@@ -177,7 +177,7 @@ impl<'a> TargetSession<'a> {
             generator_cores: s.generator_cores,
         });
         for (i, rec) in result.ops.into_iter().enumerate() {
-            let mut r = to_repetition(rep, scenario, i, rec, result.elapsed);
+            let mut r = to_repetition(rep, scenario, i, rec, result.elapsed, result.unsent);
             r.block = block;
             r.busy.clone_from(&busy);
             r.contention = contention;

@@ -186,6 +186,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
             warmup: None,
             repetitions: 0,
             cooldown_ns: 0,
+            stages: Vec::new(),
         },
         environment: o.environment.clone(),
         preflight: None,

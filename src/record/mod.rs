@@ -22,9 +22,9 @@ pub use dataset_info::DatasetInfo;
 pub use pool::{pool, runs_of};
 pub use read::RecordError;
 pub use record::{
-    AbInfo, Contention, ExcludedBlock, GitInfo, Latency, LoadInfo, OperationRecord, PooledRun,
-    Repetition, RunRecord, ScenarioInfo, SummaryRecord, TargetRecord, ThresholdsInfo, FORMAT,
-    FORMAT_VERSION,
+    AbInfo, Contention, ExcludedBlock, GitInfo, IntervalPoint, Latency, LoadInfo, OperationRecord,
+    PooledRun, Repetition, RunRecord, ScenarioInfo, StageInfo, SummaryRecord, TargetRecord,
+    ThresholdsInfo, FORMAT, FORMAT_VERSION,
 };
 pub use values::Samples;
 

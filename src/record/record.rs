@@ -22,7 +22,10 @@ use crate::system::Environment;
 ///   `block`, `run_id` (runs pooled into a baseline), `busy` and `contention` (the machine's
 ///   other load while measuring), and the `gate` metrics of the thresholds. Older records read
 ///   without them.
-pub const FORMAT_VERSION: u32 = 5;
+/// - 6: adds per-repetition `series` (per interval: successes, errors, late sends, latency
+///   percentiles, the intended rate), `interval_ms` and `unsent` (planned sends never sent),
+///   and load profiles (`load.stages`). Older records read without them.
+pub const FORMAT_VERSION: u32 = 6;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -134,6 +137,21 @@ pub struct LoadInfo {
     pub warmup: Option<String>,
     pub repetitions: u32,
     pub cooldown_ns: u64,
+    /// The load profile, when the scenario has stages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageInfo>,
+}
+
+/// One stage of a load profile, as run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StageInfo {
+    pub duration_ns: u64,
+    /// Open loop: the rate at the stage's start and end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<(f64, f64)>,
+    /// Closed loop: workers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -221,6 +239,39 @@ pub struct Repetition {
     /// What else the machine did while this repetition measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contention: Option<Contention>,
+    /// Open loop: operations the schedule planned before the repetition's end that were never
+    /// sent (the loop could not keep up; `duration` is a hard bound).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unsent: u64,
+    /// Width of one point of `series`, milliseconds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interval_ms: u64,
+    /// What happened in each interval of the repetition, from its start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<IntervalPoint>,
+}
+
+#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's skip predicate")]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// One interval of a repetition (about 100 bytes in the record).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct IntervalPoint {
+    /// Successful operations.
+    pub ok: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub errors: u64,
+    /// Open loop: sends more than 1 ms late.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub late: u64,
+    pub p50_ns: u64,
+    pub p99_ns: u64,
+    pub max_ns: u64,
+    /// Open loop: the intended rate of this operation's share during the interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_rate: Option<f64>,
 }
 
 /// The machine's load from outside the measurement during one repetition.

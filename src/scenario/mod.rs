@@ -15,5 +15,5 @@ pub use model::{
     Kind, LoadMode, Metric, Role, ScenarioFile, Slo, SloValue, StateMode, Target, Warmup,
 };
 pub use plan::{
-    CompiledOp, LoadPlan, Scenario, Stop, Stream, TargetPlan, ThresholdPlan, DIGEST_OPS,
+    CompiledOp, LoadPlan, PlanStage, Scenario, Stop, Stream, TargetPlan, ThresholdPlan, DIGEST_OPS,
 };

@@ -289,6 +289,27 @@ pub struct Load {
     pub repetitions: Option<u32>,
     /// Pause between repetitions and between targets.
     pub cooldown: Option<Dur>,
+    /// A load profile instead of one level: stages run one after another in each repetition.
+    /// Open loop: `{ duration = "30s", rate = 1000 }`, a ramp `{ duration = "30s", rate =
+    /// 1000, to = 7000 }`; closed loop: `{ duration = "1m", concurrency = 8 }`.
+    #[serde(default)]
+    pub stages: Vec<StageTable>,
+    /// The width of one point of the time series kept per repetition (default: 1 s, or the
+    /// repetition's duration ÷ 300 when longer, so a record stays small).
+    pub interval: Option<Dur>,
+}
+
+/// One stage of a load profile.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct StageTable {
+    pub duration: Dur,
+    /// Open loop: operations per second at the stage's start.
+    pub rate: Option<f64>,
+    /// Open loop: the rate at the stage's end (a linear ramp from `rate`).
+    pub to: Option<f64>,
+    /// Closed loop: workers during the stage.
+    pub concurrency: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

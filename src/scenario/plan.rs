@@ -84,13 +84,28 @@ pub enum Stop {
 #[derive(Clone, Debug)]
 pub struct LoadPlan {
     pub mode: LoadMode,
+    /// Closed: workers (with stages: the most of any stage). Open: most in flight.
     pub concurrency: u32,
-    /// Operations per second, open mode only.
+    /// Operations per second, open mode only (with stages: the mean over the profile).
     pub rate: Option<f64>,
     pub stop: Stop,
     pub warmup: Option<Warmup>,
     pub repetitions: u32,
     pub cooldown: Duration,
+    /// The load profile, when the scenario has stages.
+    pub stages: Vec<PlanStage>,
+    /// Width of one point of the time series.
+    pub interval: Duration,
+}
+
+/// One stage of a load profile.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlanStage {
+    pub duration: Duration,
+    /// Open loop: the rate at the stage's start and end (equal for a constant stage).
+    pub rate: Option<(f64, f64)>,
+    /// Closed loop: workers.
+    pub concurrency: Option<u32>,
 }
 
 #[derive(Clone, Debug)]

@@ -117,6 +117,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     notes.extend(saturation_notes(current));
     let late_sends = late_sends(current);
     notes.extend(late_send_notes(&late_sends));
+    notes.extend(super::notes::unsent_notes(current));
     notes.extend(shared_cause_note(&rows));
     let low_confidence = rows
         .iter()

@@ -169,3 +169,26 @@ pub fn errors(record: &RunRecord) -> Vec<Errors> {
     out.sort_by_key(|e| std::cmp::Reverse(e.count));
     out
 }
+
+/// Open loop: planned sends that never went out before the end (`duration` is a hard bound).
+#[must_use]
+pub fn unsent_notes(record: &RunRecord) -> Vec<String> {
+    record
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let unsent: u64 = t
+                .operations
+                .iter()
+                .flat_map(|o| &o.repetitions)
+                .map(|r| r.unsent)
+                .sum();
+            (unsent > 0).then(|| {
+                format!(
+                    "`{}`: {unsent} planned send(s) never went out before the end: the open loop could not keep up (too few connections, or a target that stopped answering); the numbers cover what was sent",
+                    t.name
+                )
+            })
+        })
+        .collect()
+}

@@ -274,6 +274,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
             warmup: None,
             repetitions: 3,
             cooldown_ns: 0,
+            stages: Vec::new(),
         },
         environment: Environment {
             cpu_model: "Test CPU".into(),

@@ -119,5 +119,14 @@ pub(crate) fn load_info(s: &Scenario) -> LoadInfo {
         }),
         repetitions: l.repetitions,
         cooldown_ns: u64::try_from(l.cooldown.as_nanos()).unwrap_or(u64::MAX),
+        stages: l
+            .stages
+            .iter()
+            .map(|st| crate::record::StageInfo {
+                duration_ns: u64::try_from(st.duration.as_nanos()).unwrap_or(u64::MAX),
+                rate: st.rate,
+                concurrency: st.concurrency,
+            })
+            .collect(),
     }
 }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use super::Validator;
+use crate::scenario::model::Load;
 use crate::scenario::model::{Kind, LoadMode, Metric, ScenarioFile, SloValue};
+use crate::scenario::plan::PlanStage;
 use crate::scenario::plan::{CompiledOp, LoadPlan, Stop, ThresholdPlan};
 use crate::scenario::ScenarioError;
 use crate::util::locate::Seg;
@@ -13,7 +15,11 @@ impl Validator<'_> {
     pub(super) fn load(&self, file: &ScenarioFile) -> Result<LoadPlan, ScenarioError> {
         let l = &file.load;
         let lat = |k: &'static str| [Seg::Key("load"), Seg::Key(k)];
-        let concurrency = l.concurrency.unwrap_or(1);
+        let stages = self.stages(l)?;
+        let concurrency = match stages.iter().filter_map(|s| s.concurrency).max() {
+            Some(c) => c,
+            None => l.concurrency.unwrap_or(1),
+        };
         if !(1..=10_000).contains(&concurrency) {
             return Err(self.err(
                 &lat("concurrency"),
@@ -21,6 +27,7 @@ impl Validator<'_> {
                 None,
             ));
         }
+        let profiled = !stages.is_empty();
         match (l.mode, l.rate) {
             (LoadMode::Closed, Some(_)) => {
                 return Err(self.err(
@@ -29,10 +36,10 @@ impl Validator<'_> {
                     Some("set load.mode = \"open\" for a constant arrival rate, or remove `rate`"),
                 ))
             }
-            (LoadMode::Open, None) => {
+            (LoadMode::Open, None) if !profiled => {
                 return Err(self.err(
                     &[Seg::Key("load"), Seg::Key("mode")],
-                    "open-loop load needs a `rate` (operations per second)",
+                    "open-loop load needs a `rate` (operations per second), or `stages`",
                     None,
                 ))
             }
@@ -45,7 +52,69 @@ impl Validator<'_> {
             }
             _ => {}
         }
-        let stop = match (l.duration, l.operations) {
+        if profiled && (l.duration.is_some() || l.operations.is_some() || l.rate.is_some()) {
+            return Err(self.err(
+                &lat("stages"),
+                "with `stages`, each stage says its duration (and rate): drop `duration`, `operations` and `rate`",
+                None,
+            ));
+        }
+        let stop = if profiled {
+            Stop::Duration(stages.iter().map(|s| s.duration).sum())
+        } else {
+            self.stop(l)?
+        };
+        let repetitions = l.repetitions.unwrap_or(3);
+        if !(1..=1000).contains(&repetitions) {
+            return Err(self.err(
+                &lat("repetitions"),
+                format!("repetitions must be in 1..=1000, got {repetitions}"),
+                None,
+            ));
+        }
+
+        let rate = if profiled && l.mode == LoadMode::Open {
+            let ops: f64 = stages
+                .iter()
+                .filter_map(|s| {
+                    s.rate
+                        .map(|(a, b)| f64::midpoint(a, b) * s.duration.as_secs_f64())
+                })
+                .sum();
+            let secs: f64 = stages.iter().map(|s| s.duration.as_secs_f64()).sum();
+            Some(ops / secs.max(1e-9))
+        } else {
+            l.rate
+        };
+        let interval = match (l.interval, stop) {
+            (Some(i), _) if i.get() >= Duration::from_millis(100) => i.get(),
+            (Some(_), _) => {
+                return Err(self.err(
+                    &lat("interval"),
+                    "the interval must be at least 100ms",
+                    None,
+                ))
+            }
+            (None, Stop::Duration(d)) => (d / 300).max(Duration::from_secs(1)),
+            (None, Stop::Operations(_)) => Duration::from_secs(1),
+        };
+        Ok(LoadPlan {
+            mode: l.mode,
+            concurrency,
+            rate,
+            stop,
+            warmup: l.warmup,
+            repetitions,
+            cooldown: l.cooldown.map_or(Duration::ZERO, Dur::get),
+            stages,
+            interval,
+        })
+    }
+
+    /// `duration` or `operations`.
+    fn stop(&self, l: &Load) -> Result<Stop, ScenarioError> {
+        let lat = |k: &'static str| [Seg::Key("load"), Seg::Key(k)];
+        Ok(match (l.duration, l.operations) {
             (Some(d), None) if d.get() > Duration::ZERO => Stop::Duration(d.get()),
             (None, Some(n)) if n > 0 => Stop::Operations(n),
             (Some(_), None) => {
@@ -65,28 +134,79 @@ impl Validator<'_> {
                 return Err(self.err(
                     &[Seg::Key("load")],
                     "say how long each repetition measures",
-                    Some("add duration = \"10s\" or operations = 1000 under [load]"),
+                    Some("add duration = \"10s\" or operations = 1000 under [load], or `stages`"),
                 ))
             }
-        };
-        let repetitions = l.repetitions.unwrap_or(3);
-        if !(1..=1000).contains(&repetitions) {
-            return Err(self.err(
-                &lat("repetitions"),
-                format!("repetitions must be in 1..=1000, got {repetitions}"),
-                None,
-            ));
-        }
-
-        Ok(LoadPlan {
-            mode: l.mode,
-            concurrency,
-            rate: l.rate,
-            stop,
-            warmup: l.warmup,
-            repetitions,
-            cooldown: l.cooldown.map_or(Duration::ZERO, Dur::get),
         })
+    }
+
+    /// `[[load.stages]]`: open-loop stages have a rate (and a ramp end), closed-loop ones a
+    /// concurrency; every stage a positive duration.
+    fn stages(&self, l: &Load) -> Result<Vec<PlanStage>, ScenarioError> {
+        let mut out = Vec::new();
+        for (i, s) in l.stages.iter().enumerate() {
+            let at = |k: &'static str| {
+                [
+                    Seg::Key("load"),
+                    Seg::Key("stages"),
+                    Seg::Index(i),
+                    Seg::Key(k),
+                ]
+            };
+            if s.duration.get().is_zero() {
+                return Err(self.err(&at("duration"), "a stage lasts more than no time", None));
+            }
+            let ok_rate = |r: f64| (0.0..=10_000_000.0).contains(&r);
+            let stage = match l.mode {
+                LoadMode::Open => {
+                    let (Some(a), None) = (s.rate, s.concurrency) else {
+                        return Err(self.err(
+                            &at("rate"),
+                            "an open-loop stage has a `rate` (and optionally `to`), not `concurrency`",
+                            Some("{ duration = \"30s\", rate = 1000, to = 5000 }"),
+                        ));
+                    };
+                    let b = s.to.unwrap_or(a);
+                    if !ok_rate(a) || !ok_rate(b) || (a == 0.0 && b == 0.0) {
+                        return Err(self.err(
+                            &at("rate"),
+                            format!(
+                                "rates must be in 0..=10000000 and not both zero, got {a} → {b}"
+                            ),
+                            None,
+                        ));
+                    }
+                    PlanStage {
+                        duration: s.duration.get(),
+                        rate: Some((a, b)),
+                        concurrency: None,
+                    }
+                }
+                LoadMode::Closed => {
+                    let (Some(c), None, None) = (s.concurrency, s.rate, s.to) else {
+                        return Err(self.err(
+                            &at("concurrency"),
+                            "a closed-loop stage has a `concurrency`, not a rate",
+                            Some("{ duration = \"1m\", concurrency = 8 }"),
+                        ));
+                    };
+                    if !(1..=10_000).contains(&c) {
+                        return Err(self.err(
+                            &at("concurrency"),
+                            format!("concurrency must be in 1..=10000, got {c}"),
+                            None,
+                        ));
+                    }
+                    PlanStage {
+                        duration: s.duration.get(),
+                        rate: None,
+                        concurrency: Some(c),
+                    }
+                }
+            };
+            out.push(stage);
+        }
+        Ok(out)
     }
 
     #[expect(clippy::too_many_lines, reason = "one linear list of checks")]
