@@ -459,6 +459,10 @@ pub struct DemoServerArgs {
     pub stall_every: u64,
     #[arg(long, default_value = "500ms")]
     pub stall: String,
+    /// Serve at most this many requests at once; the rest queue (a capacity of
+    /// `workers ÷ delay` per second). 0: no limit.
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
 }
 
 #[derive(Debug, Args)]

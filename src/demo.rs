@@ -3,7 +3,9 @@
 //! `GET /health` answers at once; every other request waits `delay` (plus `stall` on every
 //! `stall_every`-th request) and answers `200` with a short JSON body; `PUT`/`POST` store the
 //! body under the path, `GET` returns what was stored. Waits use the OS sleep of a blocking
-//! thread, which is precise to tens of microseconds (the async timer rounds to 1 ms).
+//! thread, which is precise to tens of microseconds (the async timer rounds to 1 ms). With
+//! `workers`, at most that many requests are served at once and the rest queue: a server of
+//! known capacity (`workers ÷ delay` requests per second) for capacity tests.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -26,10 +28,14 @@ pub struct DemoConfig {
     pub delay: Duration,
     pub stall_every: u64,
     pub stall: Duration,
+    /// Requests served at once (0: no limit).
+    pub workers: usize,
 }
 
 struct State {
     config: DemoConfig,
+    /// Admission of requests past `/health` when `workers` limits them.
+    slots: Option<tokio::sync::Semaphore>,
     requests: AtomicU64,
     store: Mutex<HashMap<String, Bytes>>,
 }
@@ -39,7 +45,9 @@ struct State {
 /// # Errors
 /// When accepting connections fails.
 pub async fn serve(listener: TcpListener, config: DemoConfig) -> std::io::Result<()> {
+    let slots = (config.workers > 0).then(|| tokio::sync::Semaphore::new(config.workers));
     let state = Arc::new(State {
+        slots,
         config,
         requests: AtomicU64::new(0),
         store: Mutex::new(HashMap::new()),
@@ -65,6 +73,11 @@ async fn handle(
     if path == "/health" {
         return Ok(Response::new(Full::new(Bytes::from_static(b"ok\n"))));
     }
+    // A worker for the whole request: the rest wait in line (a queue, as in a real server).
+    let _slot = match &state.slots {
+        Some(s) => s.acquire().await.ok(),
+        None => None,
+    };
     let n = state.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let c = &state.config;
     let mut wait = c.delay;

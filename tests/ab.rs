@@ -220,3 +220,38 @@ fn an_unknown_revision_is_bad_input() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_sweep_is_left_out_of_the_interleaving_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fast, _) = fixture(dir.path());
+    let sweep = SCENARIO.replace("name = \"svc\"", "name = \"svc-sweep\"")
+        + "\n[sweep]\nover = \"concurrency\"\nvalues = [1, 2]\n";
+    std::fs::create_dir_all(dir.path().join("sweeps")).unwrap();
+    std::fs::write(dir.path().join("sweeps/sweep.toml"), &sweep).unwrap();
+    std::fs::write(dir.path().join("scenarios/sweep.toml"), &sweep).unwrap();
+
+    let (code, stderr) = ab(dir.path(), &["--base", &fast, "--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("svc-sweep is a sweep and is left out"),
+        "{stderr}"
+    );
+
+    // Nothing but sweeps: nothing to interleave is an error, not an empty success.
+    let o = common::benchbot_std()
+        .current_dir(dir.path())
+        .args([
+            "ab",
+            "sweeps",
+            "--base",
+            &fast,
+            "--dry-run",
+            "--no-progress",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("nothing to interleave"), "{stderr}");
+}

@@ -114,6 +114,7 @@ async fn a_stall_shows_in_corrected_p99_and_not_in_service_time() {
         delay: Duration::ZERO,
         stall_every: 200,
         stall: Duration::from_millis(500),
+        workers: 0,
     })
     .await;
     let ops = "[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/\"\n";
@@ -156,6 +157,7 @@ async fn closed_loop_hides_the_same_stall() {
         delay: Duration::from_millis(10),
         stall_every: 200,
         stall: Duration::from_millis(500),
+        workers: 0,
     })
     .await;
     let ops = "[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/\"\n";

@@ -133,7 +133,10 @@ async fn a_ramp_sends_its_integral_and_the_series_follows_it() {
     for (i, c) in counts.iter().enumerate() {
         // The rate at the interval's middle is 20·(i + ½)/s.
         let want = 20 * i as u64 + 10;
-        assert!(c.abs_diff(want) <= 1, "interval {i}: {c} vs {want}: {counts:?}");
+        assert!(
+            c.abs_diff(want) <= 1,
+            "interval {i}: {c} vs {want}: {counts:?}"
+        );
     }
 }
 
@@ -169,5 +172,8 @@ async fn closed_stages_change_the_workers() {
     for (c, w) in counts.iter().zip([10u64, 10, 40, 40]) {
         assert!(c.abs_diff(w) <= 4, "{counts:?}");
     }
-    assert!(counts[2] > 3 * counts[1], "four workers from the third second: {counts:?}");
+    assert!(
+        counts[2] > 3 * counts[1],
+        "four workers from the third second: {counts:?}"
+    );
 }

@@ -52,6 +52,10 @@ pub fn run(args: &CalibrateArgs, printer: &Printer) -> anyhow::Result<ExitStatus
     else {
         return Ok(ExitStatus::Failure);
     };
+    let Some(scenarios) = super::run::without_sweeps(scenarios, "benchbot calibrate", printer)
+    else {
+        return Ok(ExitStatus::Failure);
+    };
     if r.dry_run {
         for s in &scenarios {
             printer.out(&plan(s));

@@ -21,6 +21,7 @@ pub fn run(args: &DemoServerArgs, printer: &Printer) -> anyhow::Result<ExitStatu
             .map_err(anyhow::Error::msg)
             .context("--stall")?
             .get(),
+        workers: args.workers,
     };
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {

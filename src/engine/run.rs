@@ -33,6 +33,8 @@ pub enum EngineError {
         errors: u64,
         sample: String,
     },
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// What a scenario run produced.

@@ -199,5 +199,6 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
         }],
         ab: None,
         pooled: Vec::new(),
+        sweep: None,
     }
 }

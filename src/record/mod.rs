@@ -23,8 +23,8 @@ pub use pool::{pool, runs_of};
 pub use read::RecordError;
 pub use record::{
     AbInfo, Contention, ExcludedBlock, GitInfo, IntervalPoint, Latency, LoadInfo, OperationRecord,
-    PooledRun, Repetition, RunRecord, ScenarioInfo, StageInfo, SummaryRecord, TargetRecord,
-    ThresholdsInfo, FORMAT, FORMAT_VERSION,
+    PointRep, PointTarget, PooledRun, Repetition, RunRecord, ScenarioInfo, StageInfo,
+    SummaryRecord, SweepPoint, SweepRecord, TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
 };
 pub use values::Samples;
 

@@ -24,7 +24,8 @@ use crate::system::Environment;
 ///   without them.
 /// - 6: adds per-repetition `series` (per interval: successes, errors, late sends, latency
 ///   percentiles, the intended rate), `interval_ms` and `unsent` (planned sends never sent),
-///   and load profiles (`load.stages`). Older records read without them.
+///   load profiles (`load.stages`) and capacity curves (`sweep`). Older records read without
+///   them.
 pub const FORMAT_VERSION: u32 = 6;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
@@ -60,6 +61,52 @@ pub struct RunRecord {
     /// A baseline pooled from several runs: each of them (their repetitions carry `run_id`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pooled: Vec<PooledRun>,
+    /// A capacity curve: the scenario at several load levels (its `targets` then hold the
+    /// capacity figures per repetition as operations `capacity`, `max-throughput`, `knee`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepRecord>,
+}
+
+/// The scenario measured at several load levels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SweepRecord {
+    /// `rate` or `concurrency`.
+    pub over: String,
+    /// The levels were chosen by a search for the highest one within the objectives.
+    #[serde(default)]
+    pub search: bool,
+    /// In increasing level.
+    pub points: Vec<SweepPoint>,
+}
+
+/// One level of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SweepPoint {
+    pub level: f64,
+    pub targets: Vec<PointTarget>,
+}
+
+/// One target at one level: per repetition, all its operations together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PointTarget {
+    pub name: String,
+    pub role: Role,
+    pub reps: Vec<PointRep>,
+}
+
+/// One repetition of one target at one level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PointRep {
+    /// Successful operations per second.
+    pub throughput: f64,
+    /// Operations started per second.
+    pub achieved_rate: f64,
+    pub p50_ns: u64,
+    pub p99_ns: u64,
+    /// Failed operations ÷ operations.
+    pub error_rate: f64,
+    #[serde(default)]
+    pub unsent: u64,
 }
 
 /// One run of a pooled baseline.

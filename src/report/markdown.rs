@@ -257,6 +257,9 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
         }
         out.push('\n');
     }
+    if let Some(cap) = &c.capacity {
+        super::capacity::capacity_md(out, cap);
+    }
     errors_md(out, c);
     objectives_md(out, c);
     standings_md(out, c);

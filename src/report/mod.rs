@@ -4,6 +4,7 @@
 
 mod bodies;
 mod calibration;
+mod capacity;
 mod format;
 mod headline;
 mod json;
@@ -19,6 +20,7 @@ pub use bodies::{
     SUMMARY_LIMIT_CHARS,
 };
 pub use calibration::{calibration_markdown, calibration_table, rate_text};
+pub use capacity::capacity_table;
 pub(crate) use format::{cells, late_cells, metric_word, signed_pct};
 pub use format::{format_ns, format_value, format_value_in, sig3};
 pub use headline::{headline, overall, scenario_summary, verdict_words};

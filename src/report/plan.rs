@@ -63,16 +63,42 @@ fn load_and_estimate(s: &Scenario, out: &mut String) {
         Stop::Duration(d) => format!("{:.1}s", d.as_secs_f64()),
         Stop::Operations(n) => format!("{n} operations"),
     };
-    let rate = if l.mode == LoadMode::Open {
-        format!(" at {} ops/s", l.rate.unwrap_or(0.0))
-    } else {
-        String::new()
+    let rate = match (l.mode, l.rate) {
+        (LoadMode::Open, Some(r)) => format!(" at {r} ops/s"),
+        (LoadMode::Open, None) => " at each sweep level".into(),
+        _ => String::new(),
     };
+    let levels = l.sweep.as_ref().map_or(1.0, |s| s.values.len() as f64);
     let _ = writeln!(
         out,
         "  load {} concurrency {}{rate}, {} × {per_rep}, seed {}",
         l.mode, l.concurrency, l.repetitions, s.seed
     );
+    for st in &l.stages {
+        let what = match (st.rate, st.concurrency) {
+            (Some((a, b)), _) if (a - b).abs() < f64::EPSILON => format!("{a}/s"),
+            (Some((a, b)), _) => format!("{a}/s → {b}/s"),
+            (None, Some(c)) => format!("{c} workers"),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  stage {:.1}s at {what}", st.duration.as_secs_f64());
+    }
+    if let Some(sw) = &l.sweep {
+        let levels: Vec<String> = sw.values.iter().map(|v| format!("{v}")).collect();
+        let _ = writeln!(
+            out,
+            "  sweep over {}: {}{}",
+            match sw.over {
+                crate::scenario::SweepOver::Rate => "rate",
+                crate::scenario::SweepOver::Concurrency => "concurrency",
+            },
+            levels.join(", "),
+            sw.search.map_or_else(String::new, |p| format!(
+                " (search between them, to {:.0}%)",
+                p * 100.0
+            ))
+        );
+    }
     let targets = s.file.targets.len() as f64;
     let reps = f64::from(l.repetitions);
     let warm = match l.warmup {
@@ -88,7 +114,7 @@ fn load_and_estimate(s: &Scenario, out: &mut String) {
         _ => "requests depend on latency (closed loop)".into(),
     };
     let secs = match l.stop {
-        Stop::Duration(d) => Some(targets * (reps * (d.as_secs_f64() + cooldown) + warm)),
+        Stop::Duration(d) => Some(levels * targets * (reps * (d.as_secs_f64() + cooldown) + warm)),
         Stop::Operations(n) => l
             .rate
             .map(|r| targets * (reps * (n as f64 / r + cooldown) + warm)),

@@ -43,6 +43,9 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
         if !c.late_sends.is_empty() {
             let _ = writeln!(out, "{}", sends_table(c));
         }
+        if let Some(cap) = &c.capacity {
+            out.push_str(&super::capacity_table(cap));
+        }
         for e in c.errors.iter().take(10) {
             let _ = writeln!(
                 out,

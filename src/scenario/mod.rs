@@ -12,8 +12,9 @@ pub use crate::util::{Bytes, Dur, Name, Percent};
 pub use discover::discover;
 pub use error::ScenarioError;
 pub use model::{
-    Kind, LoadMode, Metric, Role, ScenarioFile, Slo, SloValue, StateMode, Target, Warmup,
+    Kind, LoadMode, Metric, Role, ScenarioFile, Slo, SloValue, StateMode, SweepOver, Target, Warmup,
 };
 pub use plan::{
-    CompiledOp, LoadPlan, PlanStage, Scenario, Stop, Stream, TargetPlan, ThresholdPlan, DIGEST_OPS,
+    CompiledOp, LoadPlan, PlanStage, Scenario, Stop, Stream, SweepPlan, TargetPlan, ThresholdPlan,
+    DIGEST_OPS,
 };

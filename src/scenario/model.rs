@@ -44,6 +44,48 @@ pub struct ScenarioFile {
     pub dataset: Option<DatasetTable>,
     /// How `benchbot ab` builds each source tree before measuring it.
     pub build: Option<BuildTable>,
+    /// Measure at several load levels (a capacity curve), or search for the highest load
+    /// within the objectives.
+    pub sweep: Option<SweepTable>,
+}
+
+/// `[sweep]`: the load levels of a capacity curve.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SweepTable {
+    /// `rate` (open loop) or `concurrency` (closed loop).
+    pub over: SweepOver,
+    /// The levels, in order. Or give `from`, `to` and `steps`.
+    #[serde(default)]
+    pub values: Vec<f64>,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    /// Levels from `from` to `to`, both included (default 6).
+    pub steps: Option<u32>,
+    /// `linear` (default) or `geometric` spacing.
+    #[serde(default)]
+    pub scale: SweepScale,
+    /// Search between `from` and `to` for the highest level within the scenario's objectives
+    /// (`[[thresholds.slo]]`), halving the bracket until it is within `precision`.
+    #[serde(default)]
+    pub search: bool,
+    /// The search stops when the bracket is this narrow (default 5%).
+    pub precision: Option<Percent>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SweepOver {
+    Rate,
+    Concurrency,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SweepScale {
+    #[default]
+    Linear,
+    Geometric,
 }
 
 /// `[build]`: the command that builds a source tree, run with `sh -c` at the tree's top

@@ -96,6 +96,37 @@ pub struct LoadPlan {
     pub stages: Vec<PlanStage>,
     /// Width of one point of the time series.
     pub interval: Duration,
+    /// Several load levels instead of one.
+    pub sweep: Option<SweepPlan>,
+}
+
+/// The levels of a capacity curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPlan {
+    pub over: super::model::SweepOver,
+    /// The levels measured (a search: the bracket's two ends first).
+    pub values: Vec<f64>,
+    /// Search for the highest level within the objectives, to this relative precision.
+    pub search: Option<f64>,
+}
+
+impl LoadPlan {
+    /// This load at sweep level `value`: the open-loop rate, or the workers.
+    #[must_use]
+    pub fn at_level(&self, over: super::model::SweepOver, value: f64) -> Self {
+        let mut l = self.clone();
+        match over {
+            super::model::SweepOver::Rate => l.rate = Some(value),
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "levels are validated positive and at most 10000"
+            )]
+            super::model::SweepOver::Concurrency => l.concurrency = value.round() as u32,
+        }
+        l.sweep = None;
+        l
+    }
 }
 
 /// One stage of a load profile.

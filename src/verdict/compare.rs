@@ -113,7 +113,12 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     } else {
         Vec::new()
     };
-    let slos = slo_checks(current);
+    // A sweep's objectives are applied level by level in its capacity analysis.
+    let slos = if current.sweep.is_some() {
+        Vec::new()
+    } else {
+        slo_checks(current)
+    };
     notes.extend(saturation_notes(current));
     let late_sends = late_sends(current);
     notes.extend(late_send_notes(&late_sends));
@@ -146,6 +151,10 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         not_judged,
         path: current.scenario.path.clone(),
         late_sends,
+        capacity: current
+            .sweep
+            .as_ref()
+            .map(|s| super::capacity::analyze(s, &current.scenario.thresholds.slo)),
         errors: super::notes::errors(current),
         accepted: None,
     }

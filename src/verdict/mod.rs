@@ -2,6 +2,7 @@
 //! objectives; optimization tasks.
 
 mod calibration;
+mod capacity;
 mod compare;
 mod decide;
 mod estimate;
@@ -13,6 +14,9 @@ mod types;
 
 pub use calibration::{
     calibrate, CalibratedRow, Calibration, Rate, Round, Verdicts, CALIBRATION_FORMAT, POWER,
+};
+pub use capacity::{
+    analyze, capacity_targets, knee, saturation, CapacityReport, CurveRow, TargetCurve,
 };
 pub use compare::{compare, compare_with, Options};
 pub use decide::{needed_text, NEEDED_CAP};

@@ -343,6 +343,9 @@ pub struct Comparison {
     /// Open loop: how late sends started, per operation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub late_sends: Vec<LateSends>,
+    /// A sweep: the capacity curve, its knee, saturation and operating range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<super::capacity::CapacityReport>,
     /// Failed operations by kind (failed checks among them), most first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Errors>,
@@ -371,6 +374,7 @@ impl Comparison {
             verdict: Verdict::Failed,
             published: Vec::new(),
             late_sends: Vec::new(),
+            capacity: None,
             errors: Vec::new(),
             accepted: None,
             basis: Basis::default(),

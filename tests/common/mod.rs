@@ -291,6 +291,7 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
         targets,
         ab: None,
         pooled: Vec::new(),
+        sweep: None,
     }
 }
 

@@ -43,6 +43,7 @@ pub fn assemble(
         targets: outcome.targets,
         ab: None,
         pooled: Vec::new(),
+        sweep: None,
     }
 }
 

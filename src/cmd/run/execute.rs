@@ -57,6 +57,7 @@ pub struct AbSetup {
 struct Measurement {
     outcome: ScenarioOutcome,
     ab: Option<AbInfo>,
+    sweep: Option<crate::record::SweepRecord>,
 }
 
 impl Runner<'_> {
@@ -111,6 +112,7 @@ impl Runner<'_> {
                 }
             };
             let mut record = assemble(&self.info, &s, measured.outcome, started_at);
+            record.sweep = measured.sweep;
             if let (Some(ab), Some(setup)) = (measured.ab, &self.ab) {
                 record.git = Some(setup.head.git.clone());
                 record.ab = Some(ab);
@@ -198,10 +200,28 @@ impl Runner<'_> {
 
     /// One measurement of `scenario`: a plain run, or interleaved A/B blocks.
     async fn measure(&self, scenario: &Arc<Scenario>) -> Result<Measurement, EngineError> {
+        if scenario.load.sweep.is_some() {
+            if self.ab.is_some() {
+                return Err(EngineError::Unsupported(
+                    "a sweep runs under `benchbot run` (compare its capacity with history or a baseline); interleaved A/B of sweeps is not supported yet".into(),
+                ));
+            }
+            let s = crate::engine::run_sweep(scenario, self.ctx, self.printer).await?;
+            let slos = &scenario.thresholds.slos;
+            return Ok(Measurement {
+                outcome: ScenarioOutcome {
+                    targets: crate::verdict::capacity_targets(&s.record, slos),
+                    cancelled: s.cancelled,
+                },
+                ab: None,
+                sweep: Some(s.record),
+            });
+        }
         let Some(setup) = &self.ab else {
             return Ok(Measurement {
                 outcome: run_scenario(scenario, self.ctx, self.printer).await?,
                 ab: None,
+                sweep: None,
             });
         };
         let plan = Plan {
@@ -258,6 +278,7 @@ impl Runner<'_> {
                 let info = ab_info(setup, &plan, &run);
                 let (head, base) = live.close().await;
                 Ok(Measurement {
+                    sweep: None,
                     outcome: ScenarioOutcome {
                         targets: head,
                         cancelled: run.cancelled,

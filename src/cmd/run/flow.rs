@@ -45,6 +45,14 @@ pub fn execute(
     else {
         return Ok(ExitStatus::Failure);
     };
+    let scenarios = if ab.is_some() {
+        match without_sweeps(scenarios, "benchbot ab", printer) {
+            Some(s) => s,
+            None => return Ok(ExitStatus::Failure),
+        }
+    } else {
+        scenarios
+    };
     if args.dry_run {
         for s in &scenarios {
             printer.out(&plan(s));
@@ -467,6 +475,31 @@ pub(crate) fn build_all(command: Option<&str>, scenarios: &[Scenario]) -> Vec<St
         }
     }
     commands
+}
+
+/// The scenarios an interleaved measurement (`what`) can take: a sweep is left out with a
+/// warning (its capacity is compared with its history under `benchbot run`); `None`, after an
+/// error, when nothing is left.
+pub(crate) fn without_sweeps(
+    scenarios: Vec<Scenario>,
+    what: &str,
+    printer: &Printer,
+) -> Option<Vec<Scenario>> {
+    let (sweeps, kept): (Vec<_>, Vec<_>) =
+        scenarios.into_iter().partition(|s| s.load.sweep.is_some());
+    for s in &sweeps {
+        printer.warn(&format!(
+            "{what}: {} is a sweep and is left out; a sweep runs under `benchbot run` and its capacity is compared with its history",
+            s.name
+        ));
+    }
+    if kept.is_empty() {
+        printer.error(&format!(
+            "{what}: every selected scenario is a sweep; nothing to interleave"
+        ));
+        return None;
+    }
+    Some(kept)
 }
 
 /// The trees of an A/B run, built: base and head checked out, the build command run in each.

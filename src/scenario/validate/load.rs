@@ -3,10 +3,11 @@
 use std::time::Duration;
 
 use super::Validator;
-use crate::scenario::model::Load;
-use crate::scenario::model::{Kind, LoadMode, Metric, ScenarioFile, SloValue};
-use crate::scenario::plan::PlanStage;
+use crate::scenario::model::{
+    Kind, Load, LoadMode, Metric, ScenarioFile, SloValue, SweepOver, SweepScale, SweepTable,
+};
 use crate::scenario::plan::{CompiledOp, LoadPlan, Stop, ThresholdPlan};
+use crate::scenario::plan::{PlanStage, SweepPlan};
 use crate::scenario::ScenarioError;
 use crate::util::locate::Seg;
 use crate::util::{Dur, Percent};
@@ -28,30 +29,7 @@ impl Validator<'_> {
             ));
         }
         let profiled = !stages.is_empty();
-        match (l.mode, l.rate) {
-            (LoadMode::Closed, Some(_)) => {
-                return Err(self.err(
-                    &lat("rate"),
-                    "`rate` applies to open-loop load only",
-                    Some("set load.mode = \"open\" for a constant arrival rate, or remove `rate`"),
-                ))
-            }
-            (LoadMode::Open, None) if !profiled => {
-                return Err(self.err(
-                    &[Seg::Key("load"), Seg::Key("mode")],
-                    "open-loop load needs a `rate` (operations per second), or `stages`",
-                    None,
-                ))
-            }
-            (LoadMode::Open, Some(r)) if !(r > 0.0 && r <= 10_000_000.0) => {
-                return Err(self.err(
-                    &lat("rate"),
-                    format!("rate must be above 0 and at most 10000000, got {r}"),
-                    None,
-                ))
-            }
-            _ => {}
-        }
+        self.mode_rate(file, profiled)?;
         if profiled && (l.duration.is_some() || l.operations.is_some() || l.rate.is_some()) {
             return Err(self.err(
                 &lat("stages"),
@@ -98,6 +76,11 @@ impl Validator<'_> {
             (None, Stop::Duration(d)) => (d / 300).max(Duration::from_secs(1)),
             (None, Stop::Operations(_)) => Duration::from_secs(1),
         };
+        let sweep = file
+            .sweep
+            .as_ref()
+            .map(|s| self.sweep(s, l.mode, profiled))
+            .transpose()?;
         Ok(LoadPlan {
             mode: l.mode,
             concurrency,
@@ -108,6 +91,147 @@ impl Validator<'_> {
             cooldown: l.cooldown.map_or(Duration::ZERO, Dur::get),
             stages,
             interval,
+            sweep,
+        })
+    }
+
+    /// The load mode against `rate`: an open loop needs a rate (from `rate`, `stages` or a
+    /// rate sweep), a closed loop takes none.
+    fn mode_rate(&self, file: &ScenarioFile, profiled: bool) -> Result<(), ScenarioError> {
+        let l = &file.load;
+        let lat = |k: &'static str| [Seg::Key("load"), Seg::Key(k)];
+        match (l.mode, l.rate) {
+            (LoadMode::Closed, Some(_)) => {
+                return Err(self.err(
+                    &lat("rate"),
+                    "`rate` applies to open-loop load only",
+                    Some("set load.mode = \"open\" for a constant arrival rate, or remove `rate`"),
+                ))
+            }
+            (LoadMode::Open, None)
+                if !profiled
+                    && file
+                        .sweep
+                        .as_ref()
+                        .is_none_or(|s| s.over != SweepOver::Rate) =>
+            {
+                return Err(self.err(
+                    &[Seg::Key("load"), Seg::Key("mode")],
+                    "open-loop load needs a `rate` (operations per second), or `stages`",
+                    None,
+                ))
+            }
+            (LoadMode::Open, Some(r)) if !(r > 0.0 && r <= 10_000_000.0) => {
+                return Err(self.err(
+                    &lat("rate"),
+                    format!("rate must be above 0 and at most 10000000, got {r}"),
+                    None,
+                ))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `[sweep]`: levels over the rate of an open loop or the workers of a closed one.
+    fn sweep(
+        &self,
+        s: &SweepTable,
+        mode: LoadMode,
+        profiled: bool,
+    ) -> Result<SweepPlan, ScenarioError> {
+        let at = |k: &'static str| [Seg::Key("sweep"), Seg::Key(k)];
+        match (s.over, mode) {
+            (SweepOver::Rate, LoadMode::Closed) => {
+                return Err(self.err(&at("over"), "a rate sweep needs load.mode = \"open\"", None))
+            }
+            (SweepOver::Concurrency, LoadMode::Open) => {
+                return Err(self.err(
+                    &at("over"),
+                    "a concurrency sweep needs a closed loop (load.mode = \"closed\")",
+                    None,
+                ))
+            }
+            _ => {}
+        }
+        if profiled {
+            return Err(self.err(
+                &at("over"),
+                "a sweep measures constant levels: drop load.stages",
+                None,
+            ));
+        }
+        let max = match s.over {
+            SweepOver::Rate => 10_000_000.0,
+            SweepOver::Concurrency => 10_000.0,
+        };
+        let ok = |v: f64| v > 0.0 && v <= max;
+        let values = if s.values.is_empty() {
+            let (Some(a), Some(b)) = (s.from, s.to) else {
+                return Err(self.err(
+                    &[Seg::Key("sweep")],
+                    "give `values`, or `from` and `to`",
+                    Some("values = [1, 2, 4, 8, 16], or from = 100, to = 2000, steps = 8"),
+                ));
+            };
+            if !(ok(a) && ok(b) && a < b) {
+                return Err(self.err(
+                    &at("to"),
+                    format!("need 0 < from < to ≤ {max}, got {a} and {b}"),
+                    None,
+                ));
+            }
+            let n = s.steps.unwrap_or(6);
+            if !(2..=50).contains(&n) {
+                return Err(self.err(
+                    &at("steps"),
+                    format!("steps must be in 2..=50, got {n}"),
+                    None,
+                ));
+            }
+            let f = |i: u32| {
+                let t = f64::from(i) / f64::from(n - 1);
+                match s.scale {
+                    SweepScale::Linear => a + (b - a) * t,
+                    SweepScale::Geometric => a * (b / a).powf(t),
+                }
+            };
+            if s.search {
+                vec![a, b]
+            } else {
+                (0..n).map(f).collect()
+            }
+        } else {
+            if s.search || s.from.is_some() || s.to.is_some() {
+                return Err(self.err(
+                    &at("values"),
+                    "`values` is a list of levels: drop from/to/search",
+                    None,
+                ));
+            }
+            if let Some(bad) = s.values.iter().find(|v| !ok(**v)) {
+                return Err(self.err(
+                    &at("values"),
+                    format!("{bad} is not a level in (0, {max}]"),
+                    None,
+                ));
+            }
+            if s.values.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(self.err(&at("values"), "levels must increase", None));
+            }
+            if s.values.len() < 2 {
+                return Err(self.err(&at("values"), "a curve needs at least two levels", None));
+            }
+            s.values.clone()
+        };
+        let precision = s.precision.map_or(0.05, Percent::fraction);
+        if s.search && !(0.001..=0.5).contains(&precision) {
+            return Err(self.err(&at("precision"), "precision must be in 0.1%..=50%", None));
+        }
+        Ok(SweepPlan {
+            over: s.over,
+            values,
+            search: s.search.then_some(precision),
         })
     }
 

@@ -1,0 +1,114 @@
+//! Capacity end to end, against a server of known capacity (the demo server with `--workers`:
+//! N requests at a time, 10 ms each, so N × 100 requests per second and no more): the sweep
+//! finds where it saturates, and a 20% capacity drop fails the gate. Margins are wide (the
+//! saturation within ±10% of what queueing gives, the drop 20% against a 5% threshold); the
+//! analysis itself is tested on exact curves in `verdict::capacity`.
+
+mod common;
+
+use common::{latest, records, run, write, Run};
+
+fn scenario(workers: u32) -> String {
+    format!(
+        r#"[scenario]
+name = "cap"
+kind = "internal"
+
+[[target]]
+name = "svc"
+role = "ours"
+[target.http]
+base-url = "http://127.0.0.1:{{{{port}}}}"
+timeout = "5s"
+[target.service]
+command = ["{{{{benchbot}}}}", "demo-server", "--port", "{{{{port}}}}", "--delay", "10ms", "--workers", "{workers}"]
+ready = {{ http = "http://127.0.0.1:{{{{port}}}}/health" }}
+
+[[operation]]
+name = "get"
+[operation.http]
+path = "/x"
+
+[load]
+mode = "open"
+concurrency = 64
+duration = "1s"
+warmup = "200ms"
+repetitions = 2
+
+[sweep]
+over = "rate"
+values = [300, 450, 600, 750]
+
+[thresholds]
+metrics = ["throughput"]
+
+[[thresholds.slo]]
+metric = "p99"
+max = "60ms"
+"#
+    )
+}
+
+#[test]
+fn the_sweep_finds_the_saturation_and_a_20_percent_drop_fails_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = write(d, "cap.toml", &scenario(5));
+    let (out, baselines) = (d.join("out"), d.join("baselines"));
+    let bench =
+        || Run::new(&s, &out, &baselines).args(["--busy-cores", "64", "--busy-steal", "100"]);
+
+    // 1. Three runs of the 500/s server: each a curve.
+    for _ in 0..3 {
+        let (code, _, stderr) = bench().output();
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let report = latest(&out);
+    let cap = &report["comparisons"][0]["capacity"]["targets"][0];
+    let (_, sat) = (
+        cap["saturation"][0].as_f64(),
+        cap["saturation"][1].as_f64().unwrap(),
+    );
+    assert!(
+        (450.0..=550.0).contains(&sat),
+        "saturates near 500/s (5 workers × 10 ms): {cap}"
+    );
+    let rows = cap["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows[0]["within"], true,
+        "300/s is well within the objective: {cap}"
+    );
+    assert_eq!(
+        rows[3]["within"], false,
+        "750/s is far beyond capacity: {cap}"
+    );
+    let runs = records(&out, "cap");
+    let mut args = vec!["baseline".to_owned(), "write".to_owned()];
+    args.extend(runs.iter().map(|p| p.display().to_string()));
+    args.extend(["--dir".to_owned(), baselines.display().to_string()]);
+    let (code, _, stderr) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{stderr}");
+
+    // 2. The same server with 4 workers: 20% less capacity, caught.
+    std::fs::write(&s, scenario(4)).unwrap();
+    let (code, stdout, stderr) = bench().output();
+    assert_eq!(
+        code, 1,
+        "a 20% capacity drop must fail:\n{stdout}\n{stderr}"
+    );
+    let report = latest(&out);
+    let rows = report["comparisons"][0]["rows"].as_array().unwrap();
+    let max = rows
+        .iter()
+        .find(|r| r["operation"] == "max-throughput")
+        .unwrap();
+    assert_eq!(max["status"], "regression", "{max}");
+    let change = max["change"].as_f64().unwrap();
+    assert!((-0.30..=-0.10).contains(&change), "about -20%: {change}");
+    assert!(
+        stdout.contains("capacity of svc"),
+        "the curve is shown: {stdout}"
+    );
+}
