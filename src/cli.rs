@@ -124,7 +124,7 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value = "report")]
     pub preflight: PreflightMode,
     /// Continue the suite in `--out` that was interrupted: completed scenarios are skipped and
-    /// the run id is kept.
+    /// the run id is kept (`calibrate`: completed rounds are judged again, not measured).
     #[arg(long)]
     pub resume: bool,
     /// Retry a failing scenario this many times before reporting it failed.

@@ -168,6 +168,38 @@ fn repo(d: &std::path::Path) {
     }
 }
 
+/// An interrupted calibration resumes: the rounds done are judged again, not measured.
+fn resumes(d: &std::path::Path, quiet: &[&str]) {
+    let first = std::fs::read_dir(d.join("out/calibrate/round-0001/records/tiny"))
+        .unwrap()
+        .count();
+    let o = common::benchbot_std()
+        .current_dir(d)
+        .args(["calibrate", "scenarios", "--rounds", "3", "--blocks", "3"])
+        .args(["--out", "out", "--resume"])
+        .args(quiet)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("skipping tiny: completed").count(),
+        2,
+        "{stderr}"
+    );
+    let cals: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("out/calibrate/calibration.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cals[0]["rounds"], 3);
+    assert_eq!(
+        std::fs::read_dir(d.join("out/calibrate/round-0001/records/tiny"))
+            .unwrap()
+            .count(),
+        first
+    );
+}
+
 #[test]
 fn calibrate_stores_and_ab_blocks_auto_reads_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -209,6 +241,8 @@ fn calibrate_stores_and_ab_blocks_auto_reads_it() {
     assert_eq!(cals[0]["scenario"], "tiny");
     assert_eq!(cals[0]["rounds"], 2);
     assert_eq!(cals[0]["rows"][0]["blocks"], 3);
+
+    resumes(d, &quiet);
     // A/A records are not baselines: nothing under records/ in the history, the calibration
     // under calibration/, read back with the git CLI.
     let ls = std::process::Command::new("git")

@@ -1,8 +1,9 @@
 //! Capacity end to end, against a server of known capacity (the demo server with `--workers`:
 //! N requests at a time, 10 ms each, so N × 100 requests per second and no more): the sweep
 //! finds where it saturates, and a 20% capacity drop fails the gate. Margins are wide (the
-//! saturation within ±10% of what queueing gives, the drop 20% against a 5% threshold); the
-//! analysis itself is tested on exact curves in `verdict::capacity`.
+//! saturation at a level next to the server's capacity, the plateau within -25%..+10% of it,
+//! the drop 20% against a 5% threshold); the analysis itself is tested on exact curves in
+//! `verdict::capacity`.
 
 mod common;
 
@@ -66,13 +67,22 @@ fn the_sweep_finds_the_saturation_and_a_20_percent_drop_fails_the_gate() {
     }
     let report = latest(&out);
     let cap = &report["comparisons"][0]["capacity"]["targets"][0];
-    let (_, sat) = (
-        cap["saturation"][0].as_f64(),
-        cap["saturation"][1].as_f64().unwrap(),
-    );
+    // Throughput stops growing at one of the two levels around 500/s, and levels off well
+    // below the 750/s offered (the server's own overhead makes it a little less than 500).
+    let sat = cap["saturation"][0].as_f64().unwrap();
     assert!(
-        (450.0..=550.0).contains(&sat),
-        "saturates near 500/s (5 workers × 10 ms): {cap}"
+        [450.0, 600.0].iter().any(|l: &f64| (sat - l).abs() < 1e-9),
+        "saturates near 500/s: {cap}"
+    );
+    let plateau = cap["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["throughput"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert!(
+        (375.0..=550.0).contains(&plateau),
+        "levels off near 500/s (5 workers × 10 ms): {cap}"
     );
     let rows = cap["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4);

@@ -12,7 +12,7 @@ use chrono::Utc;
 use super::ab::Tree;
 use super::run::execute::{AbSetup, Runner};
 use super::run::{
-    build_all, context, git_info, prepare, run_info, runtime, signals, source_tree, Prepared,
+    build_all, context, git_info, prepare_with, run_info, runtime, signals, source_tree, Prepared,
     SuiteState,
 };
 use crate::cli::CalibrateArgs;
@@ -48,7 +48,7 @@ pub fn run(args: &CalibrateArgs, printer: &Printer) -> anyhow::Result<ExitStatus
         settings,
         scenarios,
         preflight,
-    }) = prepare(r, printer)?
+    }) = prepare_with(r, false, printer)?
     else {
         return Ok(ExitStatus::Failure);
     };
@@ -202,7 +202,9 @@ fn rounds(
         }
         printer.msg(&format!("calibration round {i} of {n}"));
         let dir = out.join(format!("round-{i:04}"));
-        let mut suite = SuiteState::open(&dir, false, scenarios, printer)?;
+        // With --resume, a round begun before the interruption keeps what it completed.
+        let resume = runner.args.resume && dir.join("state.json").is_file();
+        let mut suite = SuiteState::open(&dir, resume, scenarios, printer)?;
         runner.info.run_id.clone_from(&suite.run_id);
         runner.out.clone_from(&dir);
         for c in runner.all(scenarios.to_vec(), &mut suite, outcome)? {

@@ -141,6 +141,16 @@ pub(crate) struct Prepared {
 /// # Errors
 /// Bad settings or scenario paths.
 pub(crate) fn prepare(args: &RunArgs, printer: &Printer) -> anyhow::Result<Option<Prepared>> {
+    prepare_with(args, args.resume, printer)
+}
+
+/// As [`prepare`]; `resume` says whether the selection is the interrupted suite's in `--out`
+/// (`calibrate` resumes round by round instead).
+pub(crate) fn prepare_with(
+    args: &RunArgs,
+    resume: bool,
+    printer: &Printer,
+) -> anyhow::Result<Option<Prepared>> {
     let gh = Context::from_env()?;
     if let Some(why) = gh
         .pull_request()
@@ -150,7 +160,7 @@ pub(crate) fn prepare(args: &RunArgs, printer: &Printer) -> anyhow::Result<Optio
         return Ok(None);
     }
     let mut settings = Settings::resolve(args, &gh)?;
-    let scenarios = if args.resume {
+    let scenarios = if resume {
         resumed(args, &mut settings, printer)?
     } else {
         select(args, &settings, printer)?
