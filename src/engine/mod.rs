@@ -25,6 +25,6 @@ pub use observer::{Observer, PhaseKind, Silent};
 pub use phase::{run_phase, Clock, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
 pub use records::{INDEX_OP, LOAD_OP};
 pub use run::{prepare_truth, run_scenario, EngineError, ScenarioOutcome};
-pub use sweep::{rep_holds, run_sweep, SweepOutcome};
+pub use sweep::{rep_holds, run_sweep, sweep_levels, SweepOutcome};
 pub use target::{run_target, Measured, Rep, TargetSession};
 pub use timer::PreciseTimer;

@@ -28,38 +28,58 @@ pub async fn run_sweep(
     ctx: &RunContext,
     observer: &dyn Observer,
 ) -> Result<SweepOutcome, EngineError> {
-    let plan = scenario
-        .load
-        .sweep
-        .clone()
-        .unwrap_or_else(|| unreachable!("run_sweep of a scenario without a sweep"));
-    let mut points: Vec<SweepPoint> = Vec::new();
-    let mut cancelled = false;
-    let measure = async |level: f64, points: &mut Vec<SweepPoint>| -> Result<bool, EngineError> {
+    let over = scenario.load.sweep.as_ref().map(|p| p.over);
+    sweep_levels(scenario, async |level: f64| {
         observer.note(&format!(
             "{}: {} {}",
             scenario.name,
-            match plan.over {
-                SweepOver::Rate => "rate",
-                SweepOver::Concurrency => "concurrency",
+            match over {
+                Some(SweepOver::Concurrency) => "concurrency",
+                _ => "rate",
             },
             fmt_level(level)
         ));
         let mut s = (**scenario).clone();
-        s.load = scenario.load.at_level(plan.over, level);
+        if let Some(over) = over {
+            s.load = scenario.load.at_level(over, level);
+        }
         let outcome = run_scenario(&Arc::new(s), ctx, observer).await?;
-        let point = SweepPoint {
-            level,
-            targets: outcome.targets.iter().map(point_target).collect(),
+        let targets = outcome.targets.iter().map(point_target).collect();
+        Ok((!outcome.cancelled).then_some(targets))
+    })
+    .await
+}
+
+/// The schedule of a sweep, whatever measures it: every level of the plan in order, or a
+/// search (the bracket's two ends, then halving it, geometrically for rates, until it is
+/// within the precision) for the highest level whose `ours` targets meet the objectives.
+/// `measure` gives each target's repetitions at a level, or `None` when interrupted.
+///
+/// # Errors
+/// The first level `measure` fails at.
+pub async fn sweep_levels<E>(
+    scenario: &Scenario,
+    mut measure: impl AsyncFnMut(f64) -> Result<Option<Vec<PointTarget>>, E>,
+) -> Result<SweepOutcome, E> {
+    let plan = scenario
+        .load
+        .sweep
+        .clone()
+        .unwrap_or_else(|| unreachable!("a sweep of a scenario without one"));
+    let mut points: Vec<SweepPoint> = Vec::new();
+    let mut cancelled = false;
+    let mut at = async |level: f64, points: &mut Vec<SweepPoint>| -> Result<bool, E> {
+        let Some(targets) = measure(level).await? else {
+            return Ok(false);
         };
         let insert_at = points.partition_point(|p| p.level < level);
-        points.insert(insert_at, point);
-        Ok(!outcome.cancelled)
+        points.insert(insert_at, SweepPoint { level, targets });
+        Ok(true)
     };
     match plan.search {
         None => {
             for &v in &plan.values {
-                if !measure(v, &mut points).await? {
+                if !at(v, &mut points).await? {
                     cancelled = true;
                     break;
                 }
@@ -69,7 +89,7 @@ pub async fn run_sweep(
             let (mut lo, mut hi) = (plan.values[0], plan.values[plan.values.len() - 1]);
             'search: {
                 for v in [lo, hi] {
-                    if !measure(v, &mut points).await? {
+                    if !at(v, &mut points).await? {
                         cancelled = true;
                         break 'search;
                     }
@@ -86,7 +106,7 @@ pub async fn run_sweep(
                     if mid <= lo || mid >= hi {
                         break;
                     }
-                    if !measure(mid, &mut points).await? {
+                    if !at(mid, &mut points).await? {
                         cancelled = true;
                         break 'search;
                     }
