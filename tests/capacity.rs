@@ -122,3 +122,45 @@ fn the_sweep_finds_the_saturation_and_a_20_percent_drop_fails_the_gate() {
         "the curve is shown: {stdout}"
     );
 }
+
+/// A profile whose second stage asks for four times what the server can answer: the report
+/// shows each stage's intended and achieved load, and a note names the stage that fell short.
+#[test]
+fn each_stage_reports_its_intended_and_achieved_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // One worker, 20 ms each: 50 requests per second at most.
+    let text = scenario(1)
+        .replace(
+            "duration = \"1s\"\nwarmup = \"200ms\"\nrepetitions = 2\n",
+            "repetitions = 2\nstages = [\n  { duration = \"2s\", rate = 20 },\n  { duration = \"2s\", rate = 200 },\n]\n",
+        )
+        .replace("\"10ms\"", "\"20ms\"")
+        .replace("concurrency = 64", "concurrency = 8");
+    let text = &text[..text.find("[sweep]").unwrap()];
+    let s = write(d, "profile.toml", text);
+    let (out, baselines) = (d.join("out"), d.join("baselines"));
+    let (code, stdout, stderr) = Run::new(&s, &out, &baselines)
+        .args(["--busy-cores", "64", "--busy-steal", "100"])
+        .output();
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let report = latest(&out);
+    let c = &report["comparisons"][0];
+    let stages = c["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2, "{c}");
+    let ratio = |i: usize| stages[i]["ratio"].as_f64().unwrap();
+    assert!(ratio(0) > 0.8, "20/s is well within 50/s: {stages:?}");
+    assert!(ratio(1) < 0.5, "200/s is four times 50/s: {stages:?}");
+    let notes: Vec<&str> = c["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| n.contains("achieved of"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("svc stage 2:"), "{notes:?}");
+    assert!(stdout.contains("load profile"), "{stdout}");
+    let md = std::fs::read_to_string(out.join("latest.md")).unwrap();
+    assert!(md.contains("**Load profile**"), "{md}");
+}

@@ -260,6 +260,7 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
     if let Some(cap) = &c.capacity {
         super::capacity::capacity_md(out, cap);
     }
+    super::profile::stages_md(out, &c.stages);
     errors_md(out, c);
     objectives_md(out, c);
     standings_md(out, c);

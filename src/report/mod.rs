@@ -11,6 +11,7 @@ mod json;
 mod markdown;
 mod plan;
 mod preflight;
+mod profile;
 mod story;
 mod terminal;
 mod trend;
@@ -29,5 +30,6 @@ pub use markdown::{basis_sentence, code, escape_md, markdown, markdown_with, rep
 use markdown::{competitors_md, row_md, HEADER};
 pub use plan::{plan, requests};
 pub use preflight::preflight_table;
+pub use profile::stages_table;
 pub use terminal::terminal;
 pub use trend::{changes, series, sparkline, trend, Series};

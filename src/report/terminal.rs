@@ -46,6 +46,7 @@ pub fn terminal(comparisons: &[Comparison]) -> String {
         if let Some(cap) = &c.capacity {
             out.push_str(&super::capacity_table(cap));
         }
+        out.push_str(&super::stages_table(&c.stages));
         for e in c.errors.iter().take(10) {
             let _ = writeln!(
                 out,

@@ -1,4 +1,5 @@
-//! Descriptive statistics: mean, variance, standard deviation, coefficient of variation.
+//! Descriptive statistics: mean, median, variance, standard deviation, coefficient of
+//! variation.
 
 /// Arithmetic mean; `NaN` for an empty slice.
 #[must_use]
@@ -6,6 +7,18 @@ pub fn mean(xs: &[f64]) -> f64 {
     #[expect(clippy::cast_precision_loss, reason = "sample counts are small")]
     let n = xs.len() as f64;
     xs.iter().sum::<f64>() / n
+}
+
+/// Median (the mean of the middle two for an even count); `NaN` for an empty slice.
+#[must_use]
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => f64::midpoint(v[n / 2 - 1], v[n / 2]),
+    }
 }
 
 /// Sample variance (n − 1 denominator); 0 for fewer than two samples.
@@ -53,5 +66,17 @@ impl Summary {
             var: variance(xs),
             n: xs.len(),
         }
+    }
+}
+
+#[cfg(test)]
+mod median_tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert!((median(&[3.0, 1.0, 2.0]) - 2.0).abs() < 1e-12);
+        assert!((median(&[4.0, 1.0, 3.0, 2.0]) - 2.5).abs() < 1e-12);
+        assert!(median(&[]).is_nan());
     }
 }

@@ -6,6 +6,6 @@ mod inference;
 mod ttest;
 
 pub use changepoint::{e_divisive, ChangePoint};
-pub use describe::{cv, mean, stdev, variance, Summary};
+pub use describe::{cv, mean, median, stdev, variance, Summary};
 pub use inference::{holm, minimum_detectable, paired, prediction, t_quantile, wilson, Estimate};
 pub use ttest::{student_p, welch, Welch};

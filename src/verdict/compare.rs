@@ -123,6 +123,8 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
     let late_sends = late_sends(current);
     notes.extend(late_send_notes(&late_sends));
     notes.extend(super::notes::unsent_notes(current));
+    let stages = super::profile::stages(current);
+    notes.extend(super::profile::shortfall_notes(&stages));
     notes.extend(shared_cause_note(&rows));
     let low_confidence = rows
         .iter()
@@ -155,6 +157,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
             .sweep
             .as_ref()
             .map(|s| super::capacity::analyze(s, &current.scenario.thresholds.slo)),
+        stages,
         errors: super::notes::errors(current),
         accepted: None,
     }

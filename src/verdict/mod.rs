@@ -7,6 +7,7 @@ mod compare;
 mod decide;
 mod estimate;
 mod notes;
+mod profile;
 mod slo;
 mod standings;
 mod tasks;
@@ -21,6 +22,7 @@ pub use capacity::{
 pub use compare::{compare, compare_with, Options};
 pub use decide::{needed_text, NEEDED_CAP};
 pub use notes::{late_send_notes, late_sends, saturation_notes, shared_cause_note};
+pub use profile::{shortfall_notes, stages, StageRow, SHORTFALL};
 pub use tasks::{tasks, Priorities, Priority, Task};
 pub use types::{
     Basis, Comparison, Errors, LateSends, Method, NotJudged, Row, RunRef, SloCheck, Stage,

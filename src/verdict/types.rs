@@ -346,6 +346,9 @@ pub struct Comparison {
     /// A sweep: the capacity curve, its knee, saturation and operating range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<super::capacity::CapacityReport>,
+    /// A load profile: each stage's intended and achieved load.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<super::profile::StageRow>,
     /// Failed operations by kind (failed checks among them), most first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Errors>,
@@ -375,6 +378,7 @@ impl Comparison {
             published: Vec::new(),
             late_sends: Vec::new(),
             capacity: None,
+            stages: Vec::new(),
             errors: Vec::new(),
             accepted: None,
             basis: Basis::default(),
