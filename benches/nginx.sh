@@ -1,0 +1,50 @@
+# Sourced by the benchmark scripts: installs nginx and wrk when missing, builds benchbot, and
+# starts one loopback nginx worker answering "ok" with keep-alive. Sets BB (the benchbot
+# binary), tmp (a scratch directory, removed on exit with nginx stopped) and url.
+need=()
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v wrk >/dev/null || need+=(wrk)
+[ -x /usr/bin/time ] || need+=(time)
+if ((${#need[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+cargo build --release --quiet
+BB=target/release/benchbot
+
+tmp=$(mktemp -d)
+trap 'kill "$(cat "$tmp/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$tmp/nginx.conf" <<CONF
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  server { listen 127.0.0.1:$port; location / { return 200 "ok\n"; } }
+}
+CONF
+nginx -c "$tmp/nginx.conf" -p "$tmp"
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port/"
+
+# Writes a scenario of one GET of $url to $1; the rest of the [load] table is $2.
+nginx_scenario() {
+  cat > "$1" <<TOML
+[scenario]
+name = "nginx-get"
+kind = "internal"
+[[target]]
+name = "nginx"
+role = "ours"
+[target.http]
+base-url = "$url"
+[[operation]]
+name = "get"
+[operation.http]
+path = "/"
+[load]
+$2
+TOML
+}
