@@ -28,6 +28,9 @@ pub enum Command {
     Accept(AcceptArgs),
     /// Compare run records with a baseline.
     Compare(CompareArgs),
+    /// Merge the records of a run's shards (`run --shard I/N`) into the record of the whole:
+    /// histograms added, counts and rates summed, each shard's machine kept.
+    Merge(MergeArgs),
     /// Manage committed baselines.
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -96,6 +99,16 @@ pub struct RunArgs {
     /// Override every scenario's number of repetitions.
     #[arg(long)]
     pub repetitions: Option<u32>,
+    /// Generate shard I of N of the load (e.g. `2/4`): the open-loop rate, the virtual users
+    /// and the operation sequence split so that N runs together send exactly the unsharded
+    /// schedule. Combine their records with `benchbot merge`. The targets must be running
+    /// already (no managed service, no load phase).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Wait until this instant (RFC 3339, e.g. `2026-05-01T12:00:00Z`) before the first
+    /// scenario, so the shards of one run measure the same window.
+    #[arg(long, value_name = "TIME")]
+    pub start_at: Option<String>,
     /// No progress display.
     #[arg(long)]
     pub no_progress: bool,
@@ -393,6 +406,16 @@ pub struct BaselineWriteArgs {
     /// Directory of baselines.
     #[arg(long, default_value = "baselines")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' record files, one per shard.
+    #[arg(required = true)]
+    pub records: Vec<PathBuf>,
+    /// Where the merged record goes: `<out>/records/<scenario>/<run-id>.json`.
+    #[arg(long, default_value = "benchbot-out")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

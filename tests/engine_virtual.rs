@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use benchbot::driver::{Driver, OpError, Rendered, Reply};
 use benchbot::engine::{run_phase, Cancel, Clock, PhaseResult, PhaseSpec};
-use benchbot::scenario::{Scenario, Stream};
+use benchbot::scenario::{Scenario, Shard, Stream};
 
 /// Operation `i` (in the order operations start) takes `script(i)`.
 struct Fake {
@@ -176,4 +176,90 @@ async fn closed_stages_change_the_workers() {
         counts[2] > 3 * counts[1],
         "four workers from the third second: {counts:?}"
     );
+}
+
+/// Records the global index each operation carries (`{{seq}}`) and when it was sent.
+struct Recorder {
+    sent: std::sync::Mutex<Vec<(u64, Duration)>>,
+    start: tokio::time::Instant,
+}
+
+impl Driver for Recorder {
+    type Conn = ();
+    fn conn(&self) {}
+    async fn execute(&self, (): &mut (), op: &Rendered<'_>) -> Result<Reply, OpError> {
+        let i = op
+            .values
+            .iter()
+            .find_map(|v| v.strip_prefix('/').and_then(|x| x.parse().ok()))
+            .unwrap();
+        self.sent.lock().unwrap().push((i, self.start.elapsed()));
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        Ok(Reply::default())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn four_shards_send_exactly_the_unsharded_schedule_between_them() {
+    let text = "[scenario]\nname = \"v\"\nkind = \"internal\"\n\n[[target]]\nname = \"fake\"\nrole = \"ours\"\n[target.http]\nbase-url = \"http://127.0.0.1:1\"\n\n[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/{{seq}}\"\n\n[load]\nmode = \"open\"\nrate = 100\nconcurrency = 8\nduration = \"1s\"\n";
+    let base = Scenario::from_source(Path::new("virtual.toml"), text).unwrap();
+    let driver = Arc::new(Recorder {
+        sent: std::sync::Mutex::new(Vec::new()),
+        start: tokio::time::Instant::now(),
+    });
+    let shards: Vec<Arc<Scenario>> = (1..=4)
+        .map(|k| {
+            let mut s = base.clone();
+            s.load.shard = Some(Shard::parse(&format!("{k}/4")).unwrap());
+            Arc::new(s)
+        })
+        .collect();
+    let run = |s: &Arc<Scenario>| {
+        let (driver, s) = (Arc::clone(&driver), Arc::clone(s));
+        async move {
+            let spec = PhaseSpec {
+                stream: Stream::Measured,
+                stop: s.load.stop,
+                load: &s.load,
+                progress: Arc::new(AtomicU64::new(0)),
+                cancel: Cancel::new(),
+                clock: Clock::Tokio,
+            };
+            run_phase(&driver, &s, &spec).await
+        }
+    };
+    let (a, b, c, d) = tokio::join!(
+        run(&shards[0]),
+        run(&shards[1]),
+        run(&shards[2]),
+        run(&shards[3])
+    );
+    let results = [a, b, c, d];
+    for r in &results {
+        assert_eq!(r.ops[0].sent, 25, "a quarter each");
+        assert_eq!(r.unsent, 0);
+    }
+    let mut sent = driver.sent.lock().unwrap().clone();
+    sent.sort_unstable();
+    // Between them, operation i of the one sequence, each exactly once, at its due time i/100 s.
+    assert_eq!(sent.len(), 100);
+    for (k, (i, at)) in sent.iter().enumerate() {
+        assert_eq!(*i, k as u64);
+        assert_eq!(*at, Duration::from_millis(10 * k as u64), "operation {i}");
+    }
+}
+
+#[test]
+fn shards_parse_and_share_the_indices() {
+    let s = Shard::parse("2/3").unwrap();
+    assert_eq!((s.index, s.count), (1, 3));
+    // Of 0..10, shard 2 of 3 has 1, 4, 7.
+    assert_eq!(s.share(10), 3);
+    assert_eq!((0..3).map(|j| s.global(j)).collect::<Vec<_>>(), [1, 4, 7]);
+    assert_eq!(Shard::parse("3/3").unwrap().share(10), 3);
+    assert_eq!(Shard::parse("1/3").unwrap().share(10), 4);
+    assert_eq!(Shard::parse("3/3").unwrap().share(2), 0);
+    for bad in ["0/4", "5/4", "1/0", "a/b", "3", "1/2000"] {
+        assert!(Shard::parse(bad).is_err(), "{bad}");
+    }
 }

@@ -52,7 +52,8 @@ pub fn run(args: &CalibrateArgs, printer: &Printer) -> anyhow::Result<ExitStatus
     else {
         return Ok(ExitStatus::Failure);
     };
-    let Some(scenarios) = super::run::without_sweeps(scenarios, "benchbot calibrate", printer)
+    let Some(scenarios) =
+        super::run::interleavable(scenarios, &settings, "benchbot calibrate", printer)
     else {
         return Ok(ExitStatus::Failure);
     };

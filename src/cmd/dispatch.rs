@@ -1,8 +1,8 @@
 //! The parsed command line to the verb that runs it.
 
 use super::{
-    ab, accept, baseline, calibrate, compare, dataset, demo_server, history, ingest, preflight,
-    publish, run, schema, validate,
+    ab, accept, baseline, calibrate, compare, dataset, demo_server, history, ingest, merge,
+    preflight, publish, run, schema, validate,
 };
 use crate::cli::{BaselineCommand, Cli, Command};
 use crate::printer::Printer;
@@ -19,6 +19,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Accept(a) => accept::run(&a, &Printer::new(false)),
         Command::Calibrate(a) => calibrate::run(&a, &Printer::new(!a.run.no_progress)),
         Command::Compare(a) => compare::run(&a, &Printer::new(false)),
+        Command::Merge(a) => merge::run(&a, &Printer::new(false)),
         Command::Baseline(BaselineCommand::Write(a)) => baseline::write(&a, &Printer::new(false)),
         Command::Validate(a) => validate::run(&a, &Printer::new(false)),
         Command::History(a) => history::run(&a, &Printer::new(false)),

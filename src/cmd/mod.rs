@@ -14,6 +14,7 @@ mod dispatch;
 pub mod history;
 pub mod ingest;
 pub mod judging;
+mod merge;
 pub mod preflight;
 pub mod publish;
 mod reports;

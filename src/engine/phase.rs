@@ -215,9 +215,15 @@ pub async fn run_phase<D: Driver>(
     let timer = (spec.load.mode == LoadMode::Open && spec.clock == Clock::Precise)
         .then(|| Arc::new(PreciseTimer::start()));
     let mut workers = tokio::task::JoinSet::new();
-    for vu in 0..spec.load.concurrency {
+    let shard = spec.load.shard;
+    // A shard runs its share of the virtual users (at least one), numbered globally.
+    let vus = shard.map_or(u64::from(spec.load.concurrency), |s| {
+        s.share(u64::from(spec.load.concurrency)).max(1)
+    });
+    for vu in 0..vus {
         let worker = Worker {
-            vu: u64::from(vu),
+            vu: shard.map_or(vu, |s| s.global(vu)),
+            shard,
             driver: Arc::clone(driver),
             scenario: Arc::clone(scenario),
             shared: Arc::clone(&shared),
@@ -248,10 +254,12 @@ pub async fn run_phase<D: Driver>(
         .collect();
     // Open loop: what the schedule planned before the end, less what was sent.
     let unsent = match (spec.load.mode, schedule.as_deref(), spec.stop) {
-        (LoadMode::Open, Some(s), Stop::Duration(_)) => s
-            .planned()
-            .unwrap_or(0)
-            .saturating_sub(ops.iter().map(|o| o.sent).sum()),
+        (LoadMode::Open, Some(s), Stop::Duration(_)) => {
+            let planned = s.planned().unwrap_or(0);
+            shard
+                .map_or(planned, |k| k.share(planned))
+                .saturating_sub(ops.iter().map(|o| o.sent).sum())
+        }
         _ => 0,
     };
     PhaseResult {
@@ -266,6 +274,8 @@ pub async fn run_phase<D: Driver>(
 struct Worker<D> {
     /// Which virtual user this is (its `first` operations draw from their own stream).
     vu: u64,
+    /// The shard this process generates: operation indices are mapped to the global sequence.
+    shard: Option<crate::scenario::Shard>,
     driver: Arc<D>,
     scenario: Arc<Scenario>,
     shared: Arc<Shared>,
@@ -306,7 +316,8 @@ impl<D: Driver> Worker<D> {
             if !self.open && !self.wait_until_active().await {
                 break;
             }
-            let i = self.shared.next.fetch_add(1, Ordering::Relaxed);
+            let j = self.shared.next.fetch_add(1, Ordering::Relaxed);
+            let i = self.shard.map_or(j, |s| s.global(j));
             let intended = if self.open {
                 match self.schedule.as_ref().map(|s| s.due(i)) {
                     Some(Some(due)) => Some(self.start + due),

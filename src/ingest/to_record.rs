@@ -199,6 +199,8 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
         }],
         ab: None,
         pooled: Vec::new(),
+        shard: None,
+        shards: Vec::new(),
         sweep: None,
     }
 }

@@ -7,6 +7,7 @@
 
 mod acceptance;
 mod dataset_info;
+mod merge;
 mod pool;
 pub mod published;
 mod read;
@@ -19,12 +20,14 @@ mod values;
 
 pub use acceptance::{Acceptance, ACCEPTANCE_FORMAT};
 pub use dataset_info::DatasetInfo;
+pub use merge::merge;
 pub use pool::{pool, runs_of};
 pub use read::RecordError;
 pub use record::{
     AbInfo, Contention, ExcludedBlock, GitInfo, IntervalPoint, Latency, LoadInfo, OperationRecord,
-    PointRep, PointTarget, PooledRun, Repetition, RunRecord, ScenarioInfo, StageInfo,
-    SummaryRecord, SweepPoint, SweepRecord, TargetRecord, ThresholdsInfo, FORMAT, FORMAT_VERSION,
+    PointRep, PointTarget, PooledRun, Repetition, RunRecord, ScenarioInfo, ShardInfo, ShardRun,
+    StageInfo, SummaryRecord, SweepPoint, SweepRecord, TargetRecord, ThresholdsInfo, FORMAT,
+    FORMAT_VERSION,
 };
 pub use values::Samples;
 

@@ -26,7 +26,9 @@ use crate::system::Environment;
 ///   percentiles, the intended rate), `interval_ms` and `unsent` (planned sends never sent),
 ///   load profiles (`load.stages`) and capacity curves (`sweep`). Older records read without
 ///   them.
-pub const FORMAT_VERSION: u32 = 6;
+/// - 7: adds `shard` (this run generated one shard of the load) and `shards` (a record merged
+///   from shards: each shard's run and machine). Older records read without them.
+pub const FORMAT_VERSION: u32 = 7;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -65,6 +67,30 @@ pub struct RunRecord {
     /// capacity figures per repetition as operations `capacity`, `max-throughput`, `knee`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepRecord>,
+    /// This run generated shard `index` of `count` of the load (`run --shard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// A record merged from shards (`benchbot merge`): each shard's run and machine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<ShardRun>,
+}
+
+/// Which shard of the load a run generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ShardInfo {
+    /// From 1.
+    pub index: u32,
+    pub count: u32,
+}
+
+/// One shard of a merged record.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ShardRun {
+    pub index: u32,
+    pub run_id: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub environment: Environment,
 }
 
 /// The scenario measured at several load levels.

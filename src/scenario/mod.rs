@@ -15,6 +15,6 @@ pub use model::{
     Kind, LoadMode, Metric, Role, ScenarioFile, Slo, SloValue, StateMode, SweepOver, Target, Warmup,
 };
 pub use plan::{
-    CompiledOp, LoadPlan, PlanStage, Scenario, Stop, Stream, SweepPlan, TargetPlan, ThresholdPlan,
-    DIGEST_OPS,
+    CompiledOp, LoadPlan, PlanStage, Scenario, Shard, Stop, Stream, SweepPlan, TargetPlan,
+    ThresholdPlan, DIGEST_OPS,
 };

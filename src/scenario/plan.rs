@@ -98,6 +98,57 @@ pub struct LoadPlan {
     pub interval: Duration,
     /// Several load levels instead of one.
     pub sweep: Option<SweepPlan>,
+    /// This process generates one shard of the load (`run --shard I/N`).
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` processes that together generate a scenario's load: shard `index` (from 0)
+/// sends the operations `i` with `i mod count = index` of the one global sequence, at their
+/// global due times, and runs the virtual users numbered the same way, so the union of the
+/// shards is exactly the unsharded run's schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `I/N` (1-based `I`).
+    ///
+    /// # Errors
+    /// A malformed or out-of-range shard, in words.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("`{text}` is not a shard: write I/N, e.g. 1/4"))?;
+        let parse = |x: &str| x.trim().parse::<u32>().ok();
+        match (parse(i), parse(n)) {
+            (Some(i), Some(n)) if (1..=1024).contains(&n) && (1..=n).contains(&i) => Ok(Self {
+                index: i - 1,
+                count: n,
+            }),
+            _ => Err(format!(
+                "`{text}` is not a shard: I/N with 1 ≤ I ≤ N ≤ 1024, e.g. 1/4"
+            )),
+        }
+    }
+
+    /// The global index of this shard's `local`-th operation (or virtual user).
+    #[must_use]
+    pub fn global(self, local: u64) -> u64 {
+        local * u64::from(self.count) + u64::from(self.index)
+    }
+
+    /// How many of the global indices `0..total` are this shard's.
+    #[must_use]
+    pub fn share(self, total: u64) -> u64 {
+        let (k, n) = (u64::from(self.index), u64::from(self.count));
+        if total > k {
+            (total - k).div_ceil(n)
+        } else {
+            0
+        }
+    }
 }
 
 /// The levels of a capacity curve.

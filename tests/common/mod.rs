@@ -291,6 +291,8 @@ pub fn record(kind: Kind, run_id: &str, rows: &[Row<'_>]) -> RunRecord {
         targets,
         ab: None,
         pooled: Vec::new(),
+        shard: None,
+        shards: Vec::new(),
         sweep: None,
     }
 }

@@ -44,6 +44,11 @@ pub fn assemble(
         ab: None,
         pooled: Vec::new(),
         sweep: None,
+        shard: scenario.load.shard.map(|s| crate::record::ShardInfo {
+            index: s.index + 1,
+            count: s.count,
+        }),
+        shards: Vec::new(),
     }
 }
 

@@ -46,7 +46,7 @@ pub fn execute(
         return Ok(ExitStatus::Failure);
     };
     let scenarios = if ab.is_some() {
-        match without_sweeps(scenarios, "benchbot ab", printer) {
+        match interleavable(scenarios, &settings, "benchbot ab", printer) {
             Some(s) => s,
             None => return Ok(ExitStatus::Failure),
         }
@@ -102,6 +102,11 @@ pub fn execute(
         printer,
     };
     let mut outcome = Outcome::default();
+    if let Some(at) = settings.start_at {
+        if !wait_until(at, &cancel, printer) {
+            return Ok(ExitStatus::Failure);
+        }
+    }
     let mut comparisons = runner.all(scenarios, &mut suite, &mut outcome)?;
     crate::cmd::judging::accept_by_label(
         &mut comparisons,
@@ -124,6 +129,61 @@ pub fn execute(
         printer,
     )?;
     Ok(outcome.status())
+}
+
+/// Sets every scenario to generate `shard` of its load; refuses what a shard cannot do alone:
+/// start the system under test (each shard would start its own copy), load its data (the
+/// shards would load it N times), or sweep.
+fn shard_all(scenarios: &mut [Scenario], shard: crate::scenario::Shard) -> Result<(), String> {
+    for s in scenarios.iter_mut() {
+        let name = &s.name;
+        if let Some(t) = s.targets.iter().find(|t| t.service.is_some()) {
+            return Err(format!(
+                "--shard: scenario `{name}`: target `{}` is a managed service, and every shard would start its own copy; run the system once and point the shards at it",
+                t.name
+            ));
+        }
+        if let Some(t) = s.targets.iter().find(|t| !t.load_phases.is_empty()) {
+            return Err(format!(
+                "--shard: scenario `{name}`: target `{}` has a load phase, which every shard would repeat; load the data once, then run the shards",
+                t.name
+            ));
+        }
+        if s.load.sweep.is_some() {
+            return Err(format!(
+                "--shard: scenario `{name}` is a sweep; shard each level as a scenario of its own"
+            ));
+        }
+        s.load.shard = Some(shard);
+    }
+    Ok(())
+}
+
+/// Waits until `at`; `false` (after an error) when it is already more than a second past, or
+/// when interrupted.
+fn wait_until(
+    at: chrono::DateTime<chrono::Utc>,
+    cancel: &crate::engine::Cancel,
+    printer: &Printer,
+) -> bool {
+    let now = chrono::Utc::now();
+    if now - at > chrono::TimeDelta::seconds(1) {
+        printer.error(&format!(
+            "--start-at {} is {:.1}s in the past: the shards would not measure the same window",
+            at.to_rfc3339(),
+            (now - at).as_seconds_f64()
+        ));
+        return false;
+    }
+    printer.msg(&format!("waiting until {} to start", at.to_rfc3339()));
+    while chrono::Utc::now() < at {
+        if cancel.is_cancelled() {
+            return false;
+        }
+        let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+        std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
+    }
+    true
 }
 
 /// What every way of running scenarios starts from.
@@ -165,9 +225,15 @@ pub(crate) fn prepare_with(
     } else {
         select(args, &settings, printer)?
     };
-    let Some(scenarios) = scenarios else {
+    let Some(mut scenarios) = scenarios else {
         return Ok(None);
     };
+    if let Some(shard) = settings.shard {
+        if let Err(why) = shard_all(&mut scenarios, shard) {
+            printer.error(&why);
+            return Ok(None);
+        }
+    }
     if args.dry_run {
         return Ok(Some(Prepared {
             gh,
@@ -489,12 +555,19 @@ pub(crate) fn build_all(command: Option<&str>, scenarios: &[Scenario]) -> Vec<St
 
 /// The scenarios an interleaved measurement (`what`) can take: a sweep is left out with a
 /// warning (its capacity is compared with its history under `benchbot run`); `None`, after an
-/// error, when nothing is left.
-pub(crate) fn without_sweeps(
+/// error, when nothing is left, or when asked to shard (both trees run on one runner).
+pub(crate) fn interleavable(
     scenarios: Vec<Scenario>,
+    settings: &Settings,
     what: &str,
     printer: &Printer,
 ) -> Option<Vec<Scenario>> {
+    if settings.shard.is_some() || settings.start_at.is_some() {
+        printer.error(&format!(
+            "{what}: --shard and --start-at are for `benchbot run`; an interleaved run measures both trees on one runner"
+        ));
+        return None;
+    }
     let (sweeps, kept): (Vec<_>, Vec<_>) =
         scenarios.into_iter().partition(|s| s.load.sweep.is_some());
     for s in &sweeps {

@@ -14,8 +14,7 @@ mod suite;
 pub(crate) use assemble::git_info;
 pub use execute::AbSetup;
 pub(crate) use flow::{
-    build_all, context, prepare_with, reap, run_info, runtime, source_tree, without_sweeps,
-    Prepared,
+    build_all, context, interleavable, prepare_with, reap, run_info, runtime, source_tree, Prepared,
 };
 pub use flow::{execute, run};
 pub use settings::cache_dir;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::cli::RunArgs;
 use crate::github::{Context, Event};
+use crate::scenario::Shard;
 use crate::util::Dur;
 
 /// Everything `run` decides before it runs anything.
@@ -26,6 +27,10 @@ pub struct Settings {
     pub scenario_cooldown: Duration,
     /// Where ground truth is cached.
     pub cache_dir: PathBuf,
+    /// The shard of the load this process generates.
+    pub shard: Option<Shard>,
+    /// When the first scenario starts.
+    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -88,7 +93,28 @@ impl Settings {
             .transpose()
             .map_err(|e| anyhow::anyhow!("--scenario-cooldown: {e}"))?
             .map_or(Duration::ZERO, Dur::get);
+        let shard = args
+            .shard
+            .as_deref()
+            .map(Shard::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--shard: {e}"))?;
+        let start_at = args
+            .start_at
+            .as_deref()
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(t)
+                    .map(|d| d.with_timezone(&chrono::Utc))
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "--start-at: `{t}` is not an RFC 3339 time ({e}), e.g. 2026-05-01T12:00:00Z"
+                        )
+                    })
+            })
+            .transpose()?;
         Ok(Self {
+            shard,
+            start_at,
             filter,
             tiers,
             repetitions,

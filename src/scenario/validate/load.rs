@@ -92,6 +92,7 @@ impl Validator<'_> {
             stages,
             interval,
             sweep,
+            shard: None,
         })
     }
 

@@ -1,0 +1,297 @@
+//! One scenario driven by several processes at once (`run --shard I/N`) and merged
+//! (`benchbot merge`): against a demo server started once, the shards' union is the planned
+//! schedule, the merged histograms hold every shard's operations, the percentiles match one
+//! process at the full rate (wide margins: 2×), and the merged record goes through compare and
+//! history like any other. Bad inputs end with exit 3 naming the file.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+use benchbot::record::RunRecord;
+use common::{benchbot_std, records, write, Run};
+
+/// A demo server on a free port, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(delay: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = Self {
+            child: benchbot_std()
+                .args(["demo-server", "--port", &port.to_string(), "--delay", delay])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+            port,
+        };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        panic!("the demo server did not start");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn scenario(port: u16, rate: u32, repetitions: u32) -> String {
+    format!(
+        "[scenario]\nname = \"sharded\"\nkind = \"internal\"\n\n[[target]]\nname = \"svc\"\nrole = \"ours\"\n[target.http]\nbase-url = \"http://127.0.0.1:{port}\"\n\n[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/items/{{{{seq}}}}\"\n\n[load]\nmode = \"open\"\nrate = {rate}\nconcurrency = 16\nduration = \"2s\"\nrepetitions = {repetitions}\n"
+    )
+}
+
+/// Runs `n` shards of `scenario` at once, each into `<dir>/shard-<i>`; returns their records.
+fn shards(scenario: &Path, dir: &Path, n: u32, start_at: Option<&str>) -> Vec<PathBuf> {
+    let children: Vec<(u32, Child)> = (1..=n)
+        .map(|i| {
+            let out = dir.join(format!("shard-{i}"));
+            let mut run = Run::new(scenario, &out, &dir.join("none")).args([
+                "--shard".to_owned(),
+                format!("{i}/{n}"),
+                "--busy-cores".to_owned(),
+                "64".to_owned(),
+                "--busy-steal".to_owned(),
+                "100".to_owned(),
+                "--preflight".to_owned(),
+                "off".to_owned(),
+            ]);
+            if let Some(at) = start_at {
+                run = run.args(["--start-at", at]);
+            }
+            let child = run
+                .std()
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (i, child)
+        })
+        .collect();
+    for (i, c) in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "shard {i}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    (1..=n)
+        .map(|i| records(&dir.join(format!("shard-{i}")), "sharded").remove(0))
+        .collect()
+}
+
+fn merge(records: &[PathBuf], out: &Path) -> (i32, String, String) {
+    let o = benchbot_std()
+        .arg("merge")
+        .args(records)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn ops(r: &RunRecord, rep: usize) -> u64 {
+    let x = &r.targets[0].operations[0].repetitions[rep];
+    x.count + x.errors.values().sum::<u64>()
+}
+
+#[test]
+fn four_shards_merge_into_the_run_one_process_makes() {
+    let server = Server::start("2ms");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = write(d, "sharded.toml", &scenario(server.port, 200, 2));
+
+    let at = (chrono::Utc::now() + chrono::TimeDelta::seconds(6)).to_rfc3339();
+    let parts = shards(&s, d, 4, Some(&at));
+    let (code, merged_path, stderr) = merge(&parts, &d.join("merged"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("merged 4 shard(s)"), "{stderr}");
+    let merged = RunRecord::read(Path::new(&merged_path)).unwrap();
+    let shards: Vec<RunRecord> = parts.iter().map(|p| RunRecord::read(p).unwrap()).collect();
+    assert_eq!(merged.shards.len(), 4);
+    assert!(merged.shard.is_none());
+    for rep in 0..2 {
+        // Every operation of every shard, and the histogram holds each of them.
+        let sum: u64 = shards.iter().map(|r| ops(r, rep)).sum();
+        assert_eq!(ops(&merged, rep), sum);
+        let m = &merged.targets[0].operations[0].repetitions[rep];
+        assert_eq!(m.latency.histogram().unwrap().len(), m.count);
+        // The shards' union is the planned schedule: 400 operations in 2 s, sent or unsent.
+        assert_eq!(ops(&merged, rep) + m.unsent, 400, "{m:?}");
+        assert!((150.0..=250.0).contains(&m.throughput), "{}", m.throughput);
+    }
+    // Each shard sent a quarter of the schedule.
+    for r in &shards {
+        let x = &r.targets[0].operations[0].repetitions[0];
+        assert!((80..=120).contains(&(x.count + x.unsent)), "{x:?}");
+    }
+
+    // One process at the full rate: the same latencies within 2×.
+    let single = d.join("single");
+    let (code, _, stderr) = Run::new(&s, &single, &d.join("none"))
+        .args(["--busy-cores", "64", "--busy-steal", "100"])
+        .output();
+    assert_eq!(code, 0, "{stderr}");
+    let one = RunRecord::read(&records(&single, "sharded")[0]).unwrap();
+    let p50 = |r: &RunRecord| r.targets[0].operations[0].repetitions[0].latency.p50_ns as f64;
+    let ratio = p50(&merged) / p50(&one);
+    assert!(
+        (0.5..=2.0).contains(&ratio),
+        "p50 merged vs one process: {ratio}"
+    );
+
+    // The merged record is a record like any other: compared and added to the history.
+    let (code, _, stderr) = common::run(&[
+        "baseline",
+        "write",
+        &records(&single, "sharded")[0].display().to_string(),
+        "--dir",
+        &d.join("baselines").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = common::run(&[
+        "compare",
+        &merged_path,
+        "--baseline",
+        &d.join("baselines").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("sharded"), "{stdout}");
+    let repo = d.join("history.git");
+    let (code, _, stderr) = common::run(&[
+        "history",
+        "--repo",
+        &repo.display().to_string(),
+        "import",
+        &merged_path,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let ls = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&repo)
+        .args(["ls-tree", "-r", "--name-only", "benchbot-results"])
+        .output()
+        .unwrap();
+    let files = String::from_utf8_lossy(&ls.stdout);
+    assert!(files.contains(&merged.run_id), "{files}");
+
+    // Bad inputs: exit 3, naming the files, nothing written.
+    let bad = d.join("bad");
+    let (code, _, stderr) = merge(
+        &[
+            parts[0].clone(),
+            parts[0].clone(),
+            parts[2].clone(),
+            parts[3].clone(),
+        ],
+        &bad,
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("are both shard 1 of 4"), "{stderr}");
+    let (code, _, stderr) = merge(&parts[..3], &bad);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("shard(s) 4 of 4 missing"), "{stderr}");
+    let single_record = records(&single, "sharded")[0].clone();
+    let (code, _, stderr) = merge(&[parts[0].clone(), single_record.clone()], &bad);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: not a shard record", single_record.display())),
+        "{stderr}"
+    );
+    assert!(!bad.exists(), "nothing written on an error");
+}
+
+#[test]
+fn sixteen_shards_at_a_low_rate_merge_exactly_and_other_runs_are_refused() {
+    let server = Server::start("1ms");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = write(d, "sharded.toml", &scenario(server.port, 80, 1));
+    let parts = shards(&s, d, 16, None);
+    let (code, merged_path, stderr) = merge(&parts, &d.join("merged"));
+    assert_eq!(code, 0, "{stderr}");
+    let merged = RunRecord::read(Path::new(&merged_path)).unwrap();
+    let shards: Vec<RunRecord> = parts.iter().map(|p| RunRecord::read(p).unwrap()).collect();
+    let m = &merged.targets[0].operations[0].repetitions[0];
+    assert_eq!(
+        ops(&merged, 0),
+        shards.iter().map(|r| ops(r, 0)).sum::<u64>()
+    );
+    assert_eq!(ops(&merged, 0) + m.unsent, 160);
+    // Every interval of the series adds up to the whole.
+    let series: u64 = m.series.iter().map(|p| p.ok + p.errors).sum();
+    assert_eq!(series, ops(&merged, 0));
+
+    // A shard of another scenario (another seed) is refused, naming it.
+    let other = write(
+        d,
+        "other.toml",
+        &scenario(server.port, 80, 1)
+            .replace("kind = \"internal\"", "kind = \"internal\"\nseed = 7"),
+    );
+    let out = d.join("other-out");
+    let (code, _, stderr) = Run::new(&other, &out, &d.join("none"))
+        .args([
+            "--shard",
+            "2/16",
+            "--busy-cores",
+            "64",
+            "--busy-steal",
+            "100",
+        ])
+        .output();
+    assert_eq!(code, 0, "{stderr}");
+    let stranger = records(&out, "sharded").remove(0);
+    let mut mixed = parts.clone();
+    mixed[1] = stranger.clone();
+    let (code, _, stderr) = merge(&mixed, &d.join("bad"));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains(&stranger.display().to_string()), "{stderr}");
+    assert!(stderr.contains("not shards of one run"), "{stderr}");
+
+    // A shard never starts its own copy of the system under test.
+    let managed = write(
+        d,
+        "managed.toml",
+        "[scenario]\nname = \"managed\"\nkind = \"internal\"\n\n[[target]]\nname = \"svc\"\nrole = \"ours\"\n[target.http]\nbase-url = \"http://127.0.0.1:{{port}}\"\n[target.service]\ncommand = [\"{{benchbot}}\", \"demo-server\", \"--port\", \"{{port}}\"]\nready = { tcp = \"127.0.0.1:{{port}}\" }\n\n[[operation]]\nname = \"get\"\n[operation.http]\npath = \"/x\"\n\n[load]\nduration = \"1s\"\n",
+    );
+    let (code, _, stderr) = Run::new(&managed, &d.join("m"), &d.join("none"))
+        .args(["--shard", "1/2"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("is a managed service"), "{stderr}");
+    let (code, _, stderr) = Run::new(&s, &d.join("p"), &d.join("none"))
+        .args(["--shard", "1/2", "--start-at", "2020-01-01T00:00:00Z"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("in the past"), "{stderr}");
+    let (code, _, stderr) = Run::new(&s, &d.join("p"), &d.join("none"))
+        .args(["--shard", "5/4"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("--shard: `5/4` is not a shard"), "{stderr}");
+}
