@@ -143,11 +143,14 @@ fn four_shards_merge_into_the_run_one_process_makes() {
         // The shards' union is the planned schedule: 400 operations in 2 s, sent or unsent.
         assert_eq!(ops(&merged, rep) + m.unsent, 400, "{m:?}");
         assert!((150.0..=250.0).contains(&m.throughput), "{}", m.throughput);
+        // Each shard intended a quarter of the rate; together, the whole.
+        assert!((m.target_rate.unwrap() - 200.0).abs() < 1e-9, "{m:?}");
     }
     // Each shard sent a quarter of the schedule.
     for r in &shards {
         let x = &r.targets[0].operations[0].repetitions[0];
         assert!((80..=120).contains(&(x.count + x.unsent)), "{x:?}");
+        assert!((x.target_rate.unwrap() - 50.0).abs() < 1e-9, "{x:?}");
     }
 
     // One process at the full rate: the same latencies within 2×.

@@ -34,7 +34,10 @@ pub(super) fn to_repetition(
         .filter(|o| !o.first)
         .map(|o| u64::from(o.weight))
         .sum();
-    let share = f64::from(scenario.ops[op].weight) / total_weight.max(1) as f64;
+    // This operation's share of the rate (and of a shard's part of it).
+    let share = f64::from(scenario.ops[op].weight)
+        / total_weight.max(1) as f64
+        / f64::from(scenario.load.shard.map_or(1, |s| s.count));
     let open = open && !scenario.ops[op].first;
     let schedule = if open {
         super::schedule::Schedule::of(&scenario.load)

@@ -53,15 +53,25 @@ pub fn stages(record: &RunRecord) -> Vec<StageRow> {
     record
         .targets
         .iter()
-        .flat_map(|t| target_stages(t, profile, record.load.mode))
+        .flat_map(|t| target_stages(t, profile, record.load.mode, shard_count(record)))
         .collect()
+}
+
+/// A shard generates `1 / count` of the profile's load.
+fn shard_count(record: &RunRecord) -> f64 {
+    f64::from(record.shard.map_or(1, |s| s.count))
 }
 
 #[expect(
     clippy::cast_precision_loss,
     reason = "counts and nanoseconds far below 2^53"
 )]
-fn target_stages(t: &TargetRecord, profile: &[StageInfo], mode: LoadMode) -> Vec<StageRow> {
+fn target_stages(
+    t: &TargetRecord,
+    profile: &[StageInfo],
+    mode: LoadMode,
+    shards: f64,
+) -> Vec<StageRow> {
     let ops: Vec<_> = t
         .operations
         .iter()
@@ -110,7 +120,7 @@ fn target_stages(t: &TargetRecord, profile: &[StageInfo], mode: LoadMode) -> Vec
         }
         let achieved = crate::stats::median(&rates);
         let rate = if mode == LoadMode::Open {
-            st.rate
+            st.rate.map(|(a, b)| (a / shards, b / shards))
         } else {
             None
         };
