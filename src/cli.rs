@@ -192,6 +192,11 @@ pub struct AbArgs {
     /// (`2x`: as many again). Only a confirmed regression fails the run.
     #[arg(long, default_value = "2x")]
     pub confirm: String,
+    /// When the first stage leaves a gating row inconclusive, run the blocks that would likely
+    /// settle it, up to this factor of the blocks in all (`2x`: as many again), before
+    /// judging; `off` reports it inconclusive at once.
+    #[arg(long, default_value = "2x")]
+    pub extend: String,
     /// Run a block measured on a busy machine again, at most this many times per scenario.
     #[arg(long, default_value_t = 6)]
     pub reruns: u32,
@@ -246,6 +251,9 @@ pub struct CalibrateArgs {
     /// Confirmation of a suspected regression, as `benchbot ab --confirm`.
     #[arg(long, default_value = "2x")]
     pub confirm: String,
+    /// Extension of an inconclusive first stage, as `benchbot ab --extend`.
+    #[arg(long, default_value = "2x")]
+    pub extend: String,
     /// Busy blocks run again, as `benchbot ab --reruns`.
     #[arg(long, default_value_t = 6)]
     pub reruns: u32,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use benchbot::gate::{run, AbRun, BlockOutcome, Blocks, Order, Plan};
+use benchbot::gate::{run, AbRun, BlockOutcome, Blocks, Look, Order, Plan};
 use benchbot::record::{Repetition, TargetRecord};
 use benchbot::scenario::Role;
 use benchbot::verdict::{compare, Status, Verdict};
@@ -91,6 +91,7 @@ fn record(run: &AbRun) -> benchbot::record::RunRecord {
         order: run.order.iter().map(|o| o.as_str().to_owned()).collect(),
         confirmation_blocks: run.confirmation_blocks,
         confirm_from: run.confirm_from,
+        extension_blocks: run.extension_blocks,
         excluded: run.excluded.clone(),
         base_targets: run.base.clone(),
     });
@@ -104,13 +105,20 @@ fn go(script: Script, plan: Plan) -> (Scripted, AbRun) {
         base: Vec::new(),
         head: Vec::new(),
     };
-    let suspect = |run: &AbRun| {
-        compare(&record(run), None)
-            .rows
-            .iter()
-            .any(|r| r.gating && r.status == Status::Regression)
+    // As `benchbot ab` looks at the blocks so far.
+    let look = |run: &AbRun| {
+        let c = compare(&record(run), None);
+        let gating = || c.rows.iter().filter(|r| r.gating);
+        if gating().any(|r| r.status == Status::Regression) {
+            return Look::Suspected;
+        }
+        gating()
+            .filter(|r| r.status == Status::Inconclusive)
+            .filter_map(|r| r.needed)
+            .max()
+            .map_or(Look::Settled, Look::Unsettled)
     };
-    let run = futures_lite(run(&mut s, &plan, suspect)).unwrap();
+    let run = futures_lite(run(&mut s, &plan, look)).unwrap();
     (s, run)
 }
 
@@ -127,6 +135,7 @@ const PLAN: Plan = Plan {
     confirm: 2.0,
     reruns: 3,
     seed: 9,
+    extend: 1.0,
 };
 
 /// Drift of the machine from block to block: ±3%, shared by both variants.
@@ -223,4 +232,36 @@ fn when_reruns_run_out_the_busy_blocks_stay_excluded_and_the_data_may_be_inconcl
     // +4% on four blocks: not a regression; the interval reaches past 5%, so inconclusive.
     assert_eq!(c.rows[0].status, Status::Inconclusive, "{:?}", c.rows[0]);
     assert_eq!(c.verdict, Verdict::NotJudged);
+}
+
+/// Head 2% slower, ±4% from block to block: six blocks can neither confirm nor exclude a 5%
+/// worsening.
+fn noisy(id: u32) -> (f64, f64, Option<&'static str>) {
+    let jitter = if id % 2 == 0 { 1.06 } else { 0.98 };
+    (10.0 * drift(id), 10.0 * jitter * drift(id), None)
+}
+
+#[test]
+fn an_inconclusive_first_stage_is_extended_by_the_blocks_that_settle_it() {
+    // Without extension: six blocks, inconclusive, not judged.
+    let (s, run) = go(noisy, PLAN);
+    assert_eq!(s.ran.len(), 6);
+    let c = compare(&record(&run), None);
+    assert_eq!(c.rows[0].status, Status::Inconclusive, "{:?}", c.rows[0]);
+    let needed = c.rows[0].needed.unwrap();
+    assert!((10..=18).contains(&needed), "{needed}");
+    assert_eq!(c.verdict, Verdict::NotJudged);
+
+    // With `--extend 3x`: the blocks the estimate asks for, then a verdict.
+    let (s, run) = go(noisy, Plan { extend: 3.0, ..PLAN });
+    assert_eq!(run.extension_blocks, needed - 6);
+    assert_eq!(s.ran.len() as u32, needed);
+    assert_eq!(run.confirm_from, None);
+    let c = compare(&record(&run), None);
+    assert_eq!(c.verdict, Verdict::Ok, "{:?}", c.rows);
+
+    // An estimate beyond the cap is not chased: inconclusive at once.
+    let (s, run) = go(noisy, Plan { extend: 2.0, ..PLAN });
+    assert_eq!(s.ran.len(), 6);
+    assert_eq!(run.extension_blocks, 0);
 }

@@ -98,6 +98,7 @@ pub fn run(args: &CalibrateArgs, printer: &Printer) -> anyhow::Result<ExitStatus
             blocks: args.blocks,
             calibrated: BTreeMap::new(),
             confirm,
+            extend: crate::gate::parse_confirm(&args.extend).map_err(anyhow::Error::msg)?,
             reruns: args.reruns,
             seed: None,
         }),

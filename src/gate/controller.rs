@@ -29,6 +29,17 @@ pub trait Blocks {
     fn measured(&self) -> (Vec<TargetRecord>, Vec<TargetRecord>);
 }
 
+/// What the data of an A/B run says so far, for the controller's next step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    /// A gating row would be a regression: confirm it.
+    Suspected,
+    /// A gating row is inconclusive; about this many blocks in all would settle it.
+    Unsettled(u32),
+    /// Nothing to add.
+    Settled,
+}
+
 /// An A/B run as measured.
 #[derive(Clone, Debug, Default)]
 pub struct AbRun {
@@ -40,18 +51,21 @@ pub struct AbRun {
     /// The first block of the confirmation stage, when there was one.
     pub confirm_from: Option<u32>,
     pub confirmation_blocks: u32,
+    /// Blocks added to an inconclusive first stage (numbered before the confirmation's).
+    pub extension_blocks: u32,
     pub cancelled: bool,
 }
 
-/// Runs the plan: `blocks` blocks measured on a quiet machine, then, when `suspect` says the
-/// first stage shows a regression, the confirmation stage.
+/// Runs the plan: `blocks` blocks measured on a quiet machine; when `look` finds a gating row
+/// unsettled and the blocks it needs are within the plan's extension, those blocks; then, when
+/// `look` says the data shows a regression, the confirmation stage.
 ///
 /// # Errors
 /// The first error of a block.
 pub async fn run<B: Blocks>(
     src: &mut B,
     plan: &Plan,
-    mut suspect: impl FnMut(&AbRun) -> bool,
+    mut look: impl FnMut(&AbRun) -> Look,
 ) -> Result<AbRun, B::Error> {
     let mut run = AbRun::default();
     let mut reruns = plan.reruns;
@@ -63,7 +77,23 @@ pub async fn run<B: Blocks>(
     let (head, base) = src.measured();
     run.head = head;
     run.base = base;
-    if extra > 0 && suspect(&run) {
+    let mut seen = look(&run);
+    if let Look::Unsettled(needed) = seen {
+        // An estimate from a few blocks: ask for at least two more, and never beyond the cap
+        // (a row that needs more is reported inconclusive at once).
+        let more = needed.saturating_sub(plan.blocks).max(2);
+        if more <= plan.extension_cap() {
+            run.extension_blocks = more;
+            if !stage(src, plan, more, &mut next, &mut reruns, &mut run).await? {
+                return Ok(finish(src, run, true));
+            }
+            let (head, base) = src.measured();
+            run.head = head;
+            run.base = base;
+            seen = look(&run);
+        }
+    }
+    if extra > 0 && seen == Look::Suspected {
         run.confirm_from = Some(next);
         run.confirmation_blocks = extra;
         if !stage(src, plan, extra, &mut next, &mut reruns, &mut run).await? {

@@ -6,6 +6,6 @@ mod controller;
 mod live;
 mod plan;
 
-pub use controller::{run, AbRun, BlockOutcome, Blocks};
+pub use controller::{run, AbRun, BlockOutcome, Blocks, Look};
 pub use live::LiveBlocks;
 pub use plan::{parse_confirm, Order, Plan};

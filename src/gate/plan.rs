@@ -41,6 +41,10 @@ pub struct Plan {
     /// Blocks measured on a busy machine are run again, at most this many times in all.
     pub reruns: u32,
     pub seed: u64,
+    /// When the first stage cannot settle a gating row (inconclusive) and the blocks that would
+    /// settle it are at most `blocks × extend` in all, the missing blocks are run before
+    /// judging; `1.0` (or less) turns extension off.
+    pub extend: f64,
 }
 
 impl Plan {
@@ -57,6 +61,21 @@ impl Plan {
         )]
         let n = (f64::from(self.blocks) * (self.confirm - 1.0)).ceil() as u32;
         n.max(2)
+    }
+
+    /// The most blocks an inconclusive first stage may be extended by.
+    #[must_use]
+    pub fn extension_cap(&self) -> u32 {
+        if self.extend <= 1.0 {
+            return 0;
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a small positive count"
+        )]
+        let n = (f64::from(self.blocks) * (self.extend - 1.0)).floor() as u32;
+        n
     }
 }
 
@@ -105,9 +124,13 @@ mod tests {
             confirm: 2.0,
             reruns: 3,
             seed: 1,
+            extend: 1.0,
         };
         assert_eq!(p.confirmation_blocks(), 6);
         assert_eq!(Plan { confirm: 1.0, ..p }.confirmation_blocks(), 0);
         assert_eq!(Plan { confirm: 1.5, ..p }.confirmation_blocks(), 3);
+        assert_eq!(p.extension_cap(), 0);
+        assert_eq!(Plan { extend: 2.0, ..p }.extension_cap(), 6);
+        assert_eq!(Plan { extend: 1.5, ..p }.extension_cap(), 3);
     }
 }

@@ -26,8 +26,9 @@ use crate::system::Environment;
 ///   percentiles, the intended rate), `interval_ms` and `unsent` (planned sends never sent),
 ///   load profiles (`load.stages`) and capacity curves (`sweep`). Older records read without
 ///   them.
-/// - 7: adds `shard` (this run generated one shard of the load) and `shards` (a record merged
-///   from shards: each shard's run and machine). Older records read without them.
+/// - 7: adds `shard` (this run generated one shard of the load), `shards` (a record merged
+///   from shards: each shard's run and machine) and `ab.extension_blocks`. Older records read
+///   without them.
 pub const FORMAT_VERSION: u32 = 7;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
@@ -329,6 +330,11 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's skip predicate")]
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
+}
+
 /// One interval of a repetition (about 100 bytes in the record).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IntervalPoint {
@@ -377,6 +383,10 @@ pub struct AbInfo {
     pub confirmation_blocks: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm_from: Option<u32>,
+    /// Of the blocks, how many were added to a first stage that left a gating row
+    /// inconclusive (before any confirmation).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub extension_blocks: u32,
     /// Blocks left out, and why (a busy machine, a failed repetition).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded: Vec<ExcludedBlock>,

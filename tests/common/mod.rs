@@ -379,6 +379,7 @@ pub fn ab_record(
             .collect(),
         confirmation_blocks: confirm_from.map_or(0, |f| u32::try_from(blocks).unwrap() + 1 - f),
         confirm_from,
+        extension_blocks: 0,
         excluded: Vec::new(),
         base_targets: base_rec.targets,
     });

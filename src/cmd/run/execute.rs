@@ -14,7 +14,7 @@ use crate::cmd::ab::Tree;
 use crate::cmd::baselines::{BaselineError, BaselineSource};
 use crate::engine::{run_scenario, EngineError, RunContext, ScenarioOutcome};
 use crate::exit::Outcome;
-use crate::gate::{AbRun, LiveBlocks, Plan};
+use crate::gate::{AbRun, LiveBlocks, Look, Plan};
 use crate::history::{Appended, History};
 use crate::printer::Printer;
 use crate::record::{AbInfo, RunRecord};
@@ -48,6 +48,8 @@ pub struct AbSetup {
     /// `--blocks auto`: the blocks of each scenario its calibration asks for.
     pub calibrated: std::collections::BTreeMap<String, u32>,
     pub confirm: f64,
+    /// Extension of an inconclusive first stage (a factor of the blocks; 1 = off).
+    pub extend: f64,
     pub reruns: u32,
     /// Seed of the blocks' order (default: derived from the run id and the scenario).
     pub seed: Option<u64>,
@@ -232,6 +234,7 @@ impl Runner<'_> {
                 .or(setup.blocks)
                 .unwrap_or_else(|| scenario.load.repetitions.max(6)),
             confirm: setup.confirm,
+            extend: setup.extend,
             reruns: setup.reruns,
             seed: setup
                 .seed
@@ -241,35 +244,12 @@ impl Runner<'_> {
             scenario,
             self.ctx,
             (&setup.base.path, &setup.head.path),
-            plan.blocks + plan.confirmation_blocks(),
+            plan.blocks + plan.extension_cap() + plan.confirmation_blocks(),
             self.printer,
         )
         .await?;
-        let suspect = |run: &AbRun| {
-            let mut r = assemble(
-                &self.info,
-                scenario,
-                ScenarioOutcome {
-                    targets: run.head.clone(),
-                    cancelled: false,
-                },
-                Utc::now(),
-            );
-            r.ab = Some(ab_info(setup, &plan, run));
-            let suspected = compare_with(&r, None, &self.options)
-                .rows
-                .iter()
-                .any(|row| row.gating && row.status == Status::Regression);
-            if suspected {
-                self.printer.msg(&format!(
-                    "  {}: a regression is suspected; confirming with {} more blocks",
-                    scenario.name,
-                    plan.confirmation_blocks()
-                ));
-            }
-            suspected
-        };
-        match crate::gate::run(&mut live, &plan, suspect).await {
+        let look = |run: &AbRun| self.look(scenario, setup, &plan, run);
+        match crate::gate::run(&mut live, &plan, look).await {
             Err(e) => {
                 live.abort().await;
                 Err(e)
@@ -289,6 +269,48 @@ impl Runner<'_> {
                     }),
                 })
             }
+        }
+    }
+
+    /// What the blocks measured so far say: a suspected regression, a gating row that more
+    /// blocks would settle, or nothing to add.
+    fn look(&self, scenario: &Scenario, setup: &AbSetup, plan: &Plan, run: &AbRun) -> Look {
+        let mut r = assemble(
+            &self.info,
+            scenario,
+            ScenarioOutcome {
+                targets: run.head.clone(),
+                cancelled: false,
+            },
+            Utc::now(),
+        );
+        r.ab = Some(ab_info(setup, plan, run));
+        let c = compare_with(&r, None, &self.options);
+        let gating = || c.rows.iter().filter(|row| row.gating);
+        if gating().any(|row| row.status == Status::Regression) {
+            self.printer.msg(&format!(
+                "  {}: a regression is suspected; confirming with {} more blocks",
+                scenario.name,
+                plan.confirmation_blocks()
+            ));
+            return Look::Suspected;
+        }
+        match gating()
+            .filter(|row| row.status == Status::Inconclusive)
+            .filter_map(|row| row.needed)
+            .max()
+        {
+            Some(n) if run.extension_blocks == 0 => {
+                let more = n.saturating_sub(plan.blocks).max(2);
+                if more <= plan.extension_cap() {
+                    self.printer.msg(&format!(
+                        "  {}: inconclusive after {} blocks; {more} more should settle it",
+                        scenario.name, plan.blocks
+                    ));
+                }
+                Look::Unsettled(n)
+            }
+            _ => Look::Settled,
         }
     }
 
@@ -356,6 +378,7 @@ fn ab_info(setup: &AbSetup, plan: &Plan, run: &AbRun) -> AbInfo {
         order: run.order.iter().map(|o| o.as_str().to_owned()).collect(),
         confirmation_blocks: run.confirmation_blocks,
         confirm_from: run.confirm_from,
+        extension_blocks: run.extension_blocks,
         excluded: run.excluded.clone(),
         base_targets: run.base.clone(),
     }

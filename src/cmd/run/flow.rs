@@ -641,6 +641,8 @@ fn ab_setup(a: &AbArgs, scenarios: &[Scenario], printer: &Printer) -> anyhow::Re
         },
         calibrated,
         confirm,
+        extend: crate::gate::parse_confirm(&a.extend)
+            .map_err(|e| anyhow::anyhow!("--extend: {e}"))?,
         reruns: a.reruns,
         seed: a.seed,
     })
