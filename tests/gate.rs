@@ -253,15 +253,40 @@ fn an_inconclusive_first_stage_is_extended_by_the_blocks_that_settle_it() {
     assert_eq!(c.verdict, Verdict::NotJudged);
 
     // With `--extend 3x`: the blocks the estimate asks for, then a verdict.
-    let (s, run) = go(noisy, Plan { extend: 3.0, ..PLAN });
+    let (s, run) = go(
+        noisy,
+        Plan {
+            extend: 3.0,
+            ..PLAN
+        },
+    );
     assert_eq!(run.extension_blocks, needed - 6);
-    assert_eq!(s.ran.len() as u32, needed);
+    assert_eq!(u32::try_from(s.ran.len()).unwrap(), needed);
     assert_eq!(run.confirm_from, None);
     let c = compare(&record(&run), None);
     assert_eq!(c.verdict, Verdict::Ok, "{:?}", c.rows);
 
-    // An estimate beyond the cap is not chased: inconclusive at once.
-    let (s, run) = go(noisy, Plan { extend: 2.0, ..PLAN });
+    // An estimate a little beyond the cap: the cap's worth of blocks is run.
+    let (s, run) = go(
+        noisy,
+        Plan {
+            extend: 2.0,
+            ..PLAN
+        },
+    );
+    assert!(needed - 6 > 6 && needed - 6 <= 12, "{needed}");
+    assert_eq!(run.extension_blocks, 6);
+    assert_eq!(s.ran.len(), 12);
+
+    // An estimate far beyond the cap is not chased: inconclusive at once.
+    let (s, run) = go(
+        noisy,
+        Plan {
+            extend: 1.5,
+            ..PLAN
+        },
+    );
+    assert!(needed - 6 > 2 * 3, "{needed}");
     assert_eq!(s.ran.len(), 6);
     assert_eq!(run.extension_blocks, 0);
 }

@@ -297,4 +297,17 @@ fn sixteen_shards_at_a_low_rate_merge_exactly_and_other_runs_are_refused() {
         .output();
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("--shard: `5/4` is not a shard"), "{stderr}");
+    let closed = write(
+        d,
+        "closed.toml",
+        &scenario(server.port, 80, 1).replace(
+            "mode = \"open\"\nrate = 80\nconcurrency = 16",
+            "concurrency = 2",
+        ),
+    );
+    let (code, _, stderr) = Run::new(&closed, &d.join("c"), &d.join("none"))
+        .args(["--shard", "1/4"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("fewer than the 4 shards"), "{stderr}");
 }

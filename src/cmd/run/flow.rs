@@ -154,6 +154,12 @@ fn shard_all(scenarios: &mut [Scenario], shard: crate::scenario::Shard) -> Resul
                 "--shard: scenario `{name}` is a sweep; shard each level as a scenario of its own"
             ));
         }
+        if s.load.mode == crate::scenario::LoadMode::Closed && s.load.concurrency < shard.count {
+            return Err(format!(
+                "--shard: scenario `{name}` runs {} worker(s), fewer than the {} shards: each shard needs one at least",
+                s.load.concurrency, shard.count
+            ));
+        }
         s.load.shard = Some(shard);
     }
     Ok(())
