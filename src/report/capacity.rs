@@ -9,8 +9,13 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use super::{escape_md, format_ns, sig3};
 use crate::verdict::{CapacityReport, TargetCurve};
 
+/// A level: whole numbers (workers, most rates) as they are, others to three digits.
 fn level(v: f64) -> String {
-    sig3(v)
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        sig3(v)
+    }
 }
 
 fn within(w: Option<bool>) -> &'static str {
