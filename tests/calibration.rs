@@ -176,6 +176,7 @@ fn resumes(d: &std::path::Path, quiet: &[&str]) {
     let o = common::benchbot_std()
         .current_dir(d)
         .args(["calibrate", "scenarios", "--rounds", "3", "--blocks", "3"])
+        .args(["--extend", "off"])
         .args(["--out", "out", "--resume"])
         .args(quiet)
         .output()
@@ -226,6 +227,8 @@ fn calibrate_stores_and_ab_blocks_auto_reads_it() {
             "--out",
             "out",
         ])
+        // A fixed number of blocks whatever the machine's noise: no extension.
+        .args(["--extend", "off"])
         .args(["--history", "history.git", "--store"])
         .args(quiet)
         .output()
