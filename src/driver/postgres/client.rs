@@ -82,13 +82,7 @@ fn convert(text: &str, ty: &Type) -> Result<Box<dyn ToSql + Sync + Send>, String
 
 impl PostgresDriver {
     async fn connect(&self) -> Result<(Client, Vec<Statement>), OpError> {
-        let (client, connection) = tokio_postgres::connect(&self.url, NoTls)
-            .await
-            .map_err(|e| OpError::new(ErrorKind::Connect, e.to_string()))?;
-        tokio::spawn(async move {
-            // Ends when the client is dropped or the server goes away; errors surface on queries.
-            let _ = connection.await;
-        });
+        let client = self.client("connect").await?;
         // Session settings first: every statement prepared below is planned under them.
         for sql in &self.session {
             client.batch_execute(sql).await.map_err(|e| {
@@ -157,16 +151,39 @@ impl PostgresDriver {
         })
     }
 
+    /// A connection. A server that accepts TCP but is still starting up (or shutting down a
+    /// previous instance) answers 57P03 "cannot connect now": asked again for up to
+    /// [`STARTING_UP`], since a service's TCP readiness comes before its readiness for
+    /// sessions.
     async fn client(&self, what: &str) -> Result<Client, OpError> {
-        let (client, connection) = tokio_postgres::connect(&self.url, NoTls)
-            .await
-            .map_err(|e| OpError::new(ErrorKind::Connect, format!("{what}: {e}")))?;
+        let started = std::time::Instant::now();
+        let (client, connection) = loop {
+            match tokio_postgres::connect(&self.url, NoTls).await {
+                Ok(c) => break c,
+                Err(e)
+                    if e.code() == Some(&tokio_postgres::error::SqlState::CANNOT_CONNECT_NOW)
+                        && started.elapsed() < STARTING_UP =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    return Err(OpError::new(
+                        ErrorKind::Connect,
+                        format!("{what}: {}", db_message(&e)),
+                    ))
+                }
+            }
+        };
         tokio::spawn(async move {
+            // Ends when the client is dropped or the server goes away; errors surface on queries.
             let _ = connection.await;
         });
         Ok(client)
     }
 }
+
+/// How long a server may answer "the database system is starting up".
+const STARTING_UP: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub(super) fn db_message(e: &tokio_postgres::Error) -> String {
     e.as_db_error().map_or_else(
