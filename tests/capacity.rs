@@ -157,8 +157,11 @@ fn each_stage_reports_its_intended_and_achieved_load() {
         .filter_map(|n| n.as_str())
         .filter(|n| n.contains("achieved of"))
         .collect();
-    assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].starts_with("svc stage 2:"), "{notes:?}");
+    // Stage 2 falls short by far; stage 1 only if the machine stalled (then it says so too).
+    assert!(
+        notes.iter().any(|n| n.starts_with("svc stage 2:")),
+        "{notes:?}"
+    );
     assert!(stdout.contains("load profile"), "{stdout}");
     let md = std::fs::read_to_string(out.join("latest.md")).unwrap();
     assert!(md.contains("**Load profile**"), "{md}");
