@@ -120,7 +120,7 @@ fn sigint_stops_promptly_writes_an_incomplete_record_and_leaves_no_orphan() {
         "stopped after {took:?}, not at the end of 20 repetitions: {stderr}"
     );
     let pid = i32::try_from(service).unwrap();
-    wait_for("the service to be gone", Duration::from_secs(5), || {
+    wait_for("the service to be gone", Duration::from_secs(30), || {
         !alive(pid) && !group_alive(pid)
     });
     let rec_dir = out.join("records/long-http");
