@@ -182,12 +182,7 @@ pub fn rep_holds(scenario: &Scenario, r: &PointRep) -> bool {
 /// One target's repetitions at one level: its operations together (load-phase
 /// pseudo-operations left out).
 fn point_target(t: &TargetRecord) -> PointTarget {
-    let ops: Vec<_> = t
-        .operations
-        .iter()
-        .filter(|o| o.metrics.is_none())
-        .collect();
-    let reps = ops.iter().map(|o| o.repetitions.len()).max().unwrap_or(0);
+    let (ops, reps) = t.measured_operations();
     PointTarget {
         name: t.name.clone(),
         role: t.role,

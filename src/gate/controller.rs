@@ -79,13 +79,8 @@ pub async fn run<B: Blocks>(
     run.base = base;
     let mut seen = look(&run);
     if let Look::Unsettled(needed) = seen {
-        // An estimate from a few blocks is rough: at least two more, at most the cap, and only
-        // when it is within twice the cap (a row that needs far more is reported inconclusive
-        // at once).
-        let more = needed.saturating_sub(plan.blocks).max(2);
-        let cap = plan.extension_cap();
-        if cap > 0 && more <= 2 * cap {
-            let more = more.min(cap);
+        let more = plan.extension_for(needed);
+        if more > 0 {
             run.extension_blocks = more;
             if !stage(src, plan, more, &mut next, &mut reruns, &mut run).await? {
                 return Ok(finish(src, run, true));

@@ -63,6 +63,20 @@ impl Plan {
         n.max(2)
     }
 
+    /// The blocks to add to an inconclusive first stage whose rows would need about `needed`
+    /// blocks in all: at least two, at most the cap, and none when the need is beyond twice
+    /// the cap (an estimate from a few blocks is rough, but not that rough).
+    #[must_use]
+    pub fn extension_for(&self, needed: u32) -> u32 {
+        let more = needed.saturating_sub(self.blocks).max(2);
+        let cap = self.extension_cap();
+        if cap > 0 && more <= 2 * cap {
+            more.min(cap)
+        } else {
+            0
+        }
+    }
+
     /// The most blocks an inconclusive first stage may be extended by.
     #[must_use]
     pub fn extension_cap(&self) -> u32 {
@@ -132,5 +146,11 @@ mod tests {
         assert_eq!(p.extension_cap(), 0);
         assert_eq!(Plan { extend: 2.0, ..p }.extension_cap(), 6);
         assert_eq!(Plan { extend: 1.5, ..p }.extension_cap(), 3);
+        let e = Plan { extend: 2.0, ..p };
+        assert_eq!(e.extension_for(7), 2, "at least two");
+        assert_eq!(e.extension_for(10), 4);
+        assert_eq!(e.extension_for(15), 6, "at most the cap");
+        assert_eq!(e.extension_for(19), 0, "beyond twice the cap");
+        assert_eq!(p.extension_for(8), 0, "off");
     }
 }

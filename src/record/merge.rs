@@ -164,22 +164,23 @@ fn check(shards: &[(PathBuf, RunRecord)]) -> Result<(), String> {
 fn merge_targets(ordered: &[&(PathBuf, RunRecord)]) -> Result<Vec<TargetRecord>, String> {
     let (first_path, first) = ordered[0];
     let mut targets = first.targets.clone();
+    let shape = |rec: &RunRecord| -> Vec<(String, Vec<(String, usize)>)> {
+        rec.targets
+            .iter()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    t.operations
+                        .iter()
+                        .map(|o| (o.name.clone(), o.repetitions.len()))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let first_shape = shape(first);
     for (p, r) in &ordered[1..] {
-        let shape = |rec: &RunRecord| -> Vec<(String, Vec<(String, usize)>)> {
-            rec.targets
-                .iter()
-                .map(|t| {
-                    (
-                        t.name.clone(),
-                        t.operations
-                            .iter()
-                            .map(|o| (o.name.clone(), o.repetitions.len()))
-                            .collect(),
-                    )
-                })
-                .collect()
-        };
-        if shape(r) != shape(first) {
+        if shape(r) != first_shape {
             return Err(format!(
                 "{}: its targets, operations or repetitions differ from {}'s",
                 p.display(),

@@ -240,6 +240,21 @@ pub struct TargetRecord {
     pub samples: Vec<crate::system::sampler::Sample>,
 }
 
+impl TargetRecord {
+    /// The operations measured by the load (load-phase pseudo-operations, which say which
+    /// metrics they carry, left out), and the most repetitions any of them has.
+    #[must_use]
+    pub fn measured_operations(&self) -> (Vec<&OperationRecord>, usize) {
+        let ops: Vec<&OperationRecord> = self
+            .operations
+            .iter()
+            .filter(|o| o.metrics.is_none())
+            .collect();
+        let reps = ops.iter().map(|o| o.repetitions.len()).max().unwrap_or(0);
+        (ops, reps)
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct OperationRecord {
     pub name: String,

@@ -72,12 +72,7 @@ fn target_stages(
     mode: LoadMode,
     shards: f64,
 ) -> Vec<StageRow> {
-    let ops: Vec<_> = t
-        .operations
-        .iter()
-        .filter(|o| o.metrics.is_none())
-        .collect();
-    let reps = ops.iter().map(|o| o.repetitions.len()).max().unwrap_or(0);
+    let (ops, reps) = t.measured_operations();
     let mut start = 0.0;
     let mut rows = Vec::new();
     for (i, st) in profile.iter().enumerate() {

@@ -301,10 +301,10 @@ impl Runner<'_> {
             .max()
         {
             Some(n) if run.extension_blocks == 0 => {
-                let more = n.saturating_sub(plan.blocks).max(2);
-                if more <= plan.extension_cap() {
+                let more = plan.extension_for(n);
+                if more > 0 {
                     self.printer.msg(&format!(
-                        "  {}: inconclusive after {} blocks; {more} more should settle it",
+                        "  {}: inconclusive after {} blocks; about {n} in all would settle it, running {more} more",
                         scenario.name, plan.blocks
                     ));
                 }

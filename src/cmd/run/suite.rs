@@ -55,16 +55,7 @@ impl SuiteState {
     ) -> anyhow::Result<Self> {
         let path = out.join("state.json");
         let mut state = if resume {
-            let text = crate::util::read_bounded(&path, crate::util::MAX_INPUT)
-                .with_context(|| format!("{}: no suite to resume", path.display()))?;
-            let mut st: SuiteState = serde_json::from_str(&text).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}:{}:{}: not a suite state: {e}",
-                    path.display(),
-                    e.line(),
-                    e.column()
-                )
-            })?;
+            let mut st = Self::read(&path)?;
             printer.msg(&format!(
                 "resuming run {} ({} of {} scenario(s) done)",
                 st.run_id,
@@ -104,18 +95,22 @@ impl SuiteState {
     /// # Errors
     /// A state file that cannot be read.
     pub fn saved_selection(out: &Path) -> anyhow::Result<Option<(Vec<PathBuf>, Option<u32>)>> {
-        let path = out.join("state.json");
-        let text = crate::util::read_bounded(&path, crate::util::MAX_INPUT)
+        let st = Self::read(&out.join("state.json"))?;
+        Ok((!st.paths.is_empty()).then_some((st.paths, st.repetitions)))
+    }
+
+    /// The suite state saved at `path`.
+    fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = crate::util::read_bounded(path, crate::util::MAX_INPUT)
             .with_context(|| format!("{}: no suite to resume", path.display()))?;
-        let st: SuiteState = serde_json::from_str(&text).map_err(|e| {
+        serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "{}:{}:{}: not a suite state: {e}",
                 path.display(),
                 e.line(),
                 e.column()
             )
-        })?;
-        Ok((!st.paths.is_empty()).then_some((st.paths, st.repetitions)))
+        })
     }
 
     /// Records the `--repetitions` override of a fresh suite.
