@@ -1,6 +1,7 @@
 //! `benchbot accept`: an intended change, recorded in the history with who accepted it and
 //! why. Baselines taken from the history start after it.
 
+use super::run::git;
 use chrono::Utc;
 
 use crate::cli::AcceptArgs;
@@ -114,15 +115,4 @@ fn acceptance(
         reason,
         pull_request: pr.map(|ev| ev.number),
     }))
-}
-
-fn git(args: &[&str]) -> Option<String> {
-    std::process::Command::new("git")
-        .args(args)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .filter(|s| !s.is_empty())
 }

@@ -52,17 +52,19 @@ pub fn assemble(
     }
 }
 
+/// The trimmed output of `git ARGS` in the working directory, when it succeeds with some.
+pub(crate) fn git(args: &[&str]) -> Option<String> {
+    std::process::Command::new("git")
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
 pub(crate) fn git_info() -> Option<GitInfo> {
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .args(args)
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .filter(|s| !s.is_empty())
-    };
     let sha = git(&["rev-parse", "HEAD"])?;
     Some(GitInfo {
         sha,

@@ -11,7 +11,7 @@ mod settings;
 mod signals;
 mod suite;
 
-pub(crate) use assemble::git_info;
+pub(crate) use assemble::{git, git_info};
 pub use execute::AbSetup;
 pub(crate) use flow::{
     build_all, context, interleavable, prepare_with, reap, run_info, runtime, source_tree, Prepared,
