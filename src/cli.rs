@@ -653,6 +653,14 @@ pub struct IngestArgs {
     /// Directory the record is written under (`records/<scenario>/<run-id>.json`).
     #[arg(long, default_value = "benchbot-out")]
     pub out: PathBuf,
+    /// criterion: only results written since this time (RFC 3339, or an age like `30m`).
+    /// Default: the latest run's results; older ones in the folder are named and left out.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// A value whose direction the tool does not say (a Google Benchmark counter, a unit) is
+    /// better bigger: its benchmark's full name, or the counter's or unit's name. Repeatable.
+    #[arg(long = "bigger-is-better", value_name = "NAME")]
+    pub bigger_is_better: Vec<String>,
 }
 
 /// `--blocks`: a number of blocks, or what a calibration says.

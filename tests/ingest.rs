@@ -69,7 +69,11 @@ fn go_count_runs_are_samples_and_memory_figures_are_kept() {
         b.iter().all(|x| x.samples.len() == 5),
         "five runs of each figure"
     );
-    assert_eq!(b[0].iterations, Some(20_000));
+    assert_eq!(
+        b[0].iterations,
+        vec![20_000; 5],
+        "each line's own iteration count"
+    );
     assert_eq!(
         b[1].kind,
         Kind::Value {
@@ -341,14 +345,27 @@ fn criterion_directories_keep_the_raw_samples() {
     );
     let mean = b[0].samples.iter().sum::<f64>() / 20.0;
     assert!((500.0..20_000.0).contains(&mean), "fib 15 took {mean} ns");
-    // One estimates.json on its own: its point estimates as summary statistics.
+    // One estimates.json on its own: read with the sample.json and benchmark.json beside it,
+    // so it is the same benchmark as in directory mode.
     let one = parse(
-        &fixture("criterion/target-criterion/fib 15/new/estimates.json"),
-        Format::Criterion,
+        &fixture("criterion/target-criterion/sum/100/new/estimates.json"),
+        Format::Auto,
     )
     .unwrap()
     .0;
-    assert!(one[0].summary.is_some());
+    assert_eq!(one, vec![b[1].clone()]);
+    // Without them, its point estimates as summary statistics, named by its folder.
+    let dir = tempfile::tempdir().unwrap();
+    let lone = dir.path().join("fib 15/new");
+    std::fs::create_dir_all(&lone).unwrap();
+    std::fs::copy(
+        fixture("criterion/target-criterion/fib 15/new/estimates.json"),
+        lone.join("estimates.json"),
+    )
+    .unwrap();
+    let one = parse(&lone.join("estimates.json"), Format::Auto).unwrap().0;
+    assert_eq!(one[0].name, "fib 15");
+    assert!(one[0].samples.is_empty() && one[0].summary.is_some());
     // The same run through criterion's bencher output (libtest format).
     let lines = parsed("libtest/criterion-bencher.txt", Format::Auto);
     assert_eq!(
@@ -595,14 +612,11 @@ fn go_names_keep_their_sub_benchmark_and_cpu_suffix() {
         names,
         ["BenchmarkSort/size-1024", "BenchmarkSort/size-8192"]
     );
-    assert_eq!(
-        v["targets"][0]["operations"][0]["repetitions"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2,
-        "two samples each, never mixed"
-    );
+    for (op, mean) in [(0, 10_050.0), (1, 90_500.0)] {
+        let s = &v["targets"][0]["operations"][op]["summary"];
+        assert_eq!(s["n"], 2, "two samples each, never mixed: {s}");
+        assert!((s["mean"].as_f64().unwrap() - mean).abs() < 1e-6, "{s}");
+    }
 }
 
 #[test]
@@ -706,16 +720,20 @@ fn direction_is_never_guessed() {
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("customBiggerIsBetter"), "{stderr}");
     // Times and rates say it by their unit, even through auto-detection.
-    let (code, stderr, _) = try_ingest(
-        dir.path(),
-        "times.json",
-        r#"[{"name": "parse", "unit": "ns/iter", "value": 120}]"#,
-        &[],
-    );
-    assert_eq!(
-        code, 3,
-        "ns/iter is not a time unit benchbot knows yet: {stderr}"
-    );
+    for (i, unit) in ["ns/iter", "us/op", "ms"].iter().enumerate() {
+        let (code, stderr, rec) = try_ingest(
+            dir.path(),
+            &format!("times-{i}.json"),
+            &format!(r#"[{{"name": "parse", "unit": "{unit}", "value": 120}}]"#),
+            &[],
+        );
+        assert_eq!(code, 0, "{unit} is a time: {stderr}");
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(rec.unwrap()).unwrap()).unwrap();
+        let op = &v["targets"][0]["operations"][0];
+        assert_eq!(op["metrics"], serde_json::json!(["mean"]), "{unit}: {op}");
+        assert!(op.get("unit").is_none(), "{unit} is not a value: {op}");
+    }
     let (code, stderr, _) = try_ingest(
         dir.path(),
         "ms.json",

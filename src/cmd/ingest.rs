@@ -1,5 +1,8 @@
 //! `benchbot ingest`: another tool's benchmark output as a run record.
 
+use std::collections::HashSet;
+use std::time::{Duration, SystemTime};
+
 use anyhow::Context as _;
 use chrono::Utc;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -15,13 +18,34 @@ use crate::report::{format_ns, sig3};
 use crate::util::{hex, Dur, Name, Percent};
 use crate::{system, ExitStatus};
 
-/// Every file's benchmarks (no name twice), the last file's format, and a digest of the files.
-fn read_all(args: &IngestArgs) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sha256)> {
-    let mut benches = Vec::new();
+/// `--since`: a time (RFC 3339) or an age (`30m`: results written in the last 30 minutes).
+fn since(arg: &str) -> anyhow::Result<SystemTime> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(arg) {
+        return Ok(t.with_timezone(&Utc).into());
+    }
+    let age = Dur::parse(arg).map_err(|e| {
+        anyhow::anyhow!("--since: `{arg}` is neither an RFC 3339 time nor an age ({e})")
+    })?;
+    Ok(SystemTime::now()
+        .checked_sub(age.get())
+        .unwrap_or(SystemTime::UNIX_EPOCH))
+}
+
+/// Every file's benchmarks (no name twice), their one format, and a digest of the files.
+fn read_all(
+    args: &IngestArgs,
+    printer: &Printer,
+) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sha256)> {
+    let options = ingest::ParseOptions {
+        since: args.since.as_deref().map(since).transpose()?,
+    };
+    let mut benches: Vec<ingest::Bench> = Vec::new();
+    let mut names = HashSet::new();
     let mut digest = Sha256::new();
     let mut format: Option<Format> = None;
     for f in &args.files {
-        let (parsed, this) = ingest::parse(f, args.format)?;
+        let parsed = ingest::parse_with(f, args.format, options)?;
+        let this = parsed.format;
         // One record, one tool: its label must say which.
         if let Some(first) = format.filter(|first| *first != this) {
             anyhow::bail!(
@@ -30,20 +54,54 @@ fn read_all(args: &IngestArgs) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sh
             );
         }
         format = Some(this);
+        if !parsed.stale.is_empty() {
+            let newest = parsed.stale.iter().map(|s| s.written).max();
+            let age = newest
+                .and_then(|t| SystemTime::now().duration_since(t).ok())
+                .map_or_else(String::new, |d| {
+                    format!(
+                        ", the newest written {} ago",
+                        Dur(Duration::from_secs(d.as_secs()))
+                    )
+                });
+            printer.warn(&format!(
+                "{}: {} result(s) left by an earlier criterion run are not ingested{age}: {}\n  hint: --since TIME (or an age like 2h) takes results written since then",
+                f.display(),
+                parsed.stale.len(),
+                parsed
+                    .stale
+                    .iter()
+                    .take(10)
+                    .map(|s| format!("`{}`", s.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         // Two files naming the same benchmark would be compared with each other's numbers.
-        if let Some(dup) = parsed
-            .iter()
-            .find(|b| benches.iter().any(|x: &ingest::Bench| x.name == b.name))
-        {
+        if let Some(dup) = parsed.benches.iter().find(|b| names.contains(&b.name)) {
             anyhow::bail!(
                 "{}: benchmark `{}` is also in an earlier file: one record cannot hold two benchmarks of one name\n  hint: ingest the files into records of their own (--scenario), or rename one",
                 f.display(),
                 dup.name
             );
         }
-        benches.extend(parsed);
+        names.extend(parsed.benches.iter().map(|b| b.name.clone()));
+        benches.extend(parsed.benches);
         if f.is_file() {
-            digest.update(std::fs::read(f).with_context(|| f.display().to_string())?);
+            let mut file = std::fs::File::open(f).with_context(|| f.display().to_string())?;
+            std::io::copy(&mut file, &mut digest).with_context(|| f.display().to_string())?;
+        }
+    }
+    // Values whose direction the tool does not say, named better bigger.
+    for b in &mut benches {
+        if let Kind::Value { higher_is_better } = &mut b.kind {
+            if args
+                .bigger_is_better
+                .iter()
+                .any(|n| *n == b.name || b.unit.as_deref() == Some(n.as_str()))
+            {
+                *higher_is_better = true;
+            }
         }
     }
     Ok((benches, format.unwrap_or(args.format), digest))
@@ -53,7 +111,7 @@ fn read_all(args: &IngestArgs) -> anyhow::Result<(Vec<ingest::Bench>, Format, Sh
 /// Unreadable, malformed or empty input; an invalid scenario name.
 pub fn run(args: &IngestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let gh = Context::from_env()?;
-    let (benches, format, digest) = read_all(args)?;
+    let (benches, format, digest) = read_all(args, printer)?;
     let scenario = args
         .scenario
         .clone()

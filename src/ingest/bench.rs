@@ -30,8 +30,9 @@ pub struct Bench {
     pub samples: Vec<f64>,
     /// When there are no samples: the tool's own statistics.
     pub summary: Option<SummaryStats>,
-    /// Iterations behind each sample, where the tool says.
-    pub iterations: Option<u64>,
+    /// Iterations behind each sample, in the order of `samples`, where the tool says (empty
+    /// when it does not).
+    pub iterations: Vec<u64>,
     /// The unit of a [`Kind::Value`] benchmark.
     pub unit: Option<String>,
     /// Runs the tool reported as failed (a failing benchmark, a command's non-zero exit).
@@ -47,7 +48,7 @@ impl Bench {
             kind: Kind::Time,
             samples,
             summary: None,
-            iterations: None,
+            iterations: Vec::new(),
             unit: None,
             errors: 0,
             error_sample: None,
@@ -73,7 +74,7 @@ impl Bench {
             kind: Kind::Value { higher_is_better },
             samples,
             summary: None,
-            iterations: None,
+            iterations: Vec::new(),
             unit: Some(unit.to_owned()),
             errors: 0,
             error_sample: None,
@@ -93,7 +94,27 @@ pub enum Format {
     GoogleBenchmark,
     Benchmarkdotnet,
     Jmh,
+    /// Catch2: `-r xml` or the console reporter's table.
     Catch2,
+    /// Bencher Metric Format JSON.
+    #[value(name = "bmf", alias = "bencher")]
+    Bmf,
+    /// Benchmark.js console lines (`x 1,234 ops/sec ±0.5% (90 runs sampled)`).
+    #[value(name = "benchmarkjs", alias = "benchmark.js")]
+    BenchmarkJs,
+    /// JavaScript `console.time` / `console.timeEnd` lines.
+    JsTime,
+    /// airspeed velocity (`asv run`) console output.
+    Asv,
+    /// iai and iai-callgrind (gungraun) console output.
+    #[value(name = "iai", alias = "iai-callgrind")]
+    Iai,
+    /// Julia BenchmarkTools JSON (`BenchmarkTools.save`).
+    Julia,
+    /// Luau's `bench.py` output.
+    Luau,
+    /// Ruby `Benchmark.bm` / `Benchmark.bmbm` output.
+    RubyBenchmark,
     /// benchbot's documented custom JSON.
     Custom,
     /// github-action-benchmark's `customSmallerIsBetter` file.
@@ -116,9 +137,16 @@ impl fmt::Display for Format {
     }
 }
 
-/// Time unit factor to nanoseconds.
+/// Time unit factor to nanoseconds: `ns`…`s`, also per operation (`ns/iter`, `us/op`,
+/// `ms/call`).
 pub(crate) fn to_ns(unit: &str) -> Option<f64> {
-    Some(match unit.trim() {
+    let unit = unit.trim();
+    let unit = ["/iter", "/op", "/call"]
+        .iter()
+        .find_map(|per| unit.strip_suffix(per))
+        .unwrap_or(unit);
+    Some(match unit {
+        "ps" => 1e-3,
         "ns" => 1.0,
         "us" | "µs" | "μs" => 1e3,
         "ms" => 1e6,

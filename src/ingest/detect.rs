@@ -1,30 +1,44 @@
 //! Reading another tool's output: the format (given, or recognised), then the tool's parser.
 
 use std::path::Path;
+use std::time::SystemTime;
 
+use super::tools::criterion::Stale;
 use super::tools::{
-    catch2, criterion, custom, dotnet, go, google, hyperfine, jmh, libtest, pytest,
+    asv, benchmarkjs, bmf, catch2, criterion, custom, dotnet, go, google, hyperfine, iai, jmh,
+    julia, libtest, luau, pytest, ruby,
 };
 use super::{Bench, Format, IngestError};
 
 /// Whether a text is a tool's output.
 type Sniff = fn(&str) -> bool;
 
-/// Recognisers in the order they are tried: the more specific first.
-const SNIFFERS: [(Format, Sniff); 11] = [
+/// Recognisers in the order they are tried: the more specific first. Every format has one,
+/// except those whose text says too little (`js-time` only when every line is a timer).
+const SNIFFERS: [(Format, Sniff); 21] = [
     (Format::Catch2, catch2::sniff),
     (Format::Hyperfine, hyperfine::sniff),
     (Format::PytestBenchmark, pytest::sniff),
     (Format::GoogleBenchmark, google::sniff),
     (Format::Benchmarkdotnet, dotnet::sniff),
     (Format::Jmh, jmh::sniff),
+    (Format::Julia, julia::sniff),
     (Format::Criterion, criterion::sniff),
     // github-action-benchmark's arrays do not say their direction: times and rates say it by
     // their unit, anything else needs the explicit format (see `custom`).
     (Format::Custom, custom::sniff_array),
     (Format::Custom, custom::sniff_object),
+    (Format::Bmf, bmf::sniff),
+    (Format::Catch2, catch2::sniff_console),
+    (Format::Criterion, criterion::sniff_console),
+    (Format::Iai, iai::sniff),
+    (Format::Asv, asv::sniff),
+    (Format::Luau, luau::sniff),
+    (Format::RubyBenchmark, ruby::sniff),
+    (Format::BenchmarkJs, benchmarkjs::sniff_benchmarkjs),
     (Format::Go, go::sniff),
     (Format::Libtest, libtest::sniff),
+    (Format::JsTime, benchmarkjs::sniff_js_time),
 ];
 
 /// The most of a tool's output benchbot reads (2 GiB).
@@ -60,8 +74,14 @@ fn read(path: &Path) -> Result<String, IngestError> {
             path: path.to_owned(),
             source,
         })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(text.replace("\r\n", "\n"))
+    let mut text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
+    Ok(text)
 }
 
 pub(super) fn parse_text(
@@ -86,11 +106,39 @@ pub(super) fn parse_text(
         Format::Benchmarkdotnet => dotnet::dotnet(path, text),
         Format::Jmh => jmh::jmh(path, text),
         Format::Catch2 => catch2::catch2(path, text),
-        Format::Criterion => criterion::criterion_estimates(path, text, None),
+        Format::Criterion if text.trim_start().starts_with('{') => {
+            criterion::criterion_estimates(path, text)
+        }
+        Format::Criterion => criterion::criterion_console(path, text),
+        Format::Bmf => bmf::bmf(path, text),
+        Format::BenchmarkJs => benchmarkjs::benchmarkjs(path, text),
+        Format::JsTime => benchmarkjs::js_time(path, text),
+        Format::Asv => asv::asv(path, text),
+        Format::Iai => iai::iai(path, text),
+        Format::Julia => julia::julia(path, text),
+        Format::Luau => luau::luau(path, text),
+        Format::RubyBenchmark => ruby::ruby(path, text),
         Format::Custom => custom::custom(path, text, None),
         Format::CustomSmallerIsBetter => custom::custom(path, text, Some(false)),
         Format::CustomBiggerIsBetter => custom::custom(path, text, Some(true)),
     }
+}
+
+/// What parsing may be told beyond the format.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseOptions {
+    /// criterion: only results written at or after this time (default: the latest run's).
+    pub since: Option<SystemTime>,
+}
+
+/// Benchmarks read from one input.
+#[derive(Debug)]
+pub struct Parsed {
+    pub benches: Vec<Bench>,
+    /// The format they were read as.
+    pub format: Format,
+    /// criterion results in the folder that an earlier run left (not read).
+    pub stale: Vec<Stale>,
 }
 
 /// Parses benchmark output at `path` (a file, or for criterion its `target/criterion`
@@ -100,8 +148,17 @@ pub(super) fn parse_text(
 /// # Errors
 /// [`IngestError`] naming the file and line; empty or truncated output is an error.
 pub fn parse(path: &Path, format: Format) -> Result<(Vec<Bench>, Format), IngestError> {
-    let (benches, format) = if path.is_dir() {
-        (criterion::criterion_dir(path)?, Format::Criterion)
+    parse_with(path, format, ParseOptions::default()).map(|p| (p.benches, p.format))
+}
+
+/// [`parse`], told more.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with(path: &Path, format: Format, o: ParseOptions) -> Result<Parsed, IngestError> {
+    let (benches, format, stale) = if path.is_dir() {
+        let (b, stale) = criterion::criterion_dir(path, o.since)?;
+        (b, Format::Criterion, stale)
     } else {
         let text = read(path)?;
         let format = if format == Format::Auto {
@@ -109,7 +166,7 @@ pub fn parse(path: &Path, format: Format) -> Result<(Vec<Bench>, Format), Ingest
         } else {
             format
         };
-        (parse_text(path, format, &text)?, format)
+        (parse_text(path, format, &text)?, format, Vec::new())
     };
     if benches.is_empty() {
         return Err(IngestError::Empty {
@@ -144,7 +201,11 @@ pub fn parse(path: &Path, format: Format) -> Result<(Vec<Bench>, Format), Ingest
             message,
         })?;
     }
-    Ok((benches, format))
+    Ok(Parsed {
+        benches,
+        format,
+        stale,
+    })
 }
 
 /// A benchmark's numbers are ones a record can hold and a comparison can trust: finite, and

@@ -13,7 +13,8 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}:{line}: {message}", path.display())]
+    /// `line` 0: the position is not known (a field of a parsed JSON document).
+    #[error("{}{}: {message}", path.display(), at_line(*line))]
     Parse {
         path: PathBuf,
         line: usize,
@@ -33,6 +34,15 @@ pub enum IngestError {
         bench: String,
         message: String,
     },
-    #[error("{}: cannot tell which tool wrote this\n  hint: pass --format (criterion, libtest, go, hyperfine, pytest-benchmark, google-benchmark, benchmarkdotnet, jmh, catch2, custom)", path.display())]
+    #[error("{}: cannot tell which tool wrote this\n  hint: pass --format (see `benchbot ingest --help` for the list)", path.display())]
     Unknown { path: PathBuf },
+}
+
+/// `:LINE` after a path, when the line is known.
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
 }

@@ -15,6 +15,7 @@ mod tools;
 
 pub(crate) use bench::to_ns;
 pub use bench::{Bench, Format, Kind, SummaryStats};
-pub use detect::{detect, parse};
+pub use detect::{detect, parse, parse_with, ParseOptions, Parsed};
 pub use error::IngestError;
 pub use to_record::{to_record, IngestOptions};
+pub use tools::criterion::Stale;

@@ -29,37 +29,59 @@ pub struct IngestOptions {
     pub source_digest: String,
 }
 
-fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Repetition {
-    // Times are nanoseconds; rates are per second (their latency is the reciprocal); a value in
-    // another unit is kept as it is in the field its direction compares: `mean_ns` when lower
-    // is better, `throughput` when higher is better (the record's `unit` names the unit).
-    let (ns, throughput) = match kind {
-        Kind::Time => (value, if value > 0.0 { 1e9 / value } else { 0.0 }),
-        Kind::Rate => (if value > 0.0 { 1e9 / value } else { 0.0 }, value),
+/// Where a value goes in a repetition: times are nanoseconds; rates are per second (their
+/// latency is the reciprocal); a value in another unit is kept as it is in the field its
+/// direction compares: `mean_ns` when lower is better, `throughput` when higher is better (the
+/// record's `unit` names the unit). Returns (nanoseconds, throughput).
+fn place(kind: Kind, value: f64) -> (f64, f64) {
+    let inverse = |v: f64| if v > 0.0 { 1e9 / v } else { 0.0 };
+    match kind {
+        Kind::Time => (value, inverse(value)),
+        Kind::Rate => (inverse(value), value),
         Kind::Value {
             higher_is_better: false,
         } => (value, 0.0),
         Kind::Value {
             higher_is_better: true,
         } => (0.0, value),
-    };
-    let mut h = new_histogram();
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "non-negative values"
-    )]
-    let whole = ns.round().max(1.0) as u64;
-    h.saturating_record(whole);
-    let mut latency = Latency::from_histogram(&h);
+    }
+}
+
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "non-negative values"
+)]
+fn whole(ns: f64) -> u64 {
+    ns.round().max(1.0) as u64
+}
+
+/// One repetition holding `values` (one sample, or every sample of a compact operation).
+fn repetition(index: u32, kind: Kind, values: &[f64], count: u64) -> Repetition {
+    // A histogram only as wide as the values: one of the whole range (an hour in
+    // nanoseconds) costs a quarter of a megabyte to allocate and walk, per benchmark.
+    let ns: Vec<u64> = values.iter().map(|v| whole(place(kind, *v).0)).collect();
+    let top = ns.iter().copied().max().unwrap_or(1).max(2);
+    let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, top, 3)
+        .unwrap_or_else(|_| new_histogram());
+    for v in ns {
+        h.saturating_record(v);
+    }
+    let summary = crate::stats::Summary::of(values);
+    let (ns, throughput) = place(kind, summary.mean);
+    let mut latency = Latency::from_histogram_encoded(&h, crate::util::encode_histogram_plain);
     latency.mean_ns = ns;
-    latency.stdev_ns = 0.0;
+    latency.stdev_ns = if values.len() > 1 && matches!(kind, Kind::Time) {
+        summary.var.sqrt()
+    } else {
+        0.0
+    };
     Repetition {
         recall: None,
         precision: None,
         index,
         elapsed_ns: 0,
-        count: iterations.unwrap_or(1),
+        count,
         errors: BTreeMap::new(),
         error_samples: BTreeMap::new(),
         throughput,
@@ -72,6 +94,62 @@ fn repetition(index: u32, kind: Kind, value: f64, iterations: Option<u64>) -> Re
     }
 }
 
+/// The repetitions of one benchmark, and the summary that stands for its samples when they are
+/// too many to keep one by one.
+fn repetitions(b: &Bench) -> (Vec<Repetition>, Option<SummaryRecord>) {
+    let iterations = |i: usize| b.iterations.get(i).copied().unwrap_or(1);
+    if b.samples.is_empty() {
+        let reps = b
+            .summary
+            .iter()
+            .map(|s| repetition(1, b.kind, &[s.mean], iterations(0)))
+            .collect();
+        let summary = b.summary.map(|s| SummaryRecord {
+            mean: s.mean,
+            stdev: s.stdev,
+            n: s.n,
+            from_samples: false,
+        });
+        return (reps, summary);
+    }
+    // Several raw samples are one repetition whose histogram holds every sample (three
+    // significant digits), with their exact mean, standard deviation and count in the
+    // operation's `summary`: Welch's test reads exactly what it would from the samples, and an
+    // operation costs about a kilobyte of record however many samples the tool printed (one
+    // repetition per sample cost about 800 bytes each).
+    if b.samples.len() == 1 {
+        let reps = b
+            .samples
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                repetition(
+                    u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    b.kind,
+                    std::slice::from_ref(v),
+                    iterations(i),
+                )
+            })
+            .collect();
+        return (reps, None);
+    }
+    let s = crate::stats::Summary::of(&b.samples);
+    let count = if b.iterations.len() == b.samples.len() {
+        b.iterations.iter().sum()
+    } else {
+        u64::try_from(b.samples.len()).unwrap_or(u64::MAX)
+    };
+    (
+        vec![repetition(1, b.kind, &b.samples, count)],
+        Some(SummaryRecord {
+            mean: s.mean,
+            stdev: s.var.sqrt(),
+            n: u64::try_from(s.n).unwrap_or(u64::MAX),
+            from_samples: true,
+        }),
+    )
+}
+
 /// Builds the record.
 #[must_use]
 #[expect(
@@ -82,11 +160,6 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
     let operations = benches
         .iter()
         .map(|b| {
-            let values: Vec<f64> = if b.samples.is_empty() {
-                b.summary.iter().map(|s| s.mean).collect()
-            } else {
-                b.samples.clone()
-            };
             let metric = match b.kind {
                 Kind::Time
                 | Kind::Value {
@@ -97,18 +170,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                     higher_is_better: true,
                 } => Metric::Throughput,
             };
-            let mut repetitions: Vec<Repetition> = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    repetition(
-                        u32::try_from(i + 1).unwrap_or(u32::MAX),
-                        b.kind,
-                        *v,
-                        b.iterations,
-                    )
-                })
-                .collect();
+            let (mut repetitions, summary) = repetitions(b);
             // What the tool reported as failed: counted, with its message, on the first
             // repetition (or one of its own when nothing succeeded).
             if b.errors > 0 {
@@ -130,11 +192,7 @@ pub fn to_record(benches: &[Bench], o: &IngestOptions) -> RunRecord {
                 name: b.name.clone(),
                 repetitions,
                 metrics: Some(vec![metric]),
-                summary: b.summary.map(|s| SummaryRecord {
-                    mean: s.mean,
-                    stdev: s.stdev,
-                    n: s.n,
-                }),
+                summary,
                 unit: b.unit.clone(),
             }
         })

@@ -1,6 +1,6 @@
 //! Several runs of one scenario pooled into one baseline.
 
-use super::record::{PooledRun, RunRecord};
+use super::record::{PooledRun, RunRecord, SummaryRecord};
 
 /// The runs a record stands for: its pooled runs, or itself.
 #[must_use]
@@ -52,12 +52,19 @@ pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
     }
     for r in &records[1..] {
         for t in &r.targets {
-            // Summaries cannot be pooled with samples: pooling keeps raw repetitions only.
+            // A tool's summaries cannot be pooled with samples: pooling keeps the runs'
+            // repetitions, and summaries computed from every raw sample are added exactly.
             let Some(ot) = out.targets.iter_mut().find(|o| o.name == t.name) else {
                 continue;
             };
             for op in &t.operations {
                 if let Some(oo) = ot.operations.iter_mut().find(|o| o.name == op.name) {
+                    oo.summary = match (oo.summary, op.summary) {
+                        (Some(a), Some(b)) if a.from_samples && b.from_samples => {
+                            Some(add_summaries(a, b))
+                        }
+                        (a, _) => a.filter(|a| !a.from_samples),
+                    };
                     oo.repetitions
                         .extend(op.repetitions.iter().cloned().map(|mut rep| {
                             tag(r, &mut rep);
@@ -68,4 +75,56 @@ pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
         }
     }
     out
+}
+
+/// The exact mean, deviation and count of two sets of samples together, from theirs (Chan,
+/// Golub and LeVeque's pairwise update).
+#[must_use]
+pub fn add_summaries(a: SummaryRecord, b: SummaryRecord) -> SummaryRecord {
+    #[expect(clippy::cast_precision_loss, reason = "sample counts")]
+    let (na, nb) = (a.n as f64, b.n as f64);
+    let n = na + nb;
+    if a.n == 0 || b.n == 0 {
+        return if a.n == 0 { b } else { a };
+    }
+    let delta = b.mean - a.mean;
+    let mean = a.mean + delta * nb / n;
+    let m2 =
+        a.stdev.powi(2) * (na - 1.0) + b.stdev.powi(2) * (nb - 1.0) + delta * delta * na * nb / n;
+    SummaryRecord {
+        mean,
+        stdev: if n > 1.0 {
+            (m2 / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        },
+        n: a.n + b.n,
+        from_samples: true,
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::{add_summaries, SummaryRecord};
+
+    fn of(xs: &[f64]) -> SummaryRecord {
+        let s = crate::stats::Summary::of(xs);
+        SummaryRecord {
+            mean: s.mean,
+            stdev: s.var.sqrt(),
+            n: xs.len() as u64,
+            from_samples: true,
+        }
+    }
+
+    #[test]
+    fn two_summaries_add_up_to_the_summary_of_all_samples() {
+        let a = [1.0, 2.0, 4.0, 8.0];
+        let b = [3.0, 5.0, 100.0];
+        let all: Vec<f64> = a.iter().chain(&b).copied().collect();
+        let (got, want) = (add_summaries(of(&a), of(&b)), of(&all));
+        assert_eq!(got.n, 7);
+        assert!((got.mean - want.mean).abs() < 1e-12, "{got:?} {want:?}");
+        assert!((got.stdev - want.stdev).abs() < 1e-12, "{got:?} {want:?}");
+    }
 }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::record::{RunRecord, FORMAT, FORMAT_VERSION};
-use crate::util::write_atomic;
 
 /// Why a record could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -93,8 +92,10 @@ impl RunRecord {
     /// # Errors
     /// I/O errors, with the path.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let json = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        write_atomic(path, format!("{json}\n").as_bytes())
+        crate::util::write_atomic_with(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, self).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(w, b"\n")
+        })
     }
 }
 

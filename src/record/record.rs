@@ -29,7 +29,10 @@ use crate::system::Environment;
 /// - 7: adds `shard` (this run generated one shard of the load), `shards` (a record merged
 ///   from shards: each shard's run and machine) and `ab.extension_blocks`. Older records read
 ///   without them.
-pub const FORMAT_VERSION: u32 = 7;
+/// - 8: an ingested benchmark with more than 100 raw samples is one repetition whose histogram
+///   holds them all, with their exact mean, deviation and count in `summary`
+///   (`from_samples`). Older records read as they were (one repetition per sample).
+pub const FORMAT_VERSION: u32 = 8;
 /// The `format` field of every run record.
 pub const FORMAT: &str = "benchbot.run-record";
 
@@ -263,8 +266,10 @@ pub struct OperationRecord {
     /// times, `throughput` for rates). Absent: the scenario's metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<Metric>>,
-    /// The tool's own mean, standard deviation and count, when it gave no raw samples
-    /// (nanoseconds for times, operations per second for rates).
+    /// Mean, standard deviation and count: the tool's own when it gave no raw samples, or
+    /// computed from every raw sample when they were too many to keep one by one
+    /// (`from_samples`; the one repetition's histogram holds them). Nanoseconds for times,
+    /// operations per second for rates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<SummaryRecord>,
     /// Unit of an ingested value that is neither a time nor a rate (`B/op`, `MB`, `%`…): the
@@ -273,12 +278,15 @@ pub struct OperationRecord {
     pub unit: Option<String>,
 }
 
-/// Summary statistics reported by a benchmark tool.
+/// Summary statistics of an ingested benchmark.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryRecord {
     pub mean: f64,
     pub stdev: f64,
     pub n: u64,
+    /// Computed by benchbot from all `n` raw samples (exact), not reported by the tool.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_samples: bool,
 }
 
 /// One repetition of one operation against one target.

@@ -3,7 +3,7 @@
 
 use hdrhistogram::Histogram;
 
-use super::record::{Latency, Repetition, RunRecord};
+use super::record::{Latency, OperationRecord, Repetition, RunRecord};
 use crate::scenario::{Metric, Role};
 use crate::util::{decode_histogram, encode_histogram};
 
@@ -28,17 +28,7 @@ impl RunRecord {
                             .map(|r| r.metric(metric))
                             .filter(|v| !v.is_nan())
                             .collect(),
-                        summary: o
-                            .summary
-                            .filter(|_| {
-                                o.repetitions.len() <= 1
-                                    && matches!(metric, Metric::Mean | Metric::Throughput)
-                            })
-                            .map(|s| crate::stats::Summary {
-                                mean: s.mean,
-                                var: s.stdev * s.stdev,
-                                n: usize::try_from(s.n).unwrap_or(usize::MAX),
-                            }),
+                        summary: o.summary_of(metric),
                         unit: o.unit.as_deref(),
                     })
             })
@@ -61,6 +51,26 @@ pub struct Samples<'a> {
     pub summary: Option<crate::stats::Summary>,
     /// Unit of an ingested value that is neither a time nor a rate.
     pub unit: Option<&'a str>,
+}
+
+impl OperationRecord {
+    /// The summary that stands for this operation's samples under `metric` (the mean or the
+    /// throughput an ingested benchmark is judged on): computed from every raw sample, or the
+    /// tool's own when it gave one number (more repetitions than one, pooled from several
+    /// runs, are judged by their own values instead).
+    #[must_use]
+    pub fn summary_of(&self, metric: Metric) -> Option<crate::stats::Summary> {
+        self.summary
+            .filter(|s| {
+                (s.from_samples || self.repetitions.len() <= 1)
+                    && matches!(metric, Metric::Mean | Metric::Throughput)
+            })
+            .map(|s| crate::stats::Summary {
+                mean: s.mean,
+                var: s.stdev * s.stdev,
+                n: usize::try_from(s.n).unwrap_or(usize::MAX),
+            })
+    }
 }
 
 impl Repetition {
@@ -110,9 +120,18 @@ impl Latency {
     /// Summarises and serializes a histogram of nanoseconds.
     #[must_use]
     pub fn from_histogram(h: &Histogram<u64>) -> Self {
+        Self::from_histogram_encoded(h, encode_histogram)
+    }
+
+    /// [`Latency::from_histogram`] with the histogram encoded by `encode`.
+    #[must_use]
+    pub fn from_histogram_encoded(
+        h: &Histogram<u64>,
+        encode: fn(&Histogram<u64>) -> String,
+    ) -> Self {
         if h.is_empty() {
             return Self {
-                histogram: encode_histogram(h),
+                histogram: encode(h),
                 ..Self::default()
             };
         }
@@ -126,7 +145,7 @@ impl Latency {
             max_ns: h.max(),
             mean_ns: h.mean(),
             stdev_ns: h.stdev(),
-            histogram: encode_histogram(h),
+            histogram: encode(h),
         }
     }
 

@@ -14,9 +14,11 @@ pub mod units;
 pub mod zipf;
 
 pub use format::{format_ns, sig3};
-pub use fs::{lock_dir, read_bounded, read_bytes_bounded, write_atomic, DirLock, MAX_INPUT};
+pub use fs::{
+    lock_dir, read_bounded, read_bytes_bounded, write_atomic, write_atomic_with, DirLock, MAX_INPUT,
+};
 pub use hex::hex;
-pub use histogram::{decode_histogram, encode_histogram, new_histogram};
+pub use histogram::{decode_histogram, encode_histogram, encode_histogram_plain, new_histogram};
 pub use rng::Rng;
 pub use text::{log_safe, prefix};
 pub use units::{format_duration, Bytes, Dur, Name, Percent};

@@ -27,6 +27,11 @@ pub(super) struct Series<'a> {
     pub unit: Option<&'a str>,
     /// A tool's own summary (ingested results without raw samples).
     pub summary: Option<Summary>,
+    /// The summary is the tool's own (not computed by benchbot from every raw sample).
+    pub tool_summary: bool,
+    /// The summary was computed from every raw sample: it stands for them, whatever the
+    /// repetitions hold.
+    pub exact_summary: bool,
     pub vals: Vec<Val<'a>>,
 }
 
@@ -42,7 +47,7 @@ impl Series<'_> {
         if v.is_empty() {
             v = self.vals.iter().map(|v| v.v).collect();
         }
-        if v.is_empty() {
+        if v.is_empty() || self.exact_summary {
             self.summary.map(|s| s.mean)
         } else {
             Some(stats::mean(&v))
@@ -69,16 +74,7 @@ pub(super) fn series(targets: &[TargetRecord], metric: Metric) -> Vec<Series<'_>
                 })
                 .filter(|v| v.v.is_finite())
                 .collect();
-            let summary = o
-                .summary
-                .filter(|_| {
-                    o.repetitions.len() <= 1 && matches!(metric, Metric::Mean | Metric::Throughput)
-                })
-                .map(|s| Summary {
-                    mean: s.mean,
-                    var: s.stdev * s.stdev,
-                    n: usize::try_from(s.n).unwrap_or(usize::MAX),
-                });
+            let summary = o.summary_of(metric);
             // Recall and precision exist for searches only.
             if vals.is_empty() && summary.is_none() {
                 continue;
@@ -89,6 +85,8 @@ pub(super) fn series(targets: &[TargetRecord], metric: Metric) -> Vec<Series<'_>
                 operation: &o.name,
                 unit: o.unit.as_deref(),
                 summary,
+                tool_summary: summary.is_some() && o.summary.is_some_and(|s| !s.from_samples),
+                exact_summary: summary.is_some() && o.summary.is_some_and(|s| s.from_samples),
                 vals,
             });
         }
@@ -255,7 +253,7 @@ pub(super) fn samples_test(
 ) -> Option<Effect> {
     let of = |s: &Series<'_>| {
         let v: Vec<f64> = s.judged(true).map(|v| v.v).collect();
-        if v.is_empty() {
+        if v.is_empty() || s.exact_summary {
             s.summary
         } else {
             s.summary.filter(|_| v.len() <= 1).or(Some(Summary::of(&v)))
@@ -289,6 +287,6 @@ pub(super) fn samples_test(
         ci: (w.ci.0 / scale_by, w.ci.1 / scale_by),
         p: w.p,
         est,
-        from_summary: base.summary.is_some() || cur.summary.is_some(),
+        from_summary: base.tool_summary || cur.tool_summary,
     })
 }

@@ -1,5 +1,7 @@
-//! What the parsers share: JSON with errors that name the line, numbers with separators, merging samples.
+//! What the parsers share: JSON with errors that name the line, numbers with separators, and
+//! benchmarks collected by name in time linear in the input.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::super::{Bench, IngestError};
@@ -27,10 +29,53 @@ pub(super) fn number(s: &str) -> Option<f64> {
     s.replace([',', '_'], "").parse().ok()
 }
 
-/// Adds `b`, or its samples to the benchmark of the same name already in `out`.
-pub(super) fn add_samples(out: &mut Vec<Bench>, b: Bench) {
-    match out.iter_mut().find(|x| x.name == b.name) {
-        Some(x) => x.samples.extend(b.samples),
-        None => out.push(b),
+/// Benchmarks in the order the tool first printed them, found by name in constant time (a
+/// linear search per line made ingest quadratic in the number of benchmarks).
+#[derive(Default)]
+pub(super) struct Collected {
+    list: Vec<Bench>,
+    index: HashMap<String, usize>,
+}
+
+impl Collected {
+    /// The benchmark named `name`, when there is one.
+    pub(super) fn get_mut(&mut self, name: &str) -> Option<&mut Bench> {
+        self.index.get(name).map(|i| &mut self.list[*i])
+    }
+
+    /// Adds `b`, or its samples to the benchmark of the same name already collected.
+    pub(super) fn add_samples(&mut self, b: Bench) {
+        match self.get_mut(&b.name) {
+            Some(x) => {
+                // Iterations stay aligned with their samples, or are dropped when a part of
+                // them is unknown.
+                if x.iterations.len() == x.samples.len() && b.iterations.len() == b.samples.len() {
+                    x.iterations.extend(b.iterations);
+                } else {
+                    x.iterations.clear();
+                }
+                x.samples.extend(b.samples);
+            }
+            None => self.push(b),
+        }
+    }
+
+    /// Adds `b` as a benchmark of its own, even when its name was seen (a duplicate the
+    /// caller refuses later, naming it).
+    pub(super) fn push(&mut self, b: Bench) {
+        self.index.entry(b.name.clone()).or_insert(self.list.len());
+        self.list.push(b);
+    }
+
+    pub(super) fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub(super) fn into_vec(self) -> Vec<Bench> {
+        self.list
     }
 }

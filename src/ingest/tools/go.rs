@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::super::{Bench, Format, IngestError};
-use super::{add_samples, number};
+use super::{number, Collected};
 
 /// Whether `text` looks like this tool's output.
 pub(in crate::ingest) fn sniff(text: &str) -> bool {
@@ -14,7 +14,7 @@ pub(in crate::ingest) fn sniff(text: &str) -> bool {
 /// `go test -bench` text: `BenchmarkX-8  1000000  1234 ns/op  512 B/op  3 allocs/op`; with
 /// `-count N` each benchmark appears N times, each line a sample.
 pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, IngestError> {
-    let mut out: Vec<Bench> = Vec::new();
+    let mut out = Collected::default();
     for (i, line) in text.lines().enumerate() {
         // `--- FAIL: BenchmarkX-8 (0.00s)`: a benchmark that failed is a counted error.
         if let Some(rest) = line.trim_start().strip_prefix("--- FAIL: ") {
@@ -23,7 +23,7 @@ pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, Inges
                 .next()
                 .filter(|n| n.starts_with("Benchmark"))
             {
-                match out.iter_mut().find(|b| b.name == name) {
+                match out.get_mut(name) {
                     Some(b) => b.errors += 1,
                     None => out.push(Bench::failed(name, line.trim())),
                 }
@@ -68,20 +68,17 @@ pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, Inges
         }
         let ns = ns.ok_or_else(|| err("no `ns/op` figure"))?;
         let mut time = Bench::time(name, vec![ns]);
-        time.iterations = Some(iterations);
-        add_samples(&mut out, time);
+        time.iterations = vec![iterations];
+        out.add_samples(time);
         // Other figures (B/op, allocs/op, MB/s, b.ReportMetric units) are benchmarks of their
         // own; as in benchstat, units per second are higher-is-better.
         for (unit, value) in extra {
-            add_samples(
-                &mut out,
-                Bench::value(
-                    format!("{name} · {unit}"),
-                    &unit,
-                    unit.ends_with("/s"),
-                    vec![value],
-                ),
-            );
+            out.add_samples(Bench::value(
+                format!("{name} · {unit}"),
+                &unit,
+                unit.ends_with("/s"),
+                vec![value],
+            ));
         }
     }
     // Go ends every run with `PASS`, `FAIL` or `ok …`: output with the header but without
@@ -111,5 +108,5 @@ pub(in crate::ingest) fn go(path: &Path, text: &str) -> Result<Vec<Bench>, Inges
             truncated: true,
         });
     }
-    Ok(out)
+    Ok(out.into_vec())
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::super::{to_ns, Bench, IngestError, SummaryStats};
-use super::json;
+use super::{json, Collected};
 
 /// Whether `text` looks like this tool's output.
 pub(in crate::ingest) fn sniff(text: &str) -> bool {
@@ -35,13 +35,31 @@ struct GoogleBench {
     #[serde(default)]
     error_occurred: bool,
     error_message: Option<String>,
+    /// Everything else: user counters (`items_per_second`, `bytes_per_second`, the
+    /// benchmark's own `state.counters`) among fields that are not figures.
+    #[serde(flatten)]
+    other: BTreeMap<String, serde_json::Value>,
 }
+
+/// Fields of a Google Benchmark entry that are not counters.
+const NOT_COUNTERS: [&str; 10] = [
+    "family_index",
+    "per_family_instance_index",
+    "repetition_index",
+    "threads",
+    "cpu_time",
+    "aggregate_unit",
+    "label",
+    "big_o",
+    "rms",
+    "complexity_n",
+];
 
 /// Google Benchmark's `--benchmark_format=json`: repetitions are samples; when only aggregates
 /// were reported, mean and stddev aggregates become summary statistics.
 pub(in crate::ingest) fn google(path: &Path, text: &str) -> Result<Vec<Bench>, IngestError> {
     let g: Google = json(path, text, "Google Benchmark --benchmark_format=json")?;
-    let mut out: Vec<Bench> = Vec::new();
+    let mut out = Collected::default();
     let mut aggregates: BTreeMap<String, (Option<f64>, Option<f64>, u64)> = BTreeMap::new();
     for b in g.benchmarks {
         let name = b.run_name.clone().unwrap_or_else(|| b.name.clone());
@@ -75,16 +93,30 @@ pub(in crate::ingest) fn google(path: &Path, text: &str) -> Result<Vec<Bench>, I
             }
             continue;
         }
-        if let Some(x) = out.iter_mut().find(|x| x.name == name) {
-            x.samples.push(t);
-        } else {
-            let mut x = Bench::time(name, vec![t]);
-            x.iterations = b.iterations;
-            out.push(x);
+        let mut x = Bench::time(name.clone(), vec![t]);
+        x.iterations = b.iterations.into_iter().collect();
+        out.add_samples(x);
+        // User counters are benchmarks of their own (`BM_x · items_per_second`): rates
+        // (`…_per_second`, as Google Benchmark names them) are higher-is-better; the JSON
+        // does not say the direction of any other counter, so it is smaller-is-better unless
+        // `ingest --bigger-is-better` names it.
+        for (counter, v) in &b.other {
+            let Some(v) = v
+                .as_f64()
+                .filter(|_| !NOT_COUNTERS.contains(&counter.as_str()))
+            else {
+                continue;
+            };
+            out.add_samples(Bench::value(
+                format!("{name} · {counter}"),
+                counter,
+                counter.ends_with("_per_second"),
+                vec![v],
+            ));
         }
     }
     for (name, (mean, stdev, n)) in aggregates {
-        if out.iter().any(|b| b.name == name) {
+        if out.contains(&name) {
             continue;
         }
         if let Some(mean) = mean {
@@ -97,5 +129,5 @@ pub(in crate::ingest) fn google(path: &Path, text: &str) -> Result<Vec<Bench>, I
             out.push(x);
         }
     }
-    Ok(out)
+    Ok(out.into_vec())
 }

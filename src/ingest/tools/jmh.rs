@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::super::{to_ns, Bench, IngestError, Kind};
+use super::super::{to_ns, Bench, IngestError, Kind, SummaryStats};
 use super::json;
 
 /// Whether `text` looks like this tool's output.
@@ -32,7 +32,14 @@ struct JmhMetric {
     score_unit: String,
     #[serde(default)]
     raw_data: Vec<Vec<f64>>,
+    /// Sample mode (`-bm sample`): per fork, per iteration, `[value, count]` pairs.
+    #[serde(default)]
+    raw_data_histogram: Vec<Vec<Vec<(f64, f64)>>>,
 }
+
+/// Sample-mode observations expanded one by one up to this many; beyond, their exact
+/// weighted mean, deviation and count stand for them.
+const MAX_EXPANDED: f64 = 5e6;
 
 /// JMH's `-rf json`: `rawData` (forks × iterations) are samples. Throughput modes (`ops/s`,
 /// `ops/ms`…) become rates, the others (`us/op`…) times.
@@ -60,10 +67,33 @@ pub(in crate::ingest) fn jmh(path: &Path, text: &str) -> Result<Vec<Bench>, Inge
             .flatten()
             .copied()
             .collect();
-        let raw = if raw.is_empty() {
-            vec![b.primary_metric.score]
-        } else {
+        let pairs = || {
+            b.primary_metric
+                .raw_data_histogram
+                .iter()
+                .flatten()
+                .flatten()
+        };
+        let observations: f64 = pairs().map(|(_, n)| n.max(0.0)).sum();
+        let mut summary = None;
+        let raw = if !raw.is_empty() {
             raw
+        } else if observations > 0.0 && observations <= MAX_EXPANDED {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "counts are whole, positive and bounded above"
+            )]
+            pairs()
+                .flat_map(|(v, n)| std::iter::repeat_n(*v, n.max(0.0) as usize))
+                .collect()
+        } else if observations > 0.0 {
+            let mean = pairs().map(|(v, n)| v * n).sum::<f64>() / observations;
+            let ss: f64 = pairs().map(|(v, n)| n * (v - mean).powi(2)).sum();
+            summary = Some((mean, (ss / (observations - 1.0)).sqrt(), observations));
+            Vec::new()
+        } else {
+            vec![b.primary_metric.score]
         };
         let (kind, factor) = if let Some(per) = unit.strip_prefix("ops/") {
             // ops per time unit → ops per second.
@@ -93,6 +123,19 @@ pub(in crate::ingest) fn jmh(path: &Path, text: &str) -> Result<Vec<Bench>, Inge
         };
         let mut x = Bench::time(name, raw.iter().map(|v| v * factor).collect());
         x.kind = kind;
+        if let Some((mean, stdev, n)) = summary {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "a whole, positive count"
+            )]
+            let n = n as u64;
+            x.summary = Some(SummaryStats {
+                mean: mean * factor,
+                stdev: stdev * factor,
+                n,
+            });
+        }
         out.push(x);
     }
     Ok(out)
