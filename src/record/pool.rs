@@ -57,8 +57,16 @@ pub fn pool(records: &[&RunRecord], label: &str) -> RunRecord {
             let Some(ot) = out.targets.iter_mut().find(|o| o.name == t.name) else {
                 continue;
             };
+            // Operations found by name through an index: a search per operation made pooling
+            // records of many thousand benchmarks quadratic.
+            let index: std::collections::HashMap<String, usize> = ot
+                .operations
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.name.clone(), i))
+                .collect();
             for op in &t.operations {
-                if let Some(oo) = ot.operations.iter_mut().find(|o| o.name == op.name) {
+                if let Some(oo) = index.get(&op.name).map(|i| &mut ot.operations[*i]) {
                     oo.summary = match (oo.summary, op.summary) {
                         (Some(a), Some(b)) if a.from_samples && b.from_samples => {
                             Some(add_summaries(a, b))

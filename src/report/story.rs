@@ -20,13 +20,16 @@ pub struct Group<'a> {
 #[must_use]
 pub fn groups(c: &Comparison) -> Vec<Group<'_>> {
     let mut out: Vec<Group<'_>> = Vec::new();
+    // Each (target, operation)'s group, found through an index: a search per row made a
+    // report of thousands of benchmarks quadratic.
+    let mut index: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
     for r in &c.rows {
-        let g = if let Some(g) = out
-            .iter_mut()
-            .find(|g| g.target == r.target && g.operation == r.operation)
-        {
-            g
+        let key = (r.target.as_str(), r.operation.as_str());
+        let g = if let Some(&i) = index.get(&key) {
+            &mut out[i]
         } else {
+            index.insert(key, out.len());
             out.push(Group {
                 target: &r.target,
                 role: r.role,

@@ -18,6 +18,8 @@
 //! inconclusive when its interval can neither confirm nor exclude a change of the threshold's
 //! size.
 
+use std::collections::{HashMap, HashSet};
+
 use super::decide::{decide, needed, Rule};
 use super::estimate::{paired, runs_test, samples_test, scale, series, Effect, Series};
 use super::notes::{late_send_notes, late_sends, saturation_notes, shared_cause_note};
@@ -279,13 +281,18 @@ fn vanished(current: &RunRecord, baseline: Option<&RunRecord>) -> Vec<String> {
         }
     }
     if let Some(b) = baseline {
+        let here: HashSet<(&str, &str)> = current
+            .targets
+            .iter()
+            .flat_map(|c| {
+                c.operations
+                    .iter()
+                    .map(|x| (c.name.as_str(), x.name.as_str()))
+            })
+            .collect();
         for t in b.targets.iter().filter(|t| t.role == Role::Ours) {
             for o in &t.operations {
-                let present = current
-                    .targets
-                    .iter()
-                    .any(|c| c.name == t.name && c.operations.iter().any(|x| x.name == o.name));
-                if !present {
+                if !here.contains(&(t.name.as_str(), o.name.as_str())) {
                     out.push(format!("`{}` is in the baseline, not in this run", o.name));
                 }
             }
@@ -325,10 +332,14 @@ fn judge_rows(
     let mut changes: Vec<Option<Effect>> = Vec::new();
     for &metric in &th.metrics {
         let base_series = base_targets.map(|b| series(b, metric)).unwrap_or_default();
+        // Found by (target, operation) through an index: ingested records hold thousands.
+        let by_key: HashMap<(&str, &str), &Series<'_>> = base_series
+            .iter()
+            .rev()
+            .map(|b| ((b.target, b.operation), b))
+            .collect();
         for cur in series(&current.targets, metric) {
-            let base = base_series
-                .iter()
-                .find(|b| b.target == cur.target && b.operation == cur.operation);
+            let base = by_key.get(&(cur.target, cur.operation)).copied();
             let gating = cur.role == Role::Ours
                 && (gate.contains(&metric)
                     || metric == Metric::Recall && gate == th.metrics.as_slice());
