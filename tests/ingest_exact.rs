@@ -375,3 +375,22 @@ fn errors_without_a_line_do_not_say_line_zero() {
     );
     assert!(!stderr.contains(":0:"), "{stderr}");
 }
+
+/// A BenchmarkDotNet entry without measurements or statistics (the benchmark threw) is a
+/// counted error, not a benchmark that silently is not there.
+#[test]
+fn a_failed_benchmarkdotnet_entry_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = serde_json::json!({
+        "HostEnvironmentInfo": {},
+        "Benchmarks": [
+            {"FullName": "Bench.Ok", "Statistics": {"N": 3, "Mean": 10.0, "StandardDeviation": 1.0}},
+            {"FullName": "Bench.Throws", "Statistics": null}
+        ]
+    })
+    .to_string();
+    let f = write(dir.path(), "dotnet.json", &text);
+    let b = parse(&f, Format::Auto).unwrap().0;
+    assert_eq!(names(&b), ["Bench.Ok", "Bench.Throws"]);
+    assert_eq!(b[1].errors, 1);
+}

@@ -68,7 +68,15 @@ pub(in crate::ingest) fn dotnet(path: &Path, text: &str) -> Result<Vec<Bench>, I
             .collect();
         let mut x = Bench::time(name, samples);
         if x.samples.is_empty() {
-            let Some(s) = b.statistics else { continue };
+            // A benchmark that failed (it threw, or did not build) has neither measurements
+            // nor statistics: a counted error, never a benchmark fewer.
+            let Some(s) = b.statistics else {
+                out.push(Bench::failed(
+                    x.name,
+                    "BenchmarkDotNet reported neither measurements nor statistics: the benchmark failed",
+                ));
+                continue;
+            };
             x.summary = Some(SummaryStats {
                 mean: s.mean,
                 stdev: s.standard_deviation,
