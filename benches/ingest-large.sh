@@ -7,6 +7,7 @@
 #
 #   benches/ingest-large.sh            # about 100 MB per input
 #   MB=20 benches/ingest-large.sh
+#   MB=3 OLD=../old/target/release/benchbot benches/ingest-large.sh   # against another build, interleaved
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${MB:-100}
@@ -72,3 +73,25 @@ for input in pytest.json google.json go.txt; do
   awk -v i="$input" -v s="$size" -v t="$secs" -v m="$mib" -v r="$rec" -v ref="$ref" 'BEGIN {
     printf "%-8s %8.1f %10.2f %9.1f %10d %12.0f %12.2f\n", i, s / 1e6, t, s / 1e6 / (t > 0 ? t : 0.01), m, r / 1024, ref }'
 done
+
+# Against another build (OLD=path/to/benchbot): the two interleaved, old then new, PAIRS times
+# per input; the median ratio of their times and its range.
+if [ -n "${OLD:-}" ]; then
+  PAIRS=${PAIRS:-5}
+  echo
+  printf '%-12s %14s %14s %18s\n' input old_median_s new_median_s "old/new (min-max)"
+  for input in pytest.json google.json go.txt; do
+    ratios=() olds=() news=()
+    for _ in $(seq "$PAIRS"); do
+      read -r _ o _ < <(measure old "$OLD" ingest "$tmp/$input" --scenario big --out "$tmp/old")
+      read -r _ n _ < <(measure new "$BB" ingest "$tmp/$input" --scenario big --out "$tmp/new")
+      rm -rf "$tmp/old" "$tmp/new"
+      olds+=("$o") news+=("$n")
+      ratios+=("$(awk -v o="$o" -v n="$n" 'BEGIN { printf "%.2f", o / (n > 0 ? n : 0.01) }')")
+    done
+    med() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+    lo=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)
+    hi=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
+    printf '%-12s %14s %14s %18s\n' "$input" "$(med "${olds[@]}")" "$(med "${news[@]}")" "$(med "${ratios[@]}") ($lo-$hi)"
+  done
+fi

@@ -4,9 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `benchbot --version`: the crate version and the commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BENCHBOT_COMMIT"),
+    ")"
+);
+
 /// Seeded, statistically honest benchmarks with regression gates.
 #[derive(Debug, Parser)]
-#[command(name = "benchbot", version, about, long_about = None, propagate_version = true)]
+#[command(name = "benchbot", version = VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
