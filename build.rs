@@ -28,7 +28,10 @@ fn main() {
         let git_dir = std::path::Path::new(&dir).join(git_dir);
         println!("cargo:rerun-if-changed={}", git_dir.join("HEAD").display());
         if let Some(head_ref) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={}", git_dir.join(head_ref).display());
+            println!(
+                "cargo:rerun-if-changed={}",
+                git_dir.join(head_ref).display()
+            );
         }
     }
 }

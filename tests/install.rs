@@ -120,7 +120,10 @@ fn a_verified_release_is_installed_and_runs() {
     let other = "fedcba9876543210fedcba9876543210fedcba98";
     let (code, stderr, bin) = install(&base, other, &dir.path().join("bin3"));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("another commit") && stderr.contains("building from source"), "{stderr}");
+    assert!(
+        stderr.contains("another commit") && stderr.contains("building from source"),
+        "{stderr}"
+    );
     assert!(!bin.exists());
 }
 
@@ -138,7 +141,10 @@ fn a_wrong_checksum_is_refused_before_anything_runs() {
     .unwrap();
     let (code, stderr, bin) = install(&base, "tampered", &dir.path().join("bin"));
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("refused") && stderr.contains("SHA256SUMS says"), "{stderr}");
+    assert!(
+        stderr.contains("refused") && stderr.contains("SHA256SUMS says"),
+        "{stderr}"
+    );
     assert!(!bin.exists(), "nothing installed");
     // A checksum file that does not list the asset is refused too.
     std::fs::write(rel.join("SHA256SUMS"), "00  benchbot-other.tar.gz\n").unwrap();
@@ -156,12 +162,18 @@ fn no_release_falls_back_to_building() {
     // No release for this tag at all.
     let (code, stderr, _) = install(&base, "v9.9.9", &dir.path().join("bin"));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("no SHA256SUMS in release v9.9.9"), "{stderr}");
+    assert!(
+        stderr.contains("no SHA256SUMS in release v9.9.9"),
+        "{stderr}"
+    );
     // A release without this machine's asset.
     std::fs::remove_file(rel.join(format!("benchbot-{TARGET}.tar.gz"))).unwrap();
     let (code, stderr, _) = install(&base, "v0.1.0", &dir.path().join("bin"));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains(&format!("no benchbot-{TARGET}.tar.gz")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("no benchbot-{TARGET}.tar.gz")),
+        "{stderr}"
+    );
     // A ref that is not a tag name is never put into a URL.
     let (code, stderr, _) = install(&base, "v1/../../x", &dir.path().join("bin"));
     assert_eq!(code, 2, "{stderr}");
