@@ -18,6 +18,10 @@ pub const VERSION: &str = concat!(
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Say only warnings and errors on stderr: no progress, no messages. Data on stdout and
+    /// the exit code are unchanged.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +62,17 @@ pub enum Command {
     Dataset(DatasetArgs),
     /// Serve a small HTTP target with configurable latency (examples and tests).
     DemoServer(DemoServerArgs),
+    /// Print a shell completion script: `benchbot completions bash > /etc/bash_completion.d/benchbot`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `benchbot man > benchbot.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell (bash, zsh, fish, elvish, powershell).
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,8 @@ use crate::engine::{Observer, PhaseKind};
 /// Writes data and messages; shows progress while the engine runs.
 pub struct Printer {
     progress: bool,
+    /// `--quiet`: no messages and no progress; warnings and errors still.
+    quiet: bool,
     tty: bool,
     current: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
 }
@@ -22,9 +24,18 @@ impl Printer {
     pub fn new(progress: bool) -> Self {
         Self {
             progress,
+            quiet: false,
             tty: std::io::stderr().is_terminal(),
             current: Mutex::new(None),
         }
+    }
+
+    /// A printer that says only warnings and errors (`--quiet`), and shows no progress.
+    #[must_use]
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self.progress &= !quiet;
+        self
     }
 
     /// Data on stdout. A closed pipe is not an error (`benchbot … | head`). Whatever it holds
@@ -40,20 +51,27 @@ impl Printer {
         raw(text);
     }
 
-    /// A message on stderr, neutralised like [`Printer::out`].
+    /// A message on stderr, neutralised like [`Printer::out`] (none with `--quiet`).
     pub fn msg(&self, text: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{}", crate::util::log_safe(text));
+        if !self.quiet {
+            line(text);
+        }
     }
 
     /// An error on stderr, `error: ` first.
     pub fn error(&self, text: &str) {
-        self.msg(&format!("error: {text}"));
+        line(&format!("error: {text}"));
     }
 
     /// A warning on stderr, `warning: ` first.
     pub fn warn(&self, text: &str) {
-        self.msg(&format!("warning: {text}"));
+        line(&format!("warning: {text}"));
     }
+}
+
+/// A line on stderr, neutralised.
+fn line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", crate::util::log_safe(text));
 }
 
 /// Writes to stdout as is.

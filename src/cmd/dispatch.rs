@@ -13,21 +13,41 @@ use crate::ExitStatus;
 /// # Errors
 /// Any fatal error; `main` prints it and exits with 3.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let quiet = cli.quiet;
+    let printer = |progress: bool| Printer::new(progress).quiet(quiet);
     match cli.command {
-        Command::Run(a) => run::run(&a, &Printer::new(!a.no_progress)),
-        Command::Ab(a) => ab::run(&a, &Printer::new(!a.run.no_progress)),
-        Command::Accept(a) => accept::run(&a, &Printer::new(false)),
-        Command::Calibrate(a) => calibrate::run(&a, &Printer::new(!a.run.no_progress)),
-        Command::Compare(a) => compare::run(&a, &Printer::new(false)),
-        Command::Merge(a) => merge::run(&a, &Printer::new(false)),
-        Command::Baseline(BaselineCommand::Write(a)) => baseline::write(&a, &Printer::new(false)),
-        Command::Validate(a) => validate::run(&a, &Printer::new(false)),
-        Command::History(a) => history::run(&a, &Printer::new(false)),
-        Command::Publish(a) => publish::run(&a, &Printer::new(false)),
-        Command::Preflight(a) => preflight::run(&a, &Printer::new(false)),
-        Command::Ingest(a) => ingest::run(&a, &Printer::new(false)),
-        Command::Schema(a) => schema::run(&a, &Printer::new(false)),
-        Command::Dataset(a) => dataset::run(&a, &Printer::new(false)),
-        Command::DemoServer(a) => demo_server::run(&a, &Printer::new(false)),
+        Command::Run(a) => run::run(&a, &printer(!a.no_progress)),
+        Command::Ab(a) => ab::run(&a, &printer(!a.run.no_progress)),
+        Command::Accept(a) => accept::run(&a, &printer(false)),
+        Command::Calibrate(a) => calibrate::run(&a, &printer(!a.run.no_progress)),
+        Command::Compare(a) => compare::run(&a, &printer(false)),
+        Command::Merge(a) => merge::run(&a, &printer(false)),
+        Command::Baseline(BaselineCommand::Write(a)) => baseline::write(&a, &printer(false)),
+        Command::Validate(a) => validate::run(&a, &printer(false)),
+        Command::History(a) => history::run(&a, &printer(false)),
+        Command::Publish(a) => publish::run(&a, &printer(false)),
+        Command::Preflight(a) => preflight::run(&a, &printer(false)),
+        Command::Ingest(a) => ingest::run(&a, &printer(false)),
+        Command::Schema(a) => schema::run(&a, &printer(false)),
+        Command::Dataset(a) => dataset::run(&a, &printer(false)),
+        Command::DemoServer(a) => demo_server::run(&a, &printer(false)),
+        // Written whole through the printer: a closed pipe (`| head`) is not an error.
+        Command::Completions(a) => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                a.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "benchbot",
+                &mut script,
+            );
+            printer(false).command(&String::from_utf8_lossy(&script));
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+            printer(false).command(&String::from_utf8_lossy(&page));
+            Ok(ExitStatus::Success)
+        }
     }
 }

@@ -93,16 +93,25 @@ fn read_all(
         }
     }
     // Values whose direction the tool does not say, named better bigger.
+    let mut used = HashSet::new();
     for b in &mut benches {
         if let Kind::Value { higher_is_better } = &mut b.kind {
-            if args
-                .bigger_is_better
-                .iter()
-                .any(|n| *n == b.name || b.unit.as_deref() == Some(n.as_str()))
-            {
-                *higher_is_better = true;
+            for n in &args.bigger_is_better {
+                if *n == b.name || b.unit.as_deref() == Some(n.as_str()) {
+                    *higher_is_better = true;
+                    used.insert(n.as_str());
+                }
             }
         }
+    }
+    for n in args
+        .bigger_is_better
+        .iter()
+        .filter(|n| !used.contains(n.as_str()))
+    {
+        printer.warn(&format!(
+            "--bigger-is-better `{n}` names no value of this input (a benchmark's full name, or a counter's, measure's or unit's name)"
+        ));
     }
     Ok((benches, format.unwrap_or(args.format), digest))
 }
