@@ -15,11 +15,22 @@ fn main() {
             .and_then(|o| String::from_utf8(o.stdout).ok())
             .map(|s| s.trim().to_owned())
     };
-    // A packaged crate (`cargo install`) has no repository: BENCHBOT_COMMIT may say it.
+    // A packaged crate (`cargo install`) has no repository: cargo's `.cargo_vcs_info.json`
+    // names the commit it was packaged from (or BENCHBOT_COMMIT says it).
+    let packaged = || {
+        let info =
+            std::fs::read_to_string(std::path::Path::new(&dir).join(".cargo_vcs_info.json")).ok()?;
+        let at = info.find("\"sha1\"")?;
+        let rest = &info[at + 6..];
+        let start = rest.find('"')? + 1;
+        let end = start + rest[start..].find('"')?;
+        Some(rest[start..end].to_owned())
+    };
     let commit = std::env::var("BENCHBOT_COMMIT")
         .ok()
         .filter(|c| !c.is_empty())
         .or_else(|| git(&["rev-parse", "HEAD"]))
+        .or_else(packaged)
         .unwrap_or_else(|| "unknown".into());
     let short: String = commit.chars().take(12).collect();
     println!("cargo:rustc-env=BENCHBOT_COMMIT={short}");
