@@ -18,8 +18,8 @@ fn main() {
     // A packaged crate (`cargo install`) has no repository: cargo's `.cargo_vcs_info.json`
     // names the commit it was packaged from (or BENCHBOT_COMMIT says it).
     let packaged = || {
-        let info =
-            std::fs::read_to_string(std::path::Path::new(&dir).join(".cargo_vcs_info.json")).ok()?;
+        let info = std::fs::read_to_string(std::path::Path::new(&dir).join(".cargo_vcs_info.json"))
+            .ok()?;
         let at = info.find("\"sha1\"")?;
         let rest = &info[at + 6..];
         let start = rest.find('"')? + 1;

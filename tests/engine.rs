@@ -35,6 +35,7 @@ async fn phase(url: &str, scenario: Scenario) -> PhaseResult {
             &[],
             Duration::from_secs(5),
             http_plans(&scenario),
+            &benchbot::driver::http::TlsOptions::default(),
         )
         .await
         .unwrap(),

@@ -56,9 +56,16 @@ fn scenario() -> Scenario {
 
 async fn exchange(url: &str, times: usize) -> (Vec<Result<(), ErrorKind>>, Vec<u8>) {
     let s = scenario();
-    let d = HttpDriver::new("t", url, &[], Duration::from_secs(2), http_plans(&s))
-        .await
-        .unwrap();
+    let d = HttpDriver::new(
+        "t",
+        url,
+        &[],
+        Duration::from_secs(2),
+        http_plans(&s),
+        &benchbot::driver::http::TlsOptions::default(),
+    )
+    .await
+    .unwrap();
     let mut conn = d.conn();
     let op = s.render(Stream::Measured, 0);
     let mut results = Vec::new();
@@ -143,9 +150,16 @@ async fn a_silent_server_times_out() {
         tokio::time::sleep(Duration::from_secs(10)).await;
     });
     let s = scenario();
-    let d = HttpDriver::new("t", &url, &[], Duration::from_millis(200), http_plans(&s))
-        .await
-        .unwrap();
+    let d = HttpDriver::new(
+        "t",
+        &url,
+        &[],
+        Duration::from_millis(200),
+        http_plans(&s),
+        &benchbot::driver::http::TlsOptions::default(),
+    )
+    .await
+    .unwrap();
     let mut conn = d.conn();
     let e = d
         .execute(&mut conn, &s.render(Stream::Measured, 0))

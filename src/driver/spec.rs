@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::any::AnyDriver;
 use super::command::{self, CommandDriver, CommandTarget};
-use super::http::{self, HttpDriver, HttpSetupError, HttpTarget, SetupRequest};
+use super::http::{self, HttpDriver, HttpSetupError, HttpTarget, SetupRequest, TlsOptions};
 use super::load::{LoadPhasePlan, LoadPhaseTable, LoadVia};
 use super::postgres::{self, PostgresDriver, PostgresTarget};
 use super::redis::{self, RedisDriver, RedisTarget};
@@ -188,8 +188,12 @@ impl DriverSpec {
         Ok(match self {
             DriverSpec::Http(h) => {
                 let timeout = h.timeout.map_or(Duration::from_secs(30), Dur::get);
+                let tls = TlsOptions {
+                    ca_file: h.ca_file.as_ref().map(|f| ctx.dir.join(f)),
+                    insecure: h.insecure,
+                };
                 if !h.setup.is_empty() {
-                    ctx.vars.captures = http_setup(ctx.target, h, ctx.vars, timeout).await?;
+                    ctx.vars.captures = http_setup(ctx.target, h, ctx.vars, timeout, &tls).await?;
                 }
                 let vars = &*ctx.vars;
                 let headers: Vec<(String, String)> = h
@@ -203,8 +207,15 @@ impl DriverSpec {
                     .map(|o| o.http.clone().unwrap_or_else(|| unreachable!("validated")))
                     .collect();
                 AnyDriver::Http(
-                    HttpDriver::new(ctx.target, &vars.fill(&h.base_url), &headers, timeout, ops)
-                        .await?,
+                    HttpDriver::new(
+                        ctx.target,
+                        &vars.fill(&h.base_url),
+                        &headers,
+                        timeout,
+                        ops,
+                        &tls,
+                    )
+                    .await?,
                 )
             }
             DriverSpec::Postgres(pg) => AnyDriver::Postgres(PostgresDriver {
@@ -273,18 +284,23 @@ async fn http_setup(
     h: &HttpTarget,
     vars: &Vars,
     timeout: Duration,
+    tls: &TlsOptions,
 ) -> Result<Vec<(String, String)>, BuildError> {
     // Setup may create what the base URL points into: send it to the host's root.
     let base = vars.fill(&h.base_url);
-    let root = base.strip_prefix("http://").map_or(base.clone(), |r| {
-        format!("http://{}", r.split('/').next().unwrap_or(r))
-    });
+    let root = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| {
+            base.strip_prefix(scheme)
+                .map(|r| format!("{scheme}{}", r.split('/').next().unwrap_or(r)))
+        })
+        .unwrap_or_else(|| base.clone());
     let headers: Vec<(String, String)> = h
         .headers
         .iter()
         .map(|(k, v)| (k.clone(), vars.fill(v)))
         .collect();
-    let driver = HttpDriver::new(target, &root, &headers, timeout, Vec::new()).await?;
+    let driver = HttpDriver::new(target, &root, &headers, timeout, Vec::new(), tls).await?;
     let requests: Vec<SetupRequest> = h
         .setup
         .iter()

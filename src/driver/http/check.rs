@@ -71,20 +71,33 @@ pub struct LoadPlan {
 pub fn check_target(h: &HttpTarget) -> Result<(), Invalid> {
     let url = h.base_url.as_str();
     let at = [Seg::Key("http"), Seg::Key("base-url")];
-    if url.starts_with("https://") {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
         return Err(Invalid::new(
             &at,
-            "https is not supported by the http driver yet",
-            Some("benchmark the plain-HTTP listener, or put the TLS terminator in a `command` target"),
-        ));
-    }
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(Invalid::new(
-            &at,
-            format!("`{url}` is not an http:// URL"),
+            format!("`{url}` is not an http:// or https:// URL"),
             Some("write e.g. \"http://127.0.0.1:8080\""),
         ));
     };
+    if (h.ca_file.is_some() || h.insecure) && !url.starts_with("https://") {
+        return Err(Invalid::new(
+            &[
+                Seg::Key("http"),
+                Seg::Key(if h.insecure { "insecure" } else { "ca-file" }),
+            ],
+            "only an https:// base-url uses TLS settings",
+            None,
+        ));
+    }
+    if h.ca_file.is_some() && h.insecure {
+        return Err(Invalid::new(
+            &[Seg::Key("http"), Seg::Key("insecure")],
+            "`insecure = true` checks no certificate, so a `ca-file` beside it would mean nothing",
+            Some("keep one of them"),
+        ));
+    }
     if rest.is_empty() || rest.starts_with('/') {
         return Err(Invalid::new(&at, format!("`{url}` has no host"), None));
     }

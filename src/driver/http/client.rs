@@ -15,6 +15,7 @@ use tokio::net::TcpStream;
 
 use super::check::OpPlan;
 use super::ids::ids_at;
+use super::tls::{Stream, TlsOptions};
 use super::wire::read_response;
 use crate::driver::driver::{Driver, ErrorKind, OpError, Reply};
 use crate::driver::load::{run_load, Batches, LoadPhasePlan, LoadStats, LoadVia};
@@ -28,11 +29,16 @@ pub struct HttpDriver {
     prefix: String,
     ops: Vec<OpPlan>,
     pub(super) timeout: Duration,
+    /// `https://`: the TLS client and the name the server's certificate must carry.
+    tls: Option<(
+        tokio_rustls::TlsConnector,
+        rustls::pki_types::ServerName<'static>,
+    )>,
 }
 
 /// One worker's connection and buffers.
 pub struct Conn {
-    pub(super) stream: Option<TcpStream>,
+    pub(super) stream: Option<Stream>,
     pub(super) read: BytesMut,
     pub(super) write: Vec<u8>,
     /// The last response body, available to response checks.
@@ -83,15 +89,20 @@ impl HttpDriver {
         headers: &[(String, String)],
         timeout: Duration,
         ops: Vec<OpPlan>,
+        tls: &TlsOptions,
     ) -> Result<Self, HttpSetupError> {
         let url_err = |message: String| HttpSetupError::Url {
             target: target.to_owned(),
             url: base_url.to_owned(),
             message,
         };
-        let rest = base_url
-            .strip_prefix("http://")
-            .ok_or_else(|| url_err("not an http:// URL".into()))?;
+        let (rest, https) = if let Some(r) = base_url.strip_prefix("http://") {
+            (r, false)
+        } else if let Some(r) = base_url.strip_prefix("https://") {
+            (r, true)
+        } else {
+            return Err(url_err("not an http:// or https:// URL".into()));
+        };
         let (authority, prefix) = match rest.find('/') {
             Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
             None => (rest, ""),
@@ -109,7 +120,19 @@ impl HttpDriver {
         let hostport = if has_port {
             authority.to_owned()
         } else {
-            format!("{authority}:80")
+            format!("{authority}:{}", if https { 443 } else { 80 })
+        };
+        let tls = if https {
+            let host = if has_port {
+                authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+            } else {
+                authority
+            };
+            let config = super::tls::client_config(tls).map_err(url_err)?;
+            let name = super::tls::server_name(host).map_err(url_err)?;
+            Some((tokio_rustls::TlsConnector::from(config), name))
+        } else {
+            None
         };
         let addrs: Vec<SocketAddr> = tokio::net::lookup_host(hostport.as_str())
             .await
@@ -135,6 +158,7 @@ impl HttpDriver {
             prefix: prefix.to_owned(),
             ops,
             timeout,
+            tls,
         })
     }
 
@@ -222,13 +246,24 @@ impl HttpDriver {
         }
     }
 
-    async fn connect(&self) -> Result<TcpStream, OpError> {
+    async fn connect(&self) -> Result<Stream, OpError> {
         let mut last = None;
         for addr in &self.addrs {
             match TcpStream::connect(addr).await {
                 Ok(stream) => {
                     let _ = stream.set_nodelay(true);
-                    return Ok(stream);
+                    let Some((connector, name)) = &self.tls else {
+                        return Ok(Stream::Plain(stream));
+                    };
+                    // A failed handshake (an untrusted certificate, a plain-HTTP server) is a
+                    // connection error of its own, with rustls' reason.
+                    return connector
+                        .connect(name.clone(), stream)
+                        .await
+                        .map(|s| Stream::Tls(Box::new(s)))
+                        .map_err(|e| {
+                            OpError::new(ErrorKind::Connect, format!("TLS with {addr}: {e}"))
+                        });
                 }
                 Err(e) => last = Some(e),
             }

@@ -11,8 +11,15 @@ use crate::util::Dur;
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct HttpTarget {
-    /// `http://host:port` (may use `{{port}}` of the managed service).
+    /// `http://host:port` or `https://host:port` (may use `{{port}}` of the managed service).
     pub base_url: String,
+    /// `https://`: a PEM file of the certificate authorities to trust instead of the system's
+    /// (relative to the scenario file).
+    pub ca_file: Option<std::path::PathBuf>,
+    /// `https://`: accept any certificate (a test server's self-signed one). The traffic is
+    /// encrypted, the server is not authenticated: for test servers only.
+    #[serde(default)]
+    pub insecure: bool,
     /// Headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,

@@ -8,6 +8,7 @@ mod config;
 mod ids;
 mod load;
 mod setup;
+mod tls;
 mod wire;
 
 pub use check::{
@@ -18,3 +19,4 @@ pub use client::{Conn, HttpDriver, HttpSetupError};
 pub use config::{HttpCheck, HttpOperation, HttpSetup, HttpTarget, LoadHttp};
 pub use ids::ids_at;
 pub use setup::SetupRequest;
+pub use tls::TlsOptions;

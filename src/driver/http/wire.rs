@@ -3,7 +3,8 @@
 
 use bytes::{Buf, BytesMut};
 use tokio::io::AsyncReadExt;
-use tokio::net::TcpStream;
+
+use super::tls::Stream;
 
 /// Largest response head accepted.
 pub(super) const MAX_HEAD: usize = 64 * 1024;
@@ -11,11 +12,7 @@ pub(super) const MAX_HEAD: usize = 64 * 1024;
 /// Failure while reading: (nothing of the response had arrived, message).
 pub(super) type ReadError = (bool, String);
 
-async fn fill(
-    stream: &mut TcpStream,
-    buf: &mut BytesMut,
-    nothing_yet: bool,
-) -> Result<(), ReadError> {
+async fn fill(stream: &mut Stream, buf: &mut BytesMut, nothing_yet: bool) -> Result<(), ReadError> {
     buf.reserve(8192);
     match stream.read_buf(buf).await {
         Ok(0) => Err((
@@ -36,7 +33,7 @@ pub(super) struct Kept<'a> {
 /// Reads one response; returns its status and whether the connection may be reused. The
 /// headers `kept.want` names are left in `kept.found`.
 pub(super) async fn read_response(
-    stream: &mut TcpStream,
+    stream: &mut Stream,
     buf: &mut BytesMut,
     body: &mut BytesMut,
     head_only: bool,
@@ -148,7 +145,7 @@ enum Framing {
     UntilClose,
 }
 
-async fn read_line(stream: &mut TcpStream, buf: &mut BytesMut) -> Result<BytesMut, ReadError> {
+async fn read_line(stream: &mut Stream, buf: &mut BytesMut) -> Result<BytesMut, ReadError> {
     loop {
         if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
             let line = buf.split_to(i);
@@ -163,7 +160,7 @@ async fn read_line(stream: &mut TcpStream, buf: &mut BytesMut) -> Result<BytesMu
 }
 
 async fn read_chunked(
-    stream: &mut TcpStream,
+    stream: &mut Stream,
     buf: &mut BytesMut,
     body: &mut BytesMut,
 ) -> Result<(), ReadError> {
