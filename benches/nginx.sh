@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts: installs nginx and wrk when missing, builds benchbot, and
-# starts one loopback nginx worker answering "ok" with keep-alive. Sets BB (the benchbot
+# starts one loopback nginx worker answering "ok" with keep-alive (TLS=1: over TLS, with a
+# certificate for localhost signed by a test authority made here). Sets BB (the benchbot
 # binary), tmp (a scratch directory, removed on exit with nginx stopped) and url.
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
@@ -14,6 +15,21 @@ BB=target/release/benchbot
 tmp=$(mktemp -d)
 trap 'kill "$(cat "$tmp/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+listen="listen 127.0.0.1:$port;"
+url="http://127.0.0.1:$port/"
+tls_lines=""
+if [ "${TLS:-0}" = 1 ]; then
+  (
+    cd "$tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca -keyout ca.key -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout key.pem -out leaf.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > leaf.ext
+    openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile leaf.ext -out cert.pem
+  ) 2>/dev/null
+  listen="listen 127.0.0.1:$port ssl; ssl_certificate $tmp/cert.pem; ssl_certificate_key $tmp/key.pem;"
+  url="https://localhost:$port/"
+  tls_lines="ca-file = \"$tmp/ca.pem\""
+fi
 cat > "$tmp/nginx.conf" <<CONF
 worker_processes 1;
 pid $tmp/nginx.pid;
@@ -22,12 +38,11 @@ events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 100000000;
-  server { listen 127.0.0.1:$port; location / { return 200 "ok\n"; } }
+  server { $listen location / { return 200 "ok\n"; } }
 }
 CONF
 nginx -c "$tmp/nginx.conf" -p "$tmp"
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-url="http://127.0.0.1:$port/"
 
 # Writes a scenario of one GET of $url to $1; the rest of the [load] table is $2.
 nginx_scenario() {
@@ -40,6 +55,7 @@ name = "nginx"
 role = "ours"
 [target.http]
 base-url = "$url"
+$tls_lines
 [[operation]]
 name = "get"
 [operation.http]
