@@ -68,7 +68,7 @@ fn detect_text(path: &Path, text: &str) -> Result<Format, IngestError> {
 
 /// The text of a tool's output: read once (it may be a pipe, `/dev/stdin`), bounded, without
 /// a byte-order mark, with Windows line ends made plain.
-fn read(path: &Path) -> Result<String, IngestError> {
+pub(super) fn read(path: &Path) -> Result<String, IngestError> {
     let text =
         crate::util::read_bounded(path, MAX_TOOL_OUTPUT).map_err(|source| IngestError::Read {
             path: path.to_owned(),

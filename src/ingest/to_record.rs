@@ -56,18 +56,27 @@ fn whole(ns: f64) -> u64 {
     ns.round().max(1.0) as u64
 }
 
-/// One repetition holding `values` (one sample, or every sample of a compact operation).
-fn repetition(index: u32, kind: Kind, values: &[f64], count: u64) -> Repetition {
+/// One repetition holding `values` (one sample, or every sample of a compact operation), whose
+/// mean and variance are `summary` when the caller has them already.
+fn repetition(
+    index: u32,
+    kind: Kind,
+    values: &[f64],
+    summary: Option<&crate::stats::Summary>,
+    count: u64,
+) -> Repetition {
     // A histogram only as wide as the values: one of the whole range (an hour in
     // nanoseconds) costs a quarter of a megabyte to allocate and walk, per benchmark.
-    let ns: Vec<u64> = values.iter().map(|v| whole(place(kind, *v).0)).collect();
-    let top = ns.iter().copied().max().unwrap_or(1).max(2);
+    let ns = |v: &f64| whole(place(kind, *v).0);
+    let top = values.iter().map(ns).max().unwrap_or(1).max(2);
     let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, top, 3)
         .unwrap_or_else(|_| new_histogram());
-    for v in ns {
-        h.saturating_record(v);
+    for v in values {
+        h.saturating_record(ns(v));
     }
-    let summary = crate::stats::Summary::of(values);
+    let summary = summary
+        .copied()
+        .unwrap_or_else(|| crate::stats::Summary::of(values));
     let (ns, throughput) = place(kind, summary.mean);
     let mut latency = Latency::from_histogram_encoded(&h, crate::util::encode_histogram_plain);
     latency.mean_ns = ns;
@@ -102,7 +111,7 @@ fn repetitions(b: &Bench) -> (Vec<Repetition>, Option<SummaryRecord>) {
         let reps = b
             .summary
             .iter()
-            .map(|s| repetition(1, b.kind, &[s.mean], iterations(0)))
+            .map(|s| repetition(1, b.kind, &[s.mean], None, iterations(0)))
             .collect();
         let summary = b.summary.map(|s| SummaryRecord {
             mean: s.mean,
@@ -127,6 +136,7 @@ fn repetitions(b: &Bench) -> (Vec<Repetition>, Option<SummaryRecord>) {
                     u32::try_from(i + 1).unwrap_or(u32::MAX),
                     b.kind,
                     std::slice::from_ref(v),
+                    None,
                     iterations(i),
                 )
             })
@@ -140,7 +150,7 @@ fn repetitions(b: &Bench) -> (Vec<Repetition>, Option<SummaryRecord>) {
         u64::try_from(b.samples.len()).unwrap_or(u64::MAX)
     };
     (
-        vec![repetition(1, b.kind, &b.samples, count)],
+        vec![repetition(1, b.kind, &b.samples, Some(&s), count)],
         Some(SummaryRecord {
             mean: s.mean,
             stdev: s.var.sqrt(),

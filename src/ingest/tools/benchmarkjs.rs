@@ -4,8 +4,8 @@ use std::path::Path;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::super::{to_ns, Bench, IngestError, Kind, SummaryStats};
-use super::{number, Collected};
+use super::super::{Bench, IngestError, Kind, SummaryStats};
+use super::{number, time_with_unit, Collected};
 
 /// `NAME x 1,431,759 ops/sec ±0.74% (93 runs sampled)`: name, rate, relative margin, runs.
 fn benchmarkjs_line(line: &str) -> Option<(&str, f64, f64, u64)> {
@@ -72,10 +72,7 @@ fn js_time_line(line: &str) -> Option<(&str, f64)> {
     let line = line.trim_end();
     let line = line.strip_suffix(" - timer ended").unwrap_or(line);
     let (label, value) = line.rsplit_once(": ")?;
-    let split = value.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (v, unit) = value.split_at(split);
-    let factor = to_ns(unit)?;
-    Some((label, v.parse::<f64>().ok()? * factor))
+    Some((label, time_with_unit(value)?))
 }
 
 /// Whether every line of `text` is a `console.timeEnd` line.

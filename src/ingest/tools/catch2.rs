@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use super::super::{to_ns, Bench, Format, IngestError, SummaryStats};
-use super::Collected;
+use super::super::{Bench, Format, IngestError, SummaryStats};
+use super::{time, words_at, Collected};
 
 /// Whether `text` looks like Catch2's console benchmark table.
 pub(in crate::ingest) fn sniff_console(text: &str) -> bool {
@@ -13,11 +13,6 @@ pub(in crate::ingest) fn sniff_console(text: &str) -> bool {
 fn console_header(line: &str) -> bool {
     let l = line.trim_start();
     l.starts_with("benchmark name") && l.contains("samples") && l.contains("iterations")
-}
-
-/// `344 ns`, `41.731 us`: a time in nanoseconds.
-fn time(value: &str, unit: &str) -> Option<f64> {
-    Some(value.parse::<f64>().ok()? * to_ns(unit)?)
 }
 
 /// The console reporter: after the `benchmark name  samples  iterations …` header, three lines
@@ -55,10 +50,7 @@ fn console(path: &Path, text: &str) -> Result<Vec<Bench>, IngestError> {
             line: at,
             message: m.to_owned(),
         };
-        let words: Vec<(usize, &str)> = line
-            .split_whitespace()
-            .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
-            .collect();
+        let words = words_at(line);
         let n = words.len();
         let figures = n >= 4
             && words[n - 4].1.parse::<u64>().is_ok()

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::super::{Bench, IngestError};
+use super::super::{to_ns, Bench, IngestError};
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(
     path: &Path,
@@ -27,6 +27,25 @@ pub(super) fn json<T: serde::de::DeserializeOwned>(
 
 pub(super) fn number(s: &str) -> Option<f64> {
     s.replace([',', '_'], "").parse().ok()
+}
+
+/// `value` in time `unit` (`344`, `ns`), in nanoseconds.
+pub(super) fn time(value: &str, unit: &str) -> Option<f64> {
+    Some(value.parse::<f64>().ok()? * to_ns(unit)?)
+}
+
+/// A time written with its unit (`15.041ms`), in nanoseconds.
+pub(super) fn time_with_unit(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (value, unit) = text.split_at(split);
+    time(value, unit)
+}
+
+/// The words of `line` with where each starts, so what precedes a word can be cut exactly.
+pub(super) fn words_at(line: &str) -> Vec<(usize, &str)> {
+    line.split_whitespace()
+        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+        .collect()
 }
 
 /// Benchmarks in the order the tool first printed them, found by name in constant time (a

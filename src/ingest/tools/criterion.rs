@@ -5,8 +5,9 @@ use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 
+use super::super::detect::read;
 use super::super::{Bench, IngestError, SummaryStats};
-use super::json;
+use super::{json, time};
 
 /// Whether `text` looks like a criterion `estimates.json`.
 pub(in crate::ingest) fn sniff(text: &str) -> bool {
@@ -75,15 +76,6 @@ fn estimates(
         });
     }
     Ok(b)
-}
-
-fn read(p: &Path) -> Result<String, IngestError> {
-    crate::util::read_bounded(p, super::super::detect::MAX_TOOL_OUTPUT).map_err(|source| {
-        IngestError::Read {
-            path: p.to_owned(),
-            source,
-        }
-    })
 }
 
 /// A benchmark's result folder (`…/<benchmark>/new`): its estimates, with the samples and the
@@ -250,10 +242,9 @@ fn console_time(line: &str) -> Option<(&str, [f64; 3])> {
     if w.len() != 6 {
         return None;
     }
-    let t = |v: &str, u: &str| Some(v.parse::<f64>().ok()? * super::super::to_ns(u)?);
     Some((
         name.trim(),
-        [t(w[0], w[1])?, t(w[2], w[3])?, t(w[4], w[5])?],
+        [time(w[0], w[1])?, time(w[2], w[3])?, time(w[4], w[5])?],
     ))
 }
 

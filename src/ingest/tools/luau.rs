@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use super::super::{to_ns, Bench, IngestError};
-use super::Collected;
+use super::super::{Bench, IngestError};
+use super::{time_with_unit, Collected};
 
 /// Whether `text` looks like Luau's benchmark output.
 pub(in crate::ingest) fn sniff(text: &str) -> bool {
@@ -38,13 +38,8 @@ pub(in crate::ingest) fn luau(path: &Path, text: &str) -> Result<Vec<Bench>, Ing
             .or_else(|| rest.rsplit_once(':'))
             .ok_or_else(|| err("expected `SUCCESS: NAME : TIME +/- P% on DRIVER`"))?;
         let value = rest.split("+/-").next().unwrap_or("").trim();
-        let split = value
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| err("expected a time with its unit"))?;
-        let (v, unit) = value.split_at(split);
-        let f = to_ns(unit).ok_or_else(|| err("unknown time unit"))?;
-        let v: f64 = v.parse().map_err(|_| err("expected a number"))?;
-        out.push(Bench::time(name.trim(), vec![v * f]));
+        let ns = time_with_unit(value).ok_or_else(|| err("expected a time with its unit"))?;
+        out.push(Bench::time(name.trim(), vec![ns]));
     }
     Ok(out.into_vec())
 }

@@ -19,4 +19,4 @@ pub(super) mod luau;
 pub(super) mod pytest;
 pub(super) mod ruby;
 
-use common::{json, number, Collected};
+use common::{json, number, time, time_with_unit, words_at, Collected};

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::super::{Bench, Format, IngestError};
-use super::Collected;
+use super::{words_at, Collected};
 
 fn header(line: &str) -> bool {
     let w: Vec<&str> = line.split_whitespace().collect();
@@ -48,10 +48,7 @@ pub(in crate::ingest) fn ruby(path: &Path, text: &str) -> Result<Vec<Bench>, Ing
             .parse()
             .map_err(|_| err("expected the real time in parentheses"))?;
         // The label is what precedes the three CPU times, exactly as printed.
-        let words: Vec<(usize, &str)> = left
-            .split_whitespace()
-            .map(|w| (w.as_ptr() as usize - left.as_ptr() as usize, w))
-            .collect();
+        let words = words_at(left);
         let Some(times) = words.len().checked_sub(3) else {
             return Err(err("expected user, system and total times"));
         };
