@@ -20,8 +20,25 @@ pub struct Cli {
     pub command: Command,
     /// Say only warnings and errors on stderr: no progress, no messages. Data on stdout and
     /// the exit code are unchanged.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Say more on stderr: what each phase measured (operations, errors, rate), which
+    /// scenario files and baselines were used, where records and history commits went.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// Colour the verdicts, warnings and errors: `auto` when the stream is a terminal and
+    /// `NO_COLOR` is unset or empty; `always` even in a pipe (and over `NO_COLOR`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -103,3 +103,141 @@ fn quiet_keeps_data_and_warnings() {
     assert_eq!(code, 3);
     assert!(stderr.contains("error"), "errors are never quiet: {stderr}");
 }
+
+/// `(exit code, stdout, stderr)` of benchbot with `env` set and `NO_COLOR` removed unless
+/// given.
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = common::benchbot_std();
+    cmd.args(args).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every escape in `text` is one of benchbot's colours.
+fn only_our_colours(text: &str) -> bool {
+    text.split('\u{1b}').skip(1).all(|rest| {
+        ["[1;31m", "[1;33m", "[32m", "[0m"]
+            .iter()
+            .any(|c| rest.starts_with(c))
+    })
+}
+
+#[test]
+fn colour_marks_verdicts_only_when_wanted() {
+    let dir = tempfile::tempdir().unwrap();
+    // A benchmark named like a status, with escapes of its own: neither gets a colour.
+    let name = "REGRESSION \u{1b}[2J\u{1b}]0;title\u{7}";
+    let ingest = |file: &str, scale: f64| {
+        let data: Vec<f64> = (0..40)
+            .map(|i| scale * (1.0e-3 + f64::from(i % 7) * 1.0e-6))
+            .collect();
+        let f = common::write(
+            dir.path(),
+            file,
+            &serde_json::json!({
+                "machine_info": {},
+                "benchmarks": [{"name": name, "fullname": name,
+                    "stats": {"mean": 0.0, "stddev": 0.0, "rounds": data.len(), "data": data}}]
+            })
+            .to_string(),
+        );
+        let out = dir.path().join(file).with_extension("out");
+        let (code, _, stderr) = run(&[
+            "ingest",
+            f.to_str().unwrap(),
+            "--scenario",
+            "py",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        common::records(&out, "py").pop().unwrap()
+    };
+    let (base, head) = (ingest("a.json", 1.0), ingest("b.json", 1.5));
+    let compare = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec![
+            "compare",
+            head.to_str().unwrap(),
+            "--baseline",
+            base.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (code, stdout, _) = run_env(&args, env);
+        assert_eq!(code, 1, "+50%: {stdout}");
+        stdout
+    };
+    let coloured = compare(&["--color", "always"], &[("NO_COLOR", "1")]);
+    assert!(
+        coloured.contains("\u{1b}[1;31mREGRESSION\u{1b}[0m"),
+        "the status cell is red: {coloured:?}"
+    );
+    assert!(only_our_colours(&coloured), "{coloured:?}");
+    assert!(
+        !coloured.contains("\u{1b}[1;31mREGRESSION \u{fffd}"),
+        "the name is not coloured: {coloured:?}"
+    );
+    // `auto` in a pipe, `never`, and `NO_COLOR` under `auto`: no escapes at all.
+    for (extra, env) in [
+        (&[][..], &[][..]),
+        (&["--color", "never"][..], &[][..]),
+        (&["--color", "auto"][..], &[("NO_COLOR", "1")][..]),
+    ] {
+        let plain = compare(extra, env);
+        assert!(!plain.contains('\u{1b}'), "{extra:?} {env:?}: {plain:?}");
+        assert!(plain.contains("REGRESSION"), "{plain}");
+    }
+    // Errors on stderr: the word `error:` coloured, the rest neutralised.
+    let (code, _, stderr) = run_env(&["--color", "always", "validate", "/nonexistent.toml"], &[]);
+    assert_eq!(code, 3);
+    assert!(
+        stderr.starts_with("\u{1b}[1;31merror:\u{1b}[0m "),
+        "{stderr:?}"
+    );
+    assert!(only_our_colours(&stderr), "{stderr:?}");
+    let (_, _, stderr) = run_env(&["validate", "/nonexistent.toml"], &[]);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
+fn verbose_says_what_each_phase_measured() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = common::root().join("scenarios/internal/command-sort.toml");
+    let run = |extra: &[&str]| {
+        common::Run::new(&scenario, &dir.path().join("out"), dir.path())
+            .args(["--repetitions", "2"])
+            .args(extra)
+            .output()
+    };
+    let (code, _, stderr) = run(&["--verbose"]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    assert!(
+        stderr.contains("scenario `command-sort` (internal) from ")
+            && stderr.contains("targets coreutils-sort"),
+        "{stderr}"
+    );
+    for phase in ["warmup", "rep 1/2", "rep 2/2"] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("command-sort/coreutils-sort {phase}: ")))
+            .unwrap_or_else(|| panic!("no line for {phase}: {stderr}"));
+        assert!(
+            line.contains(" operations in ") && line.ends_with("/s)"),
+            "{line}"
+        );
+    }
+    assert!(
+        stderr.contains("rep 1/2: 25 operations in "),
+        "every planned operation counted: {stderr}"
+    );
+    let (_, _, plain) = run(&[]);
+    assert!(!plain.contains(" operations in "), "{plain}");
+    let (code, _, stderr) = run_env(&["-q", "-v", "validate", "scenarios"], &[]);
+    assert_eq!(code, 3, "--quiet and --verbose together: {stderr}");
+}

@@ -13,8 +13,9 @@ use crate::ExitStatus;
 /// # Errors
 /// Any fatal error; `main` prints it and exits with 3.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let quiet = cli.quiet;
-    let printer = |progress: bool| Printer::new(progress).quiet(quiet);
+    let (quiet, verbose) = (cli.quiet, cli.verbose);
+    crate::printer::set_color(cli.color);
+    let printer = |progress: bool| Printer::new(progress).quiet(quiet).verbose(verbose);
     match cli.command {
         Command::Run(a) => run::run(&a, &printer(!a.no_progress)),
         Command::Ab(a) => ab::run(&a, &printer(!a.run.no_progress)),

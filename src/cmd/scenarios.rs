@@ -31,7 +31,20 @@ pub fn load_scenarios(
     let mut failed = false;
     for f in files {
         match Scenario::load(&f) {
-            Ok(s) => ok.push(s),
+            Ok(s) => {
+                printer.detail(&format!(
+                    "scenario `{}` ({}) from {}: targets {}",
+                    s.name,
+                    s.kind,
+                    f.display(),
+                    s.targets
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                ok.push(s);
+            }
             Err(e) => {
                 printer.error(&chain(&e));
                 failed = true;

@@ -318,9 +318,11 @@ impl Runner<'_> {
     fn store(&self, record: &RunRecord, outcome: &mut Outcome) {
         let Some(h) = self.history else { return };
         match h.append(record) {
-            Ok(Appended::Added { path, .. }) => self
-                .printer
-                .msg(&format!("  history: {path} on `{}`", h.branch())),
+            Ok(Appended::Added { path, commit }) => {
+                self.printer
+                    .msg(&format!("  history: {path} on `{}`", h.branch()));
+                self.printer.detail(&format!("history commit {commit}"));
+            }
             Ok(Appended::AlreadyPresent { path }) => self
                 .printer
                 .msg(&format!("  history: {path} already stored")),
@@ -340,6 +342,15 @@ impl Runner<'_> {
             Ok(r) => {
                 if let Some(note) = &r.note {
                     self.printer.msg(&format!("  {note}"));
+                }
+                if let Some(b) = &r.baseline {
+                    self.printer.detail(&format!(
+                        "baseline of `{}`: {} (run {}, started {})",
+                        record.scenario.name,
+                        r.label.as_deref().unwrap_or("given"),
+                        b.run_id,
+                        b.started_at.to_rfc3339()
+                    ));
                 }
                 let mut c = compare_with(record, r.baseline.as_ref(), &self.options);
                 if let (Some(note), None) = (&r.note, &r.baseline) {
