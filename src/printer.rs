@@ -23,19 +23,20 @@ const COLOR_STDERR: u8 = 2;
 pub fn set_color(choice: ColorChoice) {
     let bits = color_bits(
         choice,
-        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
         std::io::stdout().is_terminal(),
         std::io::stderr().is_terminal(),
     );
     COLOR.store(bits, Ordering::Relaxed);
 }
 
-fn color_bits(choice: ColorChoice, no_color: bool, dumb: bool, out_tty: bool, err_tty: bool) -> u8 {
+/// `env_off`: `NO_COLOR` is set (not empty) or `TERM` is `dumb`.
+fn color_bits(choice: ColorChoice, env_off: bool, out_tty: bool, err_tty: bool) -> u8 {
     match choice {
         ColorChoice::Always => COLOR_STDOUT | COLOR_STDERR,
         ColorChoice::Never => 0,
-        ColorChoice::Auto if no_color || dumb => 0,
+        ColorChoice::Auto if env_off => 0,
         ColorChoice::Auto => {
             (if out_tty { COLOR_STDOUT } else { 0 }) | (if err_tty { COLOR_STDERR } else { 0 })
         }
@@ -51,13 +52,20 @@ const YELLOW: &str = "\x1b[1;33m";
 const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
+/// How much goes to stderr besides warnings and errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Verbosity {
+    /// `--quiet`: no messages and no progress; warnings and errors still.
+    Quiet,
+    Normal,
+    /// `--verbose`: details too ([`Printer::detail`]), and what each phase measured.
+    Verbose,
+}
+
 /// Writes data and messages; shows progress while the engine runs.
 pub struct Printer {
     progress: bool,
-    /// `--quiet`: no messages and no progress; warnings and errors still.
-    quiet: bool,
-    /// `--verbose`: details too ([`Printer::detail`]), and what each phase measured.
-    verbose: bool,
+    verbosity: Verbosity,
     tty: bool,
     current: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
     /// The running phase for `--verbose`: its label, its operation counter, when it started.
@@ -69,8 +77,7 @@ impl Printer {
     pub fn new(progress: bool) -> Self {
         Self {
             progress,
-            quiet: false,
-            verbose: false,
+            verbosity: Verbosity::Normal,
             tty: std::io::stderr().is_terminal(),
             current: Mutex::new(None),
             phase: Mutex::new(None),
@@ -80,15 +87,19 @@ impl Printer {
     /// A printer that also says details (`--verbose`).
     #[must_use]
     pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
+        if verbose {
+            self.verbosity = Verbosity::Verbose;
+        }
         self
     }
 
     /// A printer that says only warnings and errors (`--quiet`), and shows no progress.
     #[must_use]
     pub fn quiet(mut self, quiet: bool) -> Self {
-        self.quiet = quiet;
-        self.progress &= !quiet;
+        if quiet {
+            self.verbosity = Verbosity::Quiet;
+            self.progress = false;
+        }
         self
     }
 
@@ -114,14 +125,14 @@ impl Printer {
 
     /// A message on stderr, neutralised like [`Printer::out`] (none with `--quiet`).
     pub fn msg(&self, text: &str) {
-        if !self.quiet {
+        if self.verbosity > Verbosity::Quiet {
             line("", text);
         }
     }
 
     /// A detail on stderr, only with `--verbose`.
     pub fn detail(&self, text: &str) {
-        if self.verbose {
+        if self.verbosity == Verbosity::Verbose {
             line("", &format!("  {text}"));
         }
     }
@@ -224,7 +235,7 @@ impl Observer for Printer {
     ) {
         self.phase_finished();
         let name = label(scenario, target, &kind);
-        if self.verbose {
+        if self.verbosity == Verbosity::Verbose {
             *self.phase.lock().unwrap_or_else(PoisonError::into_inner) =
                 Some((name.clone(), Arc::clone(&done), Instant::now()));
         }
@@ -320,25 +331,13 @@ mod tests {
     #[test]
     fn color_follows_the_choice_no_color_and_the_terminal() {
         let both = COLOR_STDOUT | COLOR_STDERR;
-        assert_eq!(
-            color_bits(ColorChoice::Always, true, true, false, false),
-            both
-        );
-        assert_eq!(color_bits(ColorChoice::Never, false, false, true, true), 0);
-        assert_eq!(
-            color_bits(ColorChoice::Auto, false, false, true, true),
-            both
-        );
-        assert_eq!(color_bits(ColorChoice::Auto, true, false, true, true), 0);
-        assert_eq!(color_bits(ColorChoice::Auto, false, true, true, true), 0);
-        assert_eq!(
-            color_bits(ColorChoice::Auto, false, false, false, true),
-            COLOR_STDERR
-        );
-        assert_eq!(
-            color_bits(ColorChoice::Auto, false, false, true, false),
-            COLOR_STDOUT
-        );
+        let auto = ColorChoice::Auto;
+        assert_eq!(color_bits(ColorChoice::Always, true, false, false), both);
+        assert_eq!(color_bits(ColorChoice::Never, false, true, true), 0);
+        assert_eq!(color_bits(auto, false, true, true), both);
+        assert_eq!(color_bits(auto, true, true, true), 0);
+        assert_eq!(color_bits(auto, false, false, true), COLOR_STDERR);
+        assert_eq!(color_bits(auto, false, true, false), COLOR_STDOUT);
     }
 
     #[test]
