@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::ColorChoice;
 use crate::engine::{Observer, PhaseKind};
 
 /// Which streams get colour: one choice for the whole process (`--color`), so that the error
@@ -16,6 +15,14 @@ use crate::engine::{Observer, PhaseKind};
 static COLOR: AtomicU8 = AtomicU8::new(0);
 const COLOR_STDOUT: u8 = 1;
 const COLOR_STDERR: u8 = 2;
+
+/// `--color`, as the printer takes it (the command line's own type lives in `cli`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// Decides, once, which streams are coloured: `always` both, `never` neither, `auto` each
 /// stream that is a terminal, unless `NO_COLOR` is set to anything but "" or `TERM` is `dumb`

@@ -1,7 +1,7 @@
 //! HTTPS targets against a real TLS server on 127.0.0.1 (Python's standard library with a
 //! certificate `openssl` makes for the test): trusted through `ca-file`, refused as unknown
 //! without it, accepted with `insecure = true`; a plain-HTTP server behind an `https://` URL
-//! is a connection error, never a success.
+//! is a connection error, never a success. The services are ready when they answer over HTTPS.
 
 mod common;
 
@@ -55,6 +55,12 @@ openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 
 /// A scenario against the server (`tls`: the TLS lines of `[target.http]`; `mode`: the
 /// server's certificate arguments, or `plain`).
 fn scenario(dir: &Path, name: &str, tls: &str, mode: &str) -> std::path::PathBuf {
+    // Ready when it answers over HTTPS (a plain server never would: its port is enough).
+    let ready = if mode.contains("plain") {
+        r#"tcp = "127.0.0.1:{{port}}""#
+    } else {
+        r#"http = "https://localhost:{{port}}/health""#
+    };
     write(
         dir,
         &format!("{name}.toml"),
@@ -71,7 +77,7 @@ base-url = "https://localhost:{{{{port}}}}"
 {tls}
 [target.service]
 command = ["python3", "{{{{scenario-dir}}}}/server.py", "{{{{port}}}}", {mode}]
-ready = {{ tcp = "127.0.0.1:{{{{port}}}}" }}
+ready = {{ {ready} }}
 
 [[operation]]
 name = "get"

@@ -14,7 +14,11 @@ use crate::ExitStatus;
 /// Any fatal error; `main` prints it and exits with 3.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
     let (quiet, verbose) = (cli.quiet, cli.verbose);
-    crate::printer::set_color(cli.color);
+    crate::printer::set_color(match cli.color {
+        crate::cli::ColorChoice::Auto => crate::printer::ColorChoice::Auto,
+        crate::cli::ColorChoice::Always => crate::printer::ColorChoice::Always,
+        crate::cli::ColorChoice::Never => crate::printer::ColorChoice::Never,
+    });
     let printer = |progress: bool| Printer::new(progress).quiet(quiet).verbose(verbose);
     match cli.command {
         Command::Run(a) => run::run(&a, &printer(!a.no_progress)),

@@ -19,4 +19,4 @@ pub use client::{Conn, HttpDriver, HttpSetupError};
 pub use config::{HttpCheck, HttpOperation, HttpSetup, HttpTarget, LoadHttp};
 pub use ids::ids_at;
 pub use setup::SetupRequest;
-pub use tls::TlsOptions;
+pub use tls::{client_config as tls_client_config, TlsOptions};

@@ -8,7 +8,6 @@ use std::process::Stdio;
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
@@ -376,37 +375,83 @@ async fn check(c: &ReadyCheck, cwd: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// A minimal `GET` that accepts any status below 500.
+/// A `GET` over HTTP or HTTPS that accepts any status below 500 (redirects included, not
+/// followed). The certificate is not checked: the probe sends nothing and only reads the status
+/// of a service benchbot started itself, which often serves a test certificate; the measured
+/// client checks it as the target says.
 async fn http_ok(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
+    let Some(client) = probe_client() else {
         return false;
     };
-    let (authority, path) = rest
-        .find('/')
-        .map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
-    let addr = if authority.contains(':') {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let Ok(mut s) = TcpStream::connect(addr).await else {
-        return false;
-    };
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
-    if s.write_all(req.as_bytes()).await.is_err() {
-        return false;
+    client
+        .get(url)
+        .send()
+        .await
+        .is_ok_and(|r| r.status().as_u16() < 500)
+}
+
+/// The readiness probe's client, built once: no proxy (services are local), no redirects, no
+/// idle connections kept (each probe is a new connection, as the first measured one will be).
+fn probe_client() -> Option<&'static reqwest::Client> {
+    static CLIENT: std::sync::OnceLock<Option<reqwest::Client>> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let tls = crate::driver::http::tls_client_config(&crate::driver::http::TlsOptions {
+                ca_file: None,
+                insecure: true,
+            })
+            .ok()?;
+            reqwest::Client::builder()
+                .tls_backend_preconfigured((*tls).clone())
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    /// A server on 127.0.0.1 that answers every request with `status`; its URL.
+    async fn answering(status: &'static str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf).await;
+                let _ = s
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        )
+                        .as_bytes(),
+                    )
+                    .await;
+            }
+        });
+        format!("http://{addr}/health")
     }
-    let mut buf = [0u8; 64];
-    let mut n = 0;
-    while n < 12 {
-        match s.read(&mut buf[n..]).await {
-            Ok(0) | Err(_) => break,
-            Ok(k) => n += k,
-        }
+
+    #[tokio::test]
+    async fn ready_means_any_answer_below_500() {
+        assert!(super::http_ok(&answering("200 OK").await).await);
+        assert!(super::http_ok(&answering("404 Not Found").await).await);
+        assert!(
+            super::http_ok(&answering("302 Found").await).await,
+            "a redirect answers: not followed"
+        );
+        assert!(!super::http_ok(&answering("503 Service Unavailable").await).await);
+        // Nothing listening.
+        let free = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", free.local_addr().unwrap());
+        drop(free);
+        assert!(!super::http_ok(&url).await);
+        assert!(!super::http_ok("not a url").await);
     }
-    let head = String::from_utf8_lossy(&buf[..n]);
-    head.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse::<u16>().ok())
-        .is_some_and(|c| c < 500)
 }
