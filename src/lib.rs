@@ -27,6 +27,7 @@
 //! Every CLI verb is also a library call (`cmd::*::run`), so tests drive the same code in
 //! process and through the binary. Exit codes are documented in `docs/exit-codes.md`.
 
+pub mod chart;
 pub mod cli;
 pub mod cmd;
 pub mod dataset;

@@ -8,7 +8,7 @@ use std::path::Path;
 /// Lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
     &["util"],
-    &["stats", "system", "dataset"],
+    &["stats", "system", "dataset", "chart"],
     &["template"],
     &["driver"],
     &["scenario"],
