@@ -120,6 +120,13 @@ fn the_sweep_finds_the_saturation_and_a_20_percent_drop_fails_the_gate() {
         stdout.contains("capacity of svc"),
         "the curve is shown: {stdout}"
     );
+    // Drawn too: Mermaid charts in the Markdown (what the comment carries), SVG files with
+    // the saturation point marked.
+    let md = std::fs::read_to_string(out.join("latest.md")).unwrap();
+    assert_eq!(md.matches("```mermaid\nxychart-beta\n").count(), 2, "{md}");
+    assert!(md.contains("saturation at "), "{md}");
+    let svg = std::fs::read_to_string(out.join("charts/cap-svc-sweep-throughput.svg")).unwrap();
+    assert!(svg.contains(">saturation</text>"), "{svg}");
 }
 
 /// A profile whose second stage asks for four times what the server can answer: the report

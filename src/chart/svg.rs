@@ -306,6 +306,14 @@ impl Domain {
             if raw > self.hi + self.step * 1e-9 || t.len() > 20 {
                 break;
             }
+            if self.scale == Scale::Log && self.hi - self.lo <= 2.0 && raw < self.hi {
+                // Two decades or fewer: 2 and 5 between the powers of ten.
+                t.push(10f64.powf(raw));
+                t.push(2.0 * 10f64.powf(raw));
+                t.push(5.0 * 10f64.powf(raw));
+                k += 1.0;
+                continue;
+            }
             t.push(match self.scale {
                 // Rounded so that 0.30000000000000004 is written 0.3.
                 Scale::Linear => {

@@ -34,6 +34,8 @@ pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
         _ => BaselineSource::Committed(Path::new(given).to_owned()),
     };
     let mut comparisons = Vec::new();
+    // Each judged record with its baseline, for the charts.
+    let mut judged = Vec::new();
     for path in &args.records {
         let record = RunRecord::read(path)?;
         let name = record.scenario.name.as_str();
@@ -44,6 +46,7 @@ pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
                 None,
                 &super::judging::options(&args.judging),
             ));
+            judged.push((record, None));
             continue;
         }
         anyhow::ensure!(
@@ -77,8 +80,9 @@ pub fn run(args: &CompareArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
             c.basis.source = l;
         }
         comparisons.push(c);
+        judged.push((record, Some(baseline)));
     }
-    super::emit_reports(&comparisons, &args.output, printer)?;
+    super::emit_reports(&comparisons, &judged, &args.output, printer)?;
     let mut outcome = Outcome::of(&comparisons);
     super::judging::not_judged(
         &comparisons,

@@ -1,18 +1,25 @@
 //! The report files every judging verb writes, and what it prints.
 
+use std::fmt::Write as _;
+use std::path::Path;
+
 use crate::cli::{Format, OutputArgs};
 use crate::printer::Printer;
+use crate::record::RunRecord;
 use crate::report;
 use crate::util::write_atomic;
 use crate::verdict::Comparison;
 
-/// Writes `latest.json`, `latest.md` and `latest.txt` into the output directory and prints
-/// the requested format on stdout.
+/// Writes `latest.json`, `latest.md`, `latest.txt` and the charts (`charts/*.svg`) into the
+/// output directory and prints the requested format on stdout. `records` are the judged
+/// records with their baselines, when the caller holds them; others are read from
+/// `records/<scenario>/<run id>.json` under the output directory.
 ///
 /// # Errors
 /// When the output directory cannot be written.
 pub fn emit_reports(
     comparisons: &[Comparison],
+    records: &[(RunRecord, Option<RunRecord>)],
     output: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
@@ -24,7 +31,15 @@ pub fn emit_reports(
         })
     });
     let json = report::json_for(comparisons, pr.as_ref())?;
-    let md = report::markdown(comparisons);
+    let mut md = report::markdown(comparisons);
+    let charts = write_charts(comparisons, records, &output.out, printer)?;
+    if !charts.is_empty() {
+        md.push_str("\n**Charts** (SVG, in the report directory):");
+        for c in &charts {
+            let _ = write!(md, " [{}](charts/{c})", c.trim_end_matches(".svg"));
+        }
+        md.push('\n');
+    }
     let txt = report::terminal(comparisons);
     write_atomic(&output.out.join("latest.json"), json.as_bytes())?;
     write_atomic(&output.out.join("latest.md"), md.as_bytes())?;
@@ -35,4 +50,55 @@ pub fn emit_reports(
         Format::Json => &json,
     });
     Ok(())
+}
+
+/// Draws every comparison's charts into `out/charts/`; their file names, sorted.
+fn write_charts(
+    comparisons: &[Comparison],
+    records: &[(RunRecord, Option<RunRecord>)],
+    out: &Path,
+    printer: &Printer,
+) -> anyhow::Result<Vec<String>> {
+    let mut charts = Vec::new();
+    for c in comparisons {
+        if let Some(cap) = &c.capacity {
+            charts.extend(report::capacity_charts(&c.scenario, cap));
+        }
+        let held = records
+            .iter()
+            .find(|(r, _)| r.run_id == c.run_id && r.scenario.name == c.scenario);
+        if let Some((r, base)) = held {
+            charts.extend(report::record_charts(r, base.as_ref()));
+            continue;
+        }
+        // Where `run` wrote it (scenario names of runs are plain file names).
+        let path = out
+            .join("records")
+            .join(&c.scenario)
+            .join(format!("{}.json", c.run_id));
+        if report::file_part(&c.scenario) == c.scenario && path.is_file() {
+            match RunRecord::read(&path) {
+                Ok(r) => charts.extend(report::record_charts(&r, None)),
+                Err(e) => printer.warn(&format!(
+                    "no charts of `{}`: {}",
+                    c.scenario,
+                    crate::util::error::chain(&e)
+                )),
+            }
+        }
+    }
+    if charts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = out.join("charts");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+    let mut names = Vec::new();
+    for c in charts {
+        write_atomic(&dir.join(&c.file), crate::chart::svg(&c.chart).as_bytes())?;
+        names.push(c.file);
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
 }

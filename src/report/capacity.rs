@@ -100,8 +100,8 @@ pub fn capacity_table(c: &CapacityReport) -> String {
     out
 }
 
-/// Markdown tables, one per target.
-pub(super) fn capacity_md(out: &mut String, c: &CapacityReport) {
+/// Markdown tables, one per target, each with its curves as Mermaid charts.
+pub(super) fn capacity_md(out: &mut String, scenario: &str, c: &CapacityReport) {
     for t in &c.targets {
         let _ = writeln!(
             out,
@@ -125,5 +125,6 @@ pub(super) fn capacity_md(out: &mut String, c: &CapacityReport) {
             );
         }
         let _ = writeln!(out, "\n{}\n", escape_md(&summary(c, t)));
+        super::charts::sweep_mermaid(out, scenario, c, t);
     }
 }

@@ -258,7 +258,7 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
         out.push('\n');
     }
     if let Some(cap) = &c.capacity {
-        super::capacity::capacity_md(out, cap);
+        super::capacity::capacity_md(out, &c.scenario, cap);
     }
     super::profile::stages_md(out, &c.stages);
     errors_md(out, c);

@@ -354,7 +354,7 @@ fn finish(
     if let (Some(h), Some(remote)) = (history, &args.push) {
         push(h, remote, gh.token.clone(), outcome, printer);
     }
-    crate::cmd::emit_reports(comparisons, &args.output, printer)?;
+    crate::cmd::emit_reports(comparisons, &[], &args.output, printer)?;
     if let Err(e) = crate::cmd::publish::publish(
         comparisons,
         &args.publishing,

@@ -1,0 +1,153 @@
+//! Charts beside every report: drawn from the records a verb judged, well-formed SVG, the
+//! same bytes for the same input, the baseline beside the current run, every name escaped.
+
+mod common;
+
+use std::path::Path;
+
+use common::{fixture, run};
+
+/// Every SVG under `dir`, by file name.
+fn svgs(dir: &Path) -> Vec<(String, String)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Parses `svg` as XML to the end; the element names seen.
+fn well_formed(name: &str, svg: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let mut names = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                names.push(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+            }
+            Ok(_) => {}
+            Err(e) => panic!("{name}: not well-formed XML: {e}\n{svg}"),
+        }
+    }
+    names
+}
+
+#[test]
+fn compare_draws_the_spectrum_beside_its_baseline_the_same_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = fixture("records/v1-http-kv.json");
+    let compare = |out: &str| {
+        let out = dir.path().join(out);
+        let (code, stdout, stderr) = run(&[
+            "compare",
+            record.to_str().unwrap(),
+            "--baseline",
+            record.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        out
+    };
+    let (a, b) = (compare("a"), compare("b"));
+    let charts = svgs(&a.join("charts"));
+    assert_eq!(
+        charts,
+        svgs(&b.join("charts")),
+        "the same records give the same bytes"
+    );
+    let names: Vec<&str> = charts.iter().map(|c| c.0.as_str()).collect();
+    assert!(
+        names.contains(&"http-kv-demo-server-spectrum.svg"),
+        "{names:?}"
+    );
+    for (name, svg) in &charts {
+        let elements = well_formed(name, svg);
+        assert_eq!(elements[0], "svg", "{name}");
+        assert!(elements.iter().any(|e| e == "polyline"), "{name}: a line");
+    }
+    let spectrum = &charts
+        .iter()
+        .find(|c| c.0 == "http-kv-demo-server-spectrum.svg")
+        .unwrap()
+        .1;
+    for legend in [">get<", ">get (baseline)<", ">put<", ">put (baseline)<"] {
+        assert!(spectrum.contains(legend), "{legend}: {spectrum}");
+    }
+    assert!(
+        spectrum.contains("stroke-dasharray=\"6 4\""),
+        "the baseline dashed"
+    );
+    insta::assert_snapshot!("spectrum_of_v1_http_kv", spectrum);
+    // The Markdown report links them.
+    let md = std::fs::read_to_string(a.join("latest.md")).unwrap();
+    assert!(
+        md.contains("(charts/http-kv-demo-server-spectrum.svg)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn hostile_names_stay_text_in_charts_and_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "</text><script>alert(1)</script>\u{1b}[2J../../x";
+    let data: Vec<f64> = (0..200).map(|i| 1.0e-3 + f64::from(i) * 1.0e-6).collect();
+    let f = common::write(
+        dir.path(),
+        "p.json",
+        &serde_json::json!({
+            "machine_info": {},
+            "benchmarks": [{"name": name, "fullname": name,
+                "stats": {"mean": 0.0, "stddev": 0.0, "rounds": data.len(), "data": data}}]
+        })
+        .to_string(),
+    );
+    let out = dir.path().join("ing");
+    let (code, _, stderr) = run(&[
+        "ingest",
+        f.to_str().unwrap(),
+        "--scenario",
+        "py",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let rec = common::records(&out, "py").pop().unwrap();
+    let cmp = dir.path().join("cmp");
+    let (code, _, stderr) = run(&[
+        "compare",
+        rec.to_str().unwrap(),
+        "--baseline",
+        rec.to_str().unwrap(),
+        "--out",
+        cmp.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let charts = svgs(&cmp.join("charts"));
+    assert!(!charts.is_empty());
+    for (file, svg) in &charts {
+        assert!(
+            file.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)),
+            "{file}"
+        );
+        let elements = well_formed(file, svg);
+        assert!(!elements.iter().any(|e| e == "script"), "{svg}");
+        assert!(!svg.contains('\u{1b}'), "{svg}");
+        assert!(svg.contains("&lt;/text&gt;&lt;script&gt;"), "{svg}");
+    }
+    assert!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .all(|e| e.unwrap().file_name() != "x"),
+        "nothing written outside the charts directory"
+    );
+}
