@@ -576,6 +576,20 @@ pub enum HistoryCommand {
         #[arg(long, default_value_t = 3)]
         min_segment: usize,
     },
+    /// A static site of the history (an index of every scenario and run, a page per
+    /// scenario with its trends and change points, a page per run): self-contained, no
+    /// script, no network; opens from `file://` and from GitHub Pages.
+    Site {
+        /// Directory to write it into (created; files of an earlier site are replaced).
+        #[arg(long, default_value = "benchbot-site")]
+        out: PathBuf,
+        /// Significance of a change point.
+        #[arg(long, default_value_t = 0.001)]
+        max_p: f64,
+        /// Fewest runs on each side of a change point.
+        #[arg(long, default_value_t = 3)]
+        min_segment: usize,
+    },
     /// Every stored record (after filters) as CSV rows (one per repetition) or a JSON array.
     Export {
         #[arg(long, value_enum, default_value = "csv")]

@@ -72,6 +72,29 @@ pub fn run(args: &HistoryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> 
             });
         }
         HistoryCommand::Import { paths, batch } => import(&history, paths, *batch, printer)?,
+        HistoryCommand::Site {
+            out,
+            max_p,
+            min_segment,
+        } => {
+            let runs = read(&history, None, printer)?;
+            let pages =
+                crate::report::site(&records(&runs), history.branch(), *max_p, *min_segment);
+            for p in &pages {
+                let path = out.join(&p.path);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+                }
+                crate::util::write_atomic(&path, p.html.as_bytes())?;
+            }
+            printer.msg(&format!(
+                "site: {} page(s) of {} run(s) in {}",
+                pages.len(),
+                runs.len(),
+                out.join("index.html").display()
+            ));
+        }
     }
     Ok(ExitStatus::Success)
 }
