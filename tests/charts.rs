@@ -87,11 +87,42 @@ fn compare_draws_the_spectrum_beside_its_baseline_the_same_every_time() {
         "the baseline dashed"
     );
     insta::assert_snapshot!("spectrum_of_v1_http_kv", spectrum);
-    // The Markdown report links them.
+    // The Markdown report links them; the step summary says where they are.
     let md = std::fs::read_to_string(a.join("latest.md")).unwrap();
     assert!(
         md.contains("(charts/http-kv-demo-server-spectrum.svg)"),
         "{md}"
+    );
+    let summary = dir.path().join("summary.md");
+    let event = common::write(dir.path(), "event.json", "{}");
+    let o = common::benchbot_std()
+        .args(["publish", "--report"])
+        .arg(a.join("latest.json"))
+        .arg("--out")
+        .arg(&a)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "workflow_dispatch")
+        .env("GITHUB_EVENT_PATH", &event)
+        .env("GITHUB_REPOSITORY", "Codertocat/Hello-World")
+        .env("GITHUB_RUN_ID", "42")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("BENCHBOT_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.contains(&format!(
+            "**Charts:** {} SVG file(s) under `charts/`",
+            charts.len()
+        )) && summary.contains("`http-kv-demo-server-spectrum.svg`"),
+        "{summary}"
     );
 }
 

@@ -67,12 +67,13 @@ pub fn actions_runtime(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     if let Some(summary) = &ctx.summary_file {
-        let md = report::bounded_markdown(
+        let mut md = report::bounded_markdown(
             comparisons,
             extras,
             report::SUMMARY_LIMIT_CHARS,
             "`latest.md` in the run's `benchbot-report` artifact",
         );
+        md.push_str(&charts_line(&out.join("charts")));
         runtime::append_summary(summary, &md)
             .with_context(|| format!("{}: step summary", summary.display()))?;
     }
@@ -137,4 +138,37 @@ pub fn file_stem(text: &str) -> String {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
     format!("{clean}-{:08x}", hash & 0xffff_ffff)
+}
+
+/// Where the charts are, for the step summary (which cannot show files of the run): their
+/// count and names, under `charts/` of the `benchbot-report` artifact.
+fn charts_line(dir: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            // Written by benchbot under safe names; anything else is not listed.
+            (Path::new(&name).extension().is_some_and(|x| x == "svg")
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)))
+            .then_some(name)
+        })
+        .collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    names.sort();
+    let shown = names.len().min(20);
+    format!(
+        "\n**Charts:** {} SVG file(s) under `charts/` in the run's `benchbot-report` artifact: {}{}\n",
+        names.len(),
+        names[..shown]
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if names.len() > shown { ", …" } else { "" }
+    )
 }
