@@ -152,6 +152,15 @@ pub struct RunArgs {
     /// No progress display.
     #[arg(long)]
     pub no_progress: bool,
+    /// Serve live metrics in Prometheus' text format at `http://ADDR/metrics` while the run
+    /// goes on (requests, errors by kind, in flight, intended rate, latency histogram per
+    /// target and operation). Off by default; a loopback address unless
+    /// `--metrics-any-address`. Port 0 picks a free one (printed).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Allow `--metrics-addr` on an address other machines can reach.
+    #[arg(long, requires = "metrics_addr")]
+    pub metrics_any_address: bool,
     /// What started this run, stored in the record (default: the Actions event name, or `local`).
     #[arg(long)]
     pub trigger: Option<String>,

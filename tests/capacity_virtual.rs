@@ -55,6 +55,7 @@ async fn measure(s: &Arc<Scenario>, level: f64) -> Result<Option<Vec<PointTarget
             progress: Arc::new(AtomicU64::new(0)),
             cancel: Cancel::new(),
             clock: Clock::Tokio,
+            live: None,
         };
         let r = run_phase(&server, s, &spec).await;
         let op = &r.ops[0];

@@ -47,6 +47,7 @@ async fn phase(url: &str, scenario: Scenario) -> PhaseResult {
         progress: Arc::new(AtomicU64::new(0)),
         cancel: Cancel::new(),
         clock: Clock::Precise,
+        live: None,
     };
     run_phase(&driver, &scenario, &spec).await
 }

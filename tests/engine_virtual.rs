@@ -46,6 +46,7 @@ async fn phase(scenario: &Arc<Scenario>, script: fn(u64) -> Duration) -> PhaseRe
         progress: Arc::new(AtomicU64::new(0)),
         cancel: Cancel::new(),
         clock: Clock::Tokio,
+        live: None,
     };
     run_phase(&driver, scenario, &spec).await
 }
@@ -224,6 +225,7 @@ async fn four_shards_send_exactly_the_unsharded_schedule_between_them() {
                 progress: Arc::new(AtomicU64::new(0)),
                 cancel: Cancel::new(),
                 clock: Clock::Tokio,
+                live: None,
             };
             run_phase(&driver, &s, &spec).await
         }

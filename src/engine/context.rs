@@ -22,6 +22,8 @@ pub struct RunContext {
     /// `{{tree}}`: the source tree under test (the repository's top level, or the directory
     /// benchbot runs in).
     pub tree: PathBuf,
+    /// `--metrics-addr`: what the workers count for the live metrics endpoint.
+    pub live: Option<std::sync::Arc<super::Live>>,
 }
 
 /// A repetition is measured on a busy machine when other processes used more than

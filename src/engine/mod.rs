@@ -9,6 +9,7 @@
 
 mod cancel;
 mod context;
+mod live;
 pub mod load_phase;
 mod observer;
 mod phase;
@@ -21,6 +22,7 @@ mod timer;
 
 pub use cancel::Cancel;
 pub use context::{BusyRule, RunContext};
+pub use live::{Live, LiveOp, LivePhase, LiveTarget, BUCKETS};
 pub use observer::{Observer, PhaseKind, Silent};
 pub use phase::{run_phase, Clock, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
 pub use records::{INDEX_OP, LOAD_OP};

@@ -184,6 +184,8 @@ pub struct PhaseSpec<'a> {
     pub cancel: Cancel,
     /// How open-loop sends wait for their due time.
     pub clock: Clock,
+    /// The live metrics the workers update (`--metrics-addr`).
+    pub live: Option<Arc<super::LivePhase>>,
 }
 
 /// How open-loop sends wait for their due time.
@@ -235,6 +237,7 @@ pub async fn run_phase<D: Driver>(
             schedule: schedule.clone(),
             start,
             timer: timer.clone(),
+            live: spec.live.clone(),
         };
         workers.spawn(worker.run());
     }
@@ -288,6 +291,7 @@ struct Worker<D> {
     schedule: Option<Arc<super::schedule::Schedule>>,
     start: Instant,
     timer: Option<Arc<PreciseTimer>>,
+    live: Option<Arc<super::LivePhase>>,
 }
 
 impl<D: Driver> Worker<D> {
@@ -309,6 +313,7 @@ impl<D: Driver> Worker<D> {
             };
             let done = Instant::now();
             let took = done.duration_since(sent);
+            self.live(op.op, &result, took, took);
             self.rec(op.op).record(result, took, took, done);
             self.progress.fetch_add(1, Ordering::Relaxed);
         }
@@ -342,8 +347,10 @@ impl<D: Driver> Worker<D> {
             }
             let op = self.scenario.render(self.stream, i);
             if let Err(e) = self.driver.prepare(&mut conn).await {
+                let failed = Err(e);
+                self.live(op.op, &failed, Duration::ZERO, Duration::ZERO);
                 self.rec(op.op)
-                    .record(Err(e), Duration::ZERO, Duration::ZERO, Instant::now());
+                    .record(failed, Duration::ZERO, Duration::ZERO, Instant::now());
                 continue;
             }
             if let Some(at) = intended {
@@ -360,6 +367,9 @@ impl<D: Driver> Worker<D> {
                 }
             }
             let sent = Instant::now();
+            if let Some(l) = &self.live {
+                l.target.in_flight(1);
+            }
             // A signal interrupts even a slow operation: it is not recorded.
             let result = tokio::select! {
                 biased;
@@ -367,9 +377,13 @@ impl<D: Driver> Worker<D> {
                 r = self.driver.execute(&mut conn, &op) => r,
             };
             let done = Instant::now();
+            if let Some(l) = &self.live {
+                l.target.in_flight(-1);
+            }
             let service = done.duration_since(sent);
             let latency = intended.map_or(service, |at| done.duration_since(at));
             let result = verify(&self.scenario, &op, result);
+            self.live(op.op, &result, latency, service);
             let judged = score_search(&self.scenario, &op, &result);
             let mut rec = self.rec(op.op);
             if let Some((recall, precision)) = judged {
@@ -380,6 +394,23 @@ impl<D: Driver> Worker<D> {
             rec.record(result, latency, service, done);
             drop(rec);
             self.progress.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts a completed operation in the live metrics, if they are on.
+    fn live(
+        &self,
+        op: usize,
+        result: &Result<Reply, OpError>,
+        latency: Duration,
+        service: Duration,
+    ) {
+        if let Some(l) = &self.live {
+            l.ops[op].record(
+                result.as_ref().err().map(|e| e.kind),
+                latency,
+                latency.saturating_sub(service) > LATE_AFTER,
+            );
         }
     }
 

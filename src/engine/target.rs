@@ -250,6 +250,27 @@ impl<'a> TargetSession<'a> {
             Stop::Operations(n) => (Some(n), None),
             Stop::Duration(d) => (None, Some(d)),
         };
+        let live = self.ctx.live.as_ref().map(|l| {
+            let name = match &kind {
+                PhaseKind::Load => "load".to_owned(),
+                PhaseKind::Warmup => "warmup".to_owned(),
+                PhaseKind::Repetition { index, of } => format!("rep {index}/{of}"),
+            };
+            let load = &self.scenario.load;
+            let share = 1.0 / f64::from(load.shard.map_or(1, |s| s.count));
+            let intended = (load.mode == crate::scenario::LoadMode::Open)
+                .then(|| super::schedule::Schedule::of(load))
+                .flatten()
+                .map(|s| (Arc::new(s), std::time::Instant::now(), share));
+            let ops: Vec<&str> = self.scenario.ops.iter().map(|o| o.name.as_str()).collect();
+            Arc::new(l.phase(
+                self.scenario.name.as_str(),
+                self.plan.name.as_str(),
+                &ops,
+                name,
+                intended,
+            ))
+        });
         observer.phase_started(
             self.scenario.name.as_str(),
             self.plan.name.as_str(),
@@ -265,8 +286,12 @@ impl<'a> TargetSession<'a> {
             progress,
             cancel: self.ctx.cancel.clone(),
             clock: Clock::Precise,
+            live: live.clone(),
         };
         let result = run_phase(&self.driver, self.scenario, &spec).await;
+        if let (Some(l), Some(p)) = (&self.ctx.live, &live) {
+            l.phase_ended(p);
+        }
         observer.phase_finished();
         result
     }

@@ -82,7 +82,13 @@ pub fn execute(
     let rt = runtime()?;
     let cancel = Cancel::new();
     rt.spawn(super::signals::signals(cancel.clone()));
-    let ctx = context(args, &settings, cancel.clone())?;
+    let mut ctx = context(args, &settings, cancel.clone())?;
+    if let Some(addr) = args.metrics_addr {
+        let live = std::sync::Arc::new(crate::engine::Live::default());
+        let bound = super::metrics::serve(addr, args.metrics_any_address, live.clone())?;
+        printer.msg(&format!("metrics: http://{bound}/metrics"));
+        ctx.live = Some(live);
+    }
     let history = args
         .history
         .as_deref()
@@ -291,6 +297,7 @@ pub(crate) fn context(
         cache_dir: settings.cache_dir.clone(),
         busy: crate::cmd::judging::busy_rule(&args.judging),
         tree: source_tree(),
+        live: None,
     })
 }
 
