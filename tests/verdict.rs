@@ -60,6 +60,34 @@ fn a_run_beyond_the_spread_of_five_baseline_runs_is_a_regression() {
         row.p_adjusted.unwrap() >= row.p.unwrap(),
         "Holm never lowers a p-value"
     );
+    // Its trend: each of the five runs, oldest first, then this one, about 10% higher.
+    assert_eq!(row.trend.len(), 6, "{:?}", row.trend);
+    let last = row.trend[5].value;
+    assert!(
+        row.trend[..5].iter().all(|p| last / p.value > 1.08),
+        "{:?}",
+        row.trend
+    );
+    assert!(
+        row.trend[5].label.ends_with("(this run)"),
+        "{:?}",
+        row.trend
+    );
+    // Drawn in the Markdown (the comment): one Mermaid line per regressed row, six points.
+    let md = benchbot::report::markdown(std::slice::from_ref(&c));
+    let block = md
+        .split("```mermaid\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("a trend chart: {md}"));
+    assert!(
+        block.starts_with("xychart-beta\n    title \"p50 of api / get by run\""),
+        "{block}"
+    );
+    let line = block
+        .lines()
+        .find(|l| l.trim_start().starts_with("line ["))
+        .unwrap();
+    assert_eq!(line.matches(',').count(), 5, "{line}");
 }
 
 #[test]

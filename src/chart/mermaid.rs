@@ -39,21 +39,60 @@ pub fn mermaid(chart: &Chart) -> Option<String> {
         .filter(|pts| pts.iter().map(|p| p.0).eq(xs.iter().copied()))
         .map(|pts| pts.iter().map(|p| p.1).collect())
         .collect();
+    let categories: Vec<String> = xs.iter().map(|&x| super::format(chart.x.unit, x)).collect();
+    Some(block(
+        &chart.title,
+        &chart.x.label,
+        &categories,
+        &chart.y.label,
+        chart.y.unit,
+        &lines,
+    ))
+}
+
+/// A line over named categories (runs, commits): the trend of one value.
+#[must_use]
+pub fn mermaid_categories(
+    title: &str,
+    x_label: &str,
+    points: &[(String, f64)],
+    y_label: &str,
+    unit: Unit,
+) -> Option<String> {
+    if points.len() < 2 {
+        return None;
+    }
+    let start = points.len().saturating_sub(MAX_POINTS);
+    let points = &points[start..];
+    let categories: Vec<String> = points.iter().map(|p| p.0.clone()).collect();
+    let values: Vec<f64> = points.iter().map(|p| p.1).collect();
+    Some(block(title, x_label, &categories, y_label, unit, &[values]))
+}
+
+fn block(
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    y_label: &str,
+    unit: Unit,
+    lines: &[Vec<f64>],
+) -> String {
     let top = lines.iter().flatten().fold(0f64, |a, &b| a.max(b.abs()));
-    let (div, unit) = scale(chart.y.unit, top);
+    let (div, suffix) = scale(unit, top);
     let mut o = String::from("```mermaid\nxychart-beta\n");
-    let _ = writeln!(o, "    title \"{}\"", label(&chart.title));
+    let _ = writeln!(o, "    title \"{}\"", label(title));
     let _ = writeln!(
         o,
         "    x-axis \"{}\" [{}]",
-        label(&chart.x.label),
-        xs.iter()
-            .map(|&x| format!("\"{}\"", label(&super::format(chart.x.unit, x))))
+        label(x_label),
+        categories
+            .iter()
+            .map(|c| format!("\"{}\"", label(c)))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(o, "    y-axis \"{}{unit}\"", label(&chart.y.label));
-    for l in &lines {
+    let _ = writeln!(o, "    y-axis \"{}{suffix}\"", label(y_label));
+    for l in lines {
         let _ = writeln!(
             o,
             "    line [{}]",
@@ -64,7 +103,7 @@ pub fn mermaid(chart: &Chart) -> Option<String> {
         );
     }
     o.push_str("```\n");
-    Some(o)
+    o
 }
 
 /// The divisor and unit suffix of the y values (Mermaid writes plain numbers).

@@ -10,7 +10,7 @@
 mod mermaid;
 mod svg;
 
-pub use mermaid::mermaid;
+pub use mermaid::{mermaid, mermaid_categories};
 pub use svg::svg;
 
 /// How an axis maps values to positions.

@@ -270,12 +270,7 @@ pub fn trend_chart(
     values: &[f64],
     change_points: &[crate::stats::ChangePoint],
 ) -> Chart {
-    let unit = match metric {
-        Metric::Throughput => Unit::PerSecond,
-        Metric::ErrorRate => Unit::Percent,
-        Metric::Recall | Metric::Precision => Unit::Plain,
-        _ => Unit::Nanos,
-    };
+    let unit = metric_unit(metric);
     let mut chart = Chart::new(
         title,
         Axis::new("run (oldest first)", Scale::Linear, Unit::Plain),
@@ -298,6 +293,50 @@ pub fn trend_chart(
         });
     }
     chart
+}
+
+/// How a metric's values are written on an axis.
+pub(super) fn metric_unit(metric: Metric) -> Unit {
+    match metric {
+        Metric::Throughput => Unit::PerSecond,
+        Metric::ErrorRate => Unit::Percent,
+        Metric::Recall | Metric::Precision => Unit::Plain,
+        _ => Unit::Nanos,
+    }
+}
+
+/// Mermaid trends of a scenario's regressed rows judged against several runs (at most three):
+/// the metric in each baseline run and in this one.
+pub(super) fn regression_trends(out: &mut String, rows: &[&crate::verdict::Row]) {
+    for r in rows
+        .iter()
+        .filter(|r| r.status == crate::verdict::Status::Regression && r.trend.len() >= 3)
+        .take(3)
+    {
+        let unit = if r.unit.is_some() {
+            Unit::Plain
+        } else {
+            metric_unit(r.metric)
+        };
+        let points: Vec<(String, f64)> =
+            r.trend.iter().map(|p| (p.label.clone(), p.value)).collect();
+        if let Some(m) = crate::chart::mermaid_categories(
+            &format!("{} of {} / {} by run", r.metric, r.target, r.operation),
+            "run (commit)",
+            &points,
+            &format!(
+                "{}{}",
+                r.metric,
+                r.unit
+                    .as_deref()
+                    .map_or(String::new(), |u| format!(" ({u})"))
+            ),
+            unit,
+        ) {
+            out.push_str(&m);
+            out.push('\n');
+        }
+    }
 }
 
 /// Mermaid blocks of a sweep, for Markdown (the comment, the step summary): what the

@@ -256,6 +256,11 @@ fn scenario_md(out: &mut String, c: &Comparison, open: bool) {
             group_md(out, g);
         }
         out.push('\n');
+        let rows: Vec<&crate::verdict::Row> = notable
+            .iter()
+            .flat_map(|g| g.rows.iter().copied())
+            .collect();
+        super::charts::regression_trends(out, &rows);
     }
     if let Some(cap) = &c.capacity {
         super::capacity::capacity_md(out, &c.scenario, cap);

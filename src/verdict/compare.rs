@@ -102,6 +102,7 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         }
     }
     unjudged_rows(current, method, &rows, &mut not_judged);
+    add_trends(current, baseline, &mut rows);
     let standings = if current.scenario.kind == Kind::Competitive {
         let virtual_base = current
             .ab
@@ -163,6 +164,80 @@ pub fn compare_with(current: &RunRecord, baseline: Option<&RunRecord>, o: &Optio
         errors: super::notes::errors(current),
         accepted: None,
     }
+}
+
+/// Regressions and warnings judged against several runs get their trend.
+fn add_trends(current: &RunRecord, baseline: Option<&RunRecord>, rows: &mut [Row]) {
+    let Some(b) = baseline else { return };
+    for r in rows
+        .iter_mut()
+        .filter(|r| matches!(r.status, Status::Regression | Status::Warning))
+    {
+        r.trend = trend(current, b, r);
+    }
+}
+
+/// The row's metric in each of the baseline's pooled runs (oldest first) and in `current`;
+/// empty when the baseline holds fewer than two runs.
+fn trend(current: &RunRecord, baseline: &RunRecord, row: &Row) -> Vec<super::TrendPoint> {
+    let runs = runs_of(baseline);
+    if runs.len() < 2 {
+        return Vec::new();
+    }
+    let find = |r: &RunRecord| {
+        r.targets
+            .iter()
+            .find(|t| t.name == row.target)
+            .and_then(|t| t.operations.iter().find(|o| o.name == row.operation))
+            .map(|o| o.repetitions.clone())
+    };
+    let Some(base_reps) = find(baseline) else {
+        return Vec::new();
+    };
+    let label = |git: Option<&crate::record::GitInfo>, at: chrono::DateTime<chrono::Utc>| {
+        git.map_or_else(
+            || at.format("%m-%d %H:%M").to_string(),
+            |g| g.sha.chars().take(7).collect(),
+        )
+    };
+    let mean = |reps: &mut dyn Iterator<Item = &crate::record::Repetition>| {
+        let v: Vec<f64> = reps
+            .map(|x| x.metric(row.metric))
+            .filter(|v| v.is_finite())
+            .collect();
+        (!v.is_empty()).then(|| crate::stats::mean(&v))
+    };
+    let mut runs = runs;
+    runs.sort_by_key(|r| r.started_at);
+    let mut out: Vec<super::TrendPoint> = runs
+        .iter()
+        .filter_map(|p| {
+            let value = mean(
+                &mut base_reps
+                    .iter()
+                    .filter(|x| x.run_id.as_deref() == Some(p.run_id.as_str())),
+            )?;
+            Some(super::TrendPoint {
+                label: label(p.git.as_ref(), p.started_at),
+                value,
+            })
+        })
+        .collect();
+    if out.len() < 2 {
+        return Vec::new();
+    }
+    if let Some(reps) = find(current) {
+        if let Some(value) = mean(&mut reps.iter()) {
+            out.push(super::TrendPoint {
+                label: format!(
+                    "{} (this run)",
+                    label(current.git.as_ref(), current.started_at)
+                ),
+                value,
+            });
+        }
+    }
+    out
 }
 
 /// What the baseline's machine and sequence say before any row is judged: notes, and the
@@ -400,6 +475,7 @@ fn row(
         first: None,
         confirming: None,
         status: Status::New,
+        trend: Vec::new(),
     };
     let Some(base) = base else {
         return (row, None);

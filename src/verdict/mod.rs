@@ -26,5 +26,5 @@ pub use profile::{shortfall_notes, stages, StageRow, SHORTFALL};
 pub use tasks::{tasks, Priorities, Priority, Task};
 pub use types::{
     Basis, Comparison, Errors, LateSends, Method, NotJudged, Row, RunRef, SloCheck, Stage,
-    Standing, Status, Unjudged, Verdict,
+    Standing, Status, TrendPoint, Unjudged, Verdict,
 };

@@ -94,6 +94,18 @@ pub struct Row {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirming: Option<Stage>,
     pub status: Status,
+    /// A regression or warning judged against several pooled runs: the metric in each of
+    /// them, oldest first, then in this run (labelled by short commit or date), for a trend.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
+}
+
+/// One run's value of a row's metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    /// The run's short commit (or its date).
+    pub label: String,
+    pub value: f64,
 }
 
 impl Row {
