@@ -182,3 +182,30 @@ fn hostile_names_stay_text_in_charts_and_file_names() {
         "nothing written outside the charts directory"
     );
 }
+
+#[test]
+fn a_competitive_run_draws_every_target_on_one_spectrum() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = common::run_scenario(
+        &common::root().join("scenarios/competitive/http-vs-python.toml"),
+        &out,
+        dir.path(),
+        &[
+            "--repetitions",
+            "1",
+            "--busy-cores",
+            "64",
+            "--busy-steal",
+            "100",
+        ],
+    );
+    assert!(code == 0 || code == 2, "{stdout}{stderr}");
+    let svg =
+        std::fs::read_to_string(out.join("charts/http-vs-python-get-file-standings-spectrum.svg"))
+            .unwrap_or_else(|e| panic!("{e}: {:?}", svgs(&out.join("charts"))));
+    well_formed("standings", &svg);
+    for legend in [">demo-server (ours)<", ">python-http-server (competitor)<"] {
+        assert!(svg.contains(legend), "{legend}: {svg}");
+    }
+}

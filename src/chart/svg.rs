@@ -221,7 +221,10 @@ impl Domain {
     fn of(axis: &Axis, values: impl Iterator<Item = f64>, from_zero: bool) -> Self {
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;
+        // Counts and positions (runs, levels of workers) get whole-number ticks.
+        let mut whole = true;
         for v in values.filter(|v| v.is_finite()) {
+            whole &= v.fract() == 0.0;
             if axis.scale != Scale::Linear && v <= 0.0 && axis.scale == Scale::Log {
                 continue;
             }
@@ -240,6 +243,7 @@ impl Domain {
                     hi = lo + lo.abs().max(1.0);
                 }
                 let step = nice((hi - lo) / 5.0);
+                let step = if whole { step.max(1.0) } else { step };
                 Self {
                     scale: Scale::Linear,
                     lo: (lo / step).floor() * step,
@@ -434,5 +438,8 @@ mod tests {
         );
         let d = Domain::of(&axis, [0.1, 0.3].into_iter(), false);
         assert!(d.ticks().contains(&0.3), "{:?}", d.ticks());
+        let runs = Axis::new("run", Scale::Linear, Unit::Plain);
+        let d = Domain::of(&runs, [1.0, 2.0, 3.0].into_iter(), false);
+        assert_eq!(d.ticks(), vec![1.0, 2.0, 3.0], "runs are whole");
     }
 }

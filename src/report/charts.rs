@@ -104,7 +104,56 @@ pub fn record_charts(r: &RunRecord, baseline: Option<&RunRecord>) -> Vec<NamedCh
         }
         out.extend(timeline(scenario, t));
     }
+    if r.scenario.kind == crate::scenario::Kind::Competitive {
+        out.extend(standings_spectra(r));
+    }
     out
+}
+
+/// Competitive runs: per operation, every target's spectrum on one chart (ours first).
+fn standings_spectra(r: &RunRecord) -> Vec<NamedChart> {
+    let mut names: Vec<&str> = Vec::new();
+    for t in &r.targets {
+        for op in &t.operations {
+            if !names.contains(&op.name.as_str()) {
+                names.push(&op.name);
+            }
+        }
+    }
+    let mut targets: Vec<&crate::record::TargetRecord> = r.targets.iter().collect();
+    targets.sort_by_key(|t| t.role != crate::scenario::Role::Ours);
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let mut chart = Chart::new(
+                format!("{name}: ours against the competitors ({})", r.scenario.name),
+                Axis::new("percentile", Scale::Nines, Unit::Percent),
+                Axis::new("latency (from the intended start)", Scale::Log, Unit::Nanos),
+            );
+            for t in &targets {
+                let Some(h) = t
+                    .operations
+                    .iter()
+                    .find(|o| o.name == name)
+                    .and_then(pooled)
+                else {
+                    continue;
+                };
+                chart.series.push(Series::new(
+                    format!("{} ({})", t.name, t.role),
+                    spectrum_points(&h),
+                ));
+            }
+            (chart.series.len() >= 2).then(|| NamedChart {
+                file: format!(
+                    "{}-{}-standings-spectrum.svg",
+                    file_part(&r.scenario.name),
+                    file_part(name)
+                ),
+                chart,
+            })
+        })
+        .collect()
 }
 
 /// The spectrum's points: a percentile is drawn where at least ten observations lie beyond it.

@@ -208,6 +208,9 @@ fn scenario_page(name: &str, rs: &[&RunRecord], max_p: f64, min_segment: usize) 
         rs[0].started_at.format("%Y-%m-%d"),
         last.started_at.format("%Y-%m-%d")
     );
+    if last.scenario.kind == Kind::Competitive {
+        standings_charts(&mut b, rs);
+    }
     for metric in [Metric::P50, Metric::P99, Metric::Throughput] {
         let _ = writeln!(b, "<h2>{metric}</h2>");
         for ((target, op), vs) in series(rs, metric) {
@@ -256,6 +259,46 @@ fn scenario_page(name: &str, rs: &[&RunRecord], max_p: f64, min_segment: usize) 
     }
     b.push_str("</table>\n");
     page(&format!("Scenario {name}"), "../", &b)
+}
+
+/// Competitive scenarios: per operation, every target's p50 over the runs on one chart.
+fn standings_charts(b: &mut String, rs: &[&RunRecord]) {
+    let all = series(rs, Metric::P50);
+    let mut ops: Vec<&str> = Vec::new();
+    for ((_, op), _) in &all {
+        if !ops.contains(&op.as_str()) {
+            ops.push(op);
+        }
+    }
+    if ops.is_empty() {
+        return;
+    }
+    b.push_str("<h2>Ours against the competitors</h2>\n");
+    for op in ops {
+        let mut chart = crate::chart::Chart::new(
+            format!("p50 of {op} by run, every target"),
+            crate::chart::Axis::new(
+                "run (oldest first)",
+                crate::chart::Scale::Linear,
+                crate::chart::Unit::Plain,
+            ),
+            crate::chart::Axis::new(
+                "p50",
+                crate::chart::Scale::Linear,
+                crate::chart::Unit::Nanos,
+            ),
+        );
+        for ((target, o), vs) in &all {
+            if o == op {
+                #[expect(clippy::cast_precision_loss, reason = "run positions")]
+                chart.series.push(crate::chart::Series::new(
+                    target.clone(),
+                    vs.iter().map(|(i, v)| ((i + 1) as f64, *v)).collect(),
+                ));
+            }
+        }
+        b.push_str(&crate::chart::svg(&chart));
+    }
 }
 
 fn run_page(r: &RunRecord) -> String {
