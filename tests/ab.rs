@@ -180,6 +180,18 @@ fn twice_as_slow_is_a_confirmed_regression_and_a_a_is_ok() {
         blocks(&rec["targets"][0]["operations"][0]["repetitions"]),
         blocks(&rec["ab"]["base_targets"][0]["operations"][0]["repetitions"])
     );
+    // Head's spectrum with base's beside it, dashed.
+    let charts = dir.path().join("benchbot-out/charts");
+    let spectrum = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-spectrum.svg"))
+        .unwrap_or_else(|| panic!("a spectrum under {}", charts.display()));
+    let svg = std::fs::read_to_string(spectrum).unwrap();
+    assert!(
+        svg.contains(" (base)</text>") && svg.contains("stroke-dasharray=\"6 4\""),
+        "{svg}"
+    );
 
     // A/A: the same commit as base and head — one tree, one build, no regression.
     let aa_out = dir.path().join("aa");

@@ -179,10 +179,12 @@ pub fn quarterly_markdown(
         out.push_str("No significant change.\n\n");
     } else {
         out.push_str(HEADER);
-        for (s, r) in changed {
+        for (s, r) in &changed {
             out.push_str(&row_md(s, r));
         }
         out.push('\n');
+        let rows: Vec<&Row> = changed.iter().map(|(_, r)| *r).collect();
+        super::charts::regression_trends(&mut out, &rows);
     }
     if !trends.is_empty() {
         out.push_str("### Trends\n\n");

@@ -65,12 +65,18 @@ fn pooled(op: &crate::record::OperationRecord) -> Option<Histogram<u64>> {
 }
 
 /// The charts drawn from a record: per target, the latency spectrum of its operations (with
-/// the baseline's, dashed, when there is one) and, when the record has time series, latency
+/// the baseline's, or an A/B record's base, dashed) and, when the record has time series, latency
 /// and throughput over the first repetition.
 #[must_use]
 pub fn record_charts(r: &RunRecord, baseline: Option<&RunRecord>) -> Vec<NamedChart> {
     let mut out = Vec::new();
     let scenario = &r.scenario.name;
+    // An interleaved A/B record holds its base: head against base, on one chart.
+    let (base_targets, base_word) = match (baseline, &r.ab) {
+        (Some(b), _) => (Some(b.targets.as_slice()), "baseline"),
+        (None, Some(ab)) => (Some(ab.base_targets.as_slice()), "base"),
+        (None, None) => (None, ""),
+    };
     for t in &r.targets {
         let mut spectrum = Chart::new(
             format!("Latency by percentile: {scenario} / {}", t.name),
@@ -82,13 +88,13 @@ pub fn record_charts(r: &RunRecord, baseline: Option<&RunRecord>) -> Vec<NamedCh
                 continue;
             };
             spectrum.series.push(Series::new(op.name.clone(), points));
-            let base = baseline
-                .and_then(|b| b.targets.iter().find(|bt| bt.name == t.name))
+            let base = base_targets
+                .and_then(|b| b.iter().find(|bt| bt.name == t.name))
                 .and_then(|bt| bt.operations.iter().find(|bo| bo.name == op.name))
                 .and_then(pooled);
             if let Some(h) = base {
                 spectrum.series.push(
-                    Series::new(format!("{} (baseline)", op.name), spectrum_points(&h)).dashed(),
+                    Series::new(format!("{} ({base_word})", op.name), spectrum_points(&h)).dashed(),
                 );
             }
         }
