@@ -87,6 +87,20 @@ fn compare_draws_the_spectrum_beside_its_baseline_the_same_every_time() {
         "the baseline dashed"
     );
     insta::assert_snapshot!("spectrum_of_v1_http_kv", spectrum);
+    // Opened as a file in a browser: no console error, its legend in the DOM.
+    if let Some(chromium) = common::chromium() {
+        let shot = common::root().join("target/site-screenshots/chart-spectrum.png");
+        std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+        let (dom, console) = common::open_in_chromium(
+            &chromium,
+            &a.join("charts/http-kv-demo-server-spectrum.svg"),
+            &shot,
+            &dir.path().join("chromium-profile"),
+        );
+        assert!(console.is_empty(), "{console}");
+        assert!(dom.contains("get (baseline)"), "{dom}");
+        assert!(std::fs::metadata(&shot).map_or(0, |m| m.len()) > 5_000);
+    }
     // The Markdown report links them; the step summary says where they are.
     let md = std::fs::read_to_string(a.join("latest.md")).unwrap();
     assert!(

@@ -7,9 +7,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{fixture, run};
+use common::{chromium, fixture, open_in_chromium, run};
 
 /// Eight runs of the fixture's scenario, a day apart; from the fifth on, every latency 30%
 /// higher (a change point); the description carries markup.
@@ -64,64 +63,6 @@ fn history(dir: &Path) -> PathBuf {
     ]);
     assert_eq!(code, 0, "{stderr}");
     repo
-}
-
-fn chromium() -> Option<PathBuf> {
-    let p = PathBuf::from("/usr/bin/chromium");
-    if p.exists() {
-        Some(p)
-    } else {
-        assert!(
-            std::env::var_os("BENCHBOT_REQUIRE_STANDINS").is_none(),
-            "Debian's chromium is missing (scripts/test installs it)"
-        );
-        None
-    }
-}
-
-/// Opens `page` in headless Chromium: (the DOM after load, console lines logged), and a
-/// screenshot into `shot`.
-fn open(chromium: &Path, page: &Path, shot: &Path, profile: &Path) -> (String, String) {
-    let url = format!("file://{}", page.display());
-    let base = |cmd: &mut Command| {
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1100,1400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()));
-    };
-    let mut dump = Command::new(chromium);
-    base(&mut dump);
-    let out = dump.arg("--dump-dom").arg(&url).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let console: Vec<String> = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("Refused"))
-        .map(str::to_owned)
-        .collect();
-    let console = console.join("\n");
-    let mut snap = Command::new(chromium);
-    base(&mut snap);
-    let st = snap
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(&url)
-        .output()
-        .unwrap();
-    assert!(st.status.success());
-    (String::from_utf8_lossy(&out.stdout).into_owned(), console)
 }
 
 #[test]
@@ -186,7 +127,7 @@ fn the_site_opens_offline_with_trends_change_points_and_runs() {
     ] {
         let shot = shots.join(shot);
         let _ = std::fs::remove_file(&shot);
-        let (dom, console) = open(&chromium, page, &shot, &profile);
+        let (dom, console) = open_in_chromium(&chromium, page, &shot, &profile);
         assert!(console.is_empty(), "{}: console: {console}", page.display());
         for e in expect {
             assert!(

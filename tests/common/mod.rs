@@ -385,3 +385,68 @@ pub fn ab_record(
     });
     out
 }
+
+/// Debian's Chromium, when installed (`scripts/test` installs it; required under
+/// `BENCHBOT_REQUIRE_STANDINS`).
+pub fn chromium() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/chromium");
+    if p.exists() {
+        Some(p)
+    } else {
+        assert!(
+            std::env::var_os("BENCHBOT_REQUIRE_STANDINS").is_none(),
+            "Debian's chromium is missing (scripts/test installs it)"
+        );
+        None
+    }
+}
+
+/// Opens `page` in headless Chromium: (the DOM after load, console lines logged), and a
+/// screenshot into `shot`.
+pub fn open_in_chromium(
+    chromium: &Path,
+    page: &Path,
+    shot: &Path,
+    profile: &Path,
+) -> (String, String) {
+    let url = format!("file://{}", page.display());
+    let base = |cmd: &mut std::process::Command| {
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1100,1400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    };
+    let mut dump = std::process::Command::new(chromium);
+    base(&mut dump);
+    let out = dump.arg("--dump-dom").arg(&url).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let console: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("Refused"))
+        .map(str::to_owned)
+        .collect();
+    let console = console.join("\n");
+    let mut snap = std::process::Command::new(chromium);
+    base(&mut snap);
+    let st = snap
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    (String::from_utf8_lossy(&out.stdout).into_owned(), console)
+}
