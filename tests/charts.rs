@@ -57,7 +57,12 @@ fn compare_draws_the_spectrum_beside_its_baseline_the_same_every_time() {
         assert_eq!(code, 0, "{stdout}{stderr}");
         out
     };
+    // A chart left from an earlier report in the same directory does not survive this one.
+    let stale = dir.path().join("a/charts/old-scenario-spectrum.svg");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, "<svg/>").unwrap();
     let (a, b) = (compare("a"), compare("b"));
+    assert!(!stale.exists(), "the earlier report's chart is gone");
     let charts = svgs(&a.join("charts"));
     assert_eq!(
         charts,

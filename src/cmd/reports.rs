@@ -76,7 +76,8 @@ fn write_charts(
             .join("records")
             .join(&c.scenario)
             .join(format!("{}.json", c.run_id));
-        if report::file_part(&c.scenario) == c.scenario && path.is_file() {
+        let plain = |s: &str| report::file_part(s) == s;
+        if plain(&c.scenario) && plain(&c.run_id) && path.is_file() {
             match RunRecord::read(&path) {
                 Ok(r) => charts.extend(report::record_charts(&r, None)),
                 Err(e) => printer.warn(&format!(
@@ -87,10 +88,18 @@ fn write_charts(
             }
         }
     }
+    let dir = out.join("charts");
+    // The charts of an earlier report in this directory would be taken for this one's.
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "svg") && p.is_file() {
+            std::fs::remove_file(&p)
+                .map_err(|err| anyhow::anyhow!("{}: cannot remove: {err}", p.display()))?;
+        }
+    }
     if charts.is_empty() {
         return Ok(Vec::new());
     }
-    let dir = out.join("charts");
     std::fs::create_dir_all(&dir)
         .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
     let mut names = Vec::new();
