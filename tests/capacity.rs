@@ -123,7 +123,14 @@ fn the_sweep_finds_the_saturation_and_a_20_percent_drop_fails_the_gate() {
     // Drawn too: Mermaid charts in the Markdown (what the comment carries), SVG files with
     // the saturation point marked.
     let md = std::fs::read_to_string(out.join("latest.md")).unwrap();
-    assert_eq!(md.matches("```mermaid\nxychart-beta\n").count(), 2, "{md}");
+    for title in [
+        "```mermaid\nxychart-beta\n    title \"Latency against rate: cap / svc\"",
+        "```mermaid\nxychart-beta\n    title \"Throughput against rate: cap / svc\"",
+        // The regressed maximum against each baseline run, and this one.
+        "```mermaid\nxychart-beta\n    title \"throughput of svc / max-throughput by run\"",
+    ] {
+        assert!(md.contains(title), "{title}: {md}");
+    }
     assert!(md.contains("saturation at "), "{md}");
     let svg = std::fs::read_to_string(out.join("charts/cap-svc-sweep-throughput.svg")).unwrap();
     assert!(svg.contains(">saturation</text>"), "{svg}");

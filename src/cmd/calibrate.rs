@@ -80,7 +80,7 @@ pub fn run(args: &CalibrateArgs, printer: &Printer) -> anyhow::Result<ExitStatus
     let rt = runtime()?;
     let cancel = Cancel::new();
     rt.spawn(signals(cancel.clone()));
-    let ctx = context(r, &settings, cancel.clone())?;
+    let ctx = context(r, &settings, cancel.clone(), printer)?;
     let mut runner = Runner {
         args: r,
         out: out.clone(),

@@ -82,13 +82,7 @@ pub fn execute(
     let rt = runtime()?;
     let cancel = Cancel::new();
     rt.spawn(super::signals::signals(cancel.clone()));
-    let mut ctx = context(args, &settings, cancel.clone())?;
-    if let Some(addr) = args.metrics_addr {
-        let live = std::sync::Arc::new(crate::engine::Live::default());
-        let bound = super::metrics::serve(addr, args.metrics_any_address, live.clone())?;
-        printer.msg(&format!("metrics: http://{bound}/metrics"));
-        ctx.live = Some(live);
-    }
+    let ctx = context(args, &settings, cancel.clone(), printer)?;
     let history = args
         .history
         .as_deref()
@@ -280,15 +274,26 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// What the engine needs to know of the run.
+/// What the engine needs to know of the run; with `--metrics-addr`, the live metrics
+/// endpoint is serving when this returns.
 ///
 /// # Errors
-/// The benchbot executable cannot be located.
+/// The benchbot executable cannot be located, or the metrics address cannot be served.
 pub(crate) fn context(
     args: &RunArgs,
     settings: &Settings,
     cancel: Cancel,
+    printer: &Printer,
 ) -> anyhow::Result<RunContext> {
+    let live = match args.metrics_addr {
+        Some(addr) => {
+            let live = std::sync::Arc::new(crate::engine::Live::default());
+            let bound = super::metrics::serve(addr, args.metrics_any_address, live.clone())?;
+            printer.msg(&format!("metrics: http://{bound}/metrics"));
+            Some(live)
+        }
+        None => None,
+    };
     Ok(RunContext {
         log_dir: args.output.out.join("logs"),
         benchbot_exe: std::env::current_exe().context("locating the benchbot executable")?,
@@ -297,7 +302,7 @@ pub(crate) fn context(
         cache_dir: settings.cache_dir.clone(),
         busy: crate::cmd::judging::busy_rule(&args.judging),
         tree: source_tree(),
-        live: None,
+        live,
     })
 }
 
