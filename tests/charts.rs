@@ -150,27 +150,7 @@ fn hostile_names_stay_text_in_charts_and_file_names() {
     let dir = tempfile::tempdir().unwrap();
     let name = "</text><script>alert(1)</script>\u{1b}[2J../../x";
     let data: Vec<f64> = (0..200).map(|i| 1.0e-3 + f64::from(i) * 1.0e-6).collect();
-    let f = common::write(
-        dir.path(),
-        "p.json",
-        &serde_json::json!({
-            "machine_info": {},
-            "benchmarks": [{"name": name, "fullname": name,
-                "stats": {"mean": 0.0, "stddev": 0.0, "rounds": data.len(), "data": data}}]
-        })
-        .to_string(),
-    );
-    let out = dir.path().join("ing");
-    let (code, _, stderr) = run(&[
-        "ingest",
-        f.to_str().unwrap(),
-        "--scenario",
-        "py",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let rec = common::records(&out, "py").pop().unwrap();
+    let rec = common::ingest_pytest(dir.path(), "p.json", name, &data);
     let cmp = dir.path().join("cmp");
     let (code, _, stderr) = run(&[
         "compare",

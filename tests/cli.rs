@@ -138,27 +138,7 @@ fn colour_marks_verdicts_only_when_wanted() {
         let data: Vec<f64> = (0..40)
             .map(|i| scale * (1.0e-3 + f64::from(i % 7) * 1.0e-6))
             .collect();
-        let f = common::write(
-            dir.path(),
-            file,
-            &serde_json::json!({
-                "machine_info": {},
-                "benchmarks": [{"name": name, "fullname": name,
-                    "stats": {"mean": 0.0, "stddev": 0.0, "rounds": data.len(), "data": data}}]
-            })
-            .to_string(),
-        );
-        let out = dir.path().join(file).with_extension("out");
-        let (code, _, stderr) = run(&[
-            "ingest",
-            f.to_str().unwrap(),
-            "--scenario",
-            "py",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        common::records(&out, "py").pop().unwrap()
+        common::ingest_pytest(dir.path(), file, name, &data)
     };
     let (base, head) = (ingest("a.json", 1.0), ingest("b.json", 1.5));
     let compare = |extra: &[&str], env: &[(&str, &str)]| {

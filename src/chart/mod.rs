@@ -128,6 +128,25 @@ impl Chart {
     }
 }
 
+/// Untrusted text as XML or HTML character data (and attribute values): markup escaped,
+/// control characters but the line feed replaced.
+#[must_use]
+pub fn xml_text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if c.is_control() && c != '\n' => o.push('\u{fffd}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 /// A value written for an axis: three significant figures in its unit.
 #[must_use]
 pub fn format(unit: Unit, v: f64) -> String {

@@ -366,21 +366,9 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-/// Untrusted text as XML character data: control characters replaced, markup escaped.
-pub(super) fn text(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in crate::util::prefix(s, 200).chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() => o.push('\u{fffd}'),
-            c => o.push(c),
-        }
-    }
-    o
+/// Untrusted text of a chart (at most 200 bytes, on one line) as XML character data.
+fn text(s: &str) -> String {
+    super::xml_text(crate::util::prefix(s, 200)).replace('\n', "\u{fffd}")
 }
 
 #[cfg(test)]

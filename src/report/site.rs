@@ -24,21 +24,19 @@ table{border-collapse:collapse;margin:1rem 0;font-size:14px}th,td{border:1px sol
 th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}\
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}.muted{color:#666}nav a{margin-right:1rem}";
 
-/// Untrusted text as HTML: markup escaped, control characters replaced.
+/// Untrusted text as HTML.
 fn h(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() && c != '\n' => o.push('\u{fffd}'),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::chart::xml_text(s)
+}
+
+/// The mean of `metric` over an operation's repetitions.
+fn mean_of(reps: &[crate::record::Repetition], metric: Metric) -> f64 {
+    let v: Vec<f64> = reps
+        .iter()
+        .map(|x| x.metric(metric))
+        .filter(|v| v.is_finite())
+        .collect();
+    crate::stats::mean(&v)
 }
 
 fn page(title: &str, root: &str, body: &str) -> String {
@@ -168,11 +166,8 @@ fn standings(b: &mut String, by: &BTreeMap<&str, Vec<&RunRecord>>) {
                     if reps.is_empty() {
                         continue;
                     }
-                    #[expect(clippy::cast_precision_loss, reason = "a few repetitions")]
-                    let n = reps.len() as f64;
-                    #[expect(clippy::cast_precision_loss, reason = "nanoseconds below 2^53")]
-                    let p50 = reps.iter().map(|x| x.latency.p50_ns as f64).sum::<f64>() / n;
-                    let tput = reps.iter().map(|x| x.throughput).sum::<f64>() / n;
+                    let p50 = mean_of(reps, Metric::P50);
+                    let tput = mean_of(reps, Metric::Throughput);
                     rows.push(format!(
                         "<tr><td>{quarter}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}/s</td></tr>",
                         scenario_href(name),
@@ -322,12 +317,7 @@ fn run_page(r: &RunRecord) -> String {
             if reps.is_empty() {
                 continue;
             }
-            #[expect(clippy::cast_precision_loss, reason = "a few repetitions")]
-            let n = reps.len() as f64;
-            #[expect(clippy::cast_precision_loss, reason = "nanoseconds below 2^53")]
-            let mean = |f: &dyn Fn(&crate::record::Repetition) -> u64| {
-                reps.iter().map(|x| f(x) as f64).sum::<f64>() / n
-            };
+
             let _ = writeln!(
                 b,
                 "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}/s</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -336,11 +326,11 @@ fn run_page(r: &RunRecord) -> String {
                 reps.len(),
                 reps.iter().map(|x| x.count).sum::<u64>(),
                 reps.iter().map(crate::record::Repetition::error_count).sum::<u64>(),
-                sig3(reps.iter().map(|x| x.throughput).sum::<f64>() / n),
-                format_ns(mean(&|x| x.latency.p50_ns)),
-                format_ns(mean(&|x| x.latency.p99_ns)),
-                format_ns(mean(&|x| x.latency.p999_ns)),
-                format_ns(mean(&|x| x.latency.max_ns)),
+                sig3(mean_of(reps, Metric::Throughput)),
+                format_ns(mean_of(reps, Metric::P50)),
+                format_ns(mean_of(reps, Metric::P99)),
+                format_ns(mean_of(reps, Metric::P999)),
+                format_ns(mean_of(reps, Metric::Max)),
             );
         }
     }

@@ -450,3 +450,29 @@ pub fn open_in_chromium(
     assert!(st.status.success());
     (String::from_utf8_lossy(&out.stdout).into_owned(), console)
 }
+
+/// Ingests a pytest-benchmark JSON file `file` (written under `dir`) holding one benchmark
+/// `name` with raw samples `secs` as scenario `py`; the record's path.
+pub fn ingest_pytest(dir: &Path, file: &str, name: &str, secs: &[f64]) -> PathBuf {
+    let f = write(
+        dir,
+        file,
+        &serde_json::json!({
+            "machine_info": {},
+            "benchmarks": [{"name": name, "fullname": name,
+                "stats": {"mean": 0.0, "stddev": 0.0, "rounds": secs.len(), "data": secs}}]
+        })
+        .to_string(),
+    );
+    let out = dir.join(file).with_extension("out");
+    let (code, _, stderr) = run(&[
+        "ingest",
+        f.to_str().unwrap(),
+        "--scenario",
+        "py",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    records(&out, "py").pop().unwrap()
+}
