@@ -142,9 +142,23 @@ pub struct RunArgs {
     /// Generate shard I of N of the load (e.g. `2/4`): the open-loop rate, the virtual users
     /// and the operation sequence split so that N runs together send exactly the unsharded
     /// schedule. Combine their records with `benchbot merge`. The targets must be running
-    /// already (no managed service, no load phase).
+    /// already (no managed service); load phases need `--rendezvous`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// With `--shard`: a directory every shard of the run reads and writes (one machine, NFS,
+    /// a shared volume), fresh for each run. Shard 1 sets up alone, each shard loads its part
+    /// of every load phase, shard 1 builds indexes once all parts are in, and every
+    /// repetition starts on all shards at one instant.
+    #[arg(long, value_name = "DIR", requires = "shard")]
+    pub rendezvous: Option<PathBuf>,
+    /// How long a shard waits for the others at a rendezvous step before it fails.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "1h",
+        requires = "rendezvous"
+    )]
+    pub rendezvous_timeout: String,
     /// Wait until this instant (RFC 3339, e.g. `2026-05-01T12:00:00Z`) before the first
     /// scenario, so the shards of one run measure the same window.
     #[arg(long, value_name = "TIME")]

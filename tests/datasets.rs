@@ -4,30 +4,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
 use benchbot::dataset::{Access, Graph, Keys};
+use common::services::{free_port, output, postgres, psql, services, start};
 use common::{first_record, root, run, run_scenario, write};
 use serde_json::Value;
-
-fn services() -> Option<PathBuf> {
-    let venv = std::env::var_os("BENCHBOT_SERVICES_VENV")
-        .map_or_else(|| root().join("target/services/venv"), PathBuf::from);
-    if venv.join(".installed").exists() {
-        return Some(venv);
-    }
-    assert!(
-        std::env::var_os("BENCHBOT_REQUIRE_STANDINS").is_none(),
-        "the database servers are required: run scripts/services (scripts/test does)"
-    );
-    eprintln!(
-        "SKIPPED: no database servers in {} (run scripts/services)",
-        venv.display()
-    );
-    None
-}
 
 fn op<'a>(rec: &'a Value, target: &str, name: &str) -> &'a Value {
     let t = rec["targets"]
@@ -225,53 +208,6 @@ recall-margin = "2%"
     assert_eq!(cached.len(), 1);
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    #[expect(clippy::cast_possible_wrap, reason = "process ids fit i32")]
-    fn drop(&mut self) {
-        // SAFETY: kill has no memory preconditions; the group was created by process_group(0).
-        unsafe {
-            libc::kill(-(self.0.id() as i32), libc::SIGTERM);
-        }
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(cmd: &mut Command, ready: impl Fn() -> bool) -> Server {
-    use std::os::unix::process::CommandExt as _;
-    let child = cmd
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let s = Server(child);
-    let t = Instant::now();
-    while !ready() {
-        assert!(
-            t.elapsed() < Duration::from_secs(60),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    s
-}
-
-fn output(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap().trim().to_owned()
-}
-
 #[test]
 #[expect(
     clippy::too_many_lines,
@@ -281,17 +217,8 @@ fn a_seeded_graph_and_key_space_arrive_row_for_row() {
     if services().is_none() {
         return;
     }
-    let (pg_port, redis_port) = (free_port(), free_port());
-    let _pg = start(
-        Command::new(root().join("scenarios/services/postgres.sh"))
-            .args(["debian", &pg_port.to_string()]),
-        || {
-            Command::new("pg_isready")
-                .args(["-q", "-h", "127.0.0.1", "-p", &pg_port.to_string()])
-                .status()
-                .is_ok_and(|s| s.success())
-        },
-    );
+    let (_pg, pg_port) = postgres();
+    let redis_port = free_port();
     let _redis = start(
         Command::new("redis-server").args([
             "--port",
@@ -382,21 +309,7 @@ repetitions = 1
         sum += x;
         sq += x * x % 1_000_000_007;
     }
-    let psql = |q: &str| {
-        output(Command::new("psql").args([
-            "-X",
-            "-A",
-            "-t",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &pg_port.to_string(),
-            "-U",
-            "postgres",
-            "-c",
-            q,
-        ]))
-    };
+    let psql = |q: &str| psql(pg_port, q);
     assert_eq!(psql("SELECT count(*) FROM edges"), "15000");
     assert_eq!(
         psql("SELECT sum(src * 100003 + dst) FROM edges"),

@@ -311,3 +311,229 @@ fn sixteen_shards_at_a_low_rate_merge_exactly_and_other_runs_are_refused() {
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("fewer than the 4 shards"), "{stderr}");
 }
+
+fn loaded_scenario(pg_port: u16) -> String {
+    format!(
+        r#"
+[scenario]
+name = "sharded-load"
+kind = "internal"
+seed = 77
+
+[dataset.graph]
+nodes = 3000
+degree = 5
+distribution = "power-law"
+
+[[target]]
+name = "pg"
+role = "ours"
+[target.postgres]
+url = "host=127.0.0.1 port={pg_port} user=postgres dbname=postgres"
+setup = [
+    "DROP TABLE IF EXISTS edges",
+    "CREATE TABLE edges (src bigint, dst bigint)",
+    "INSERT INTO setups VALUES (now())",
+]
+[[target.ingest]]
+rows = "edges"
+batch = 500
+copy = "COPY edges (src, dst) FROM STDIN"
+# Without IF NOT EXISTS: a second build fails.
+after = ["CREATE INDEX edges_src ON edges (src)"]
+
+[[operation]]
+name = "lookup"
+[operation.postgres]
+sql = "SELECT dst FROM edges WHERE src = $1"
+params = ["{{{{graph.node}}}}"]
+
+[load]
+mode = "open"
+rate = 200
+concurrency = 4
+duration = "2s"
+repetitions = 2
+"#
+    )
+}
+
+/// Runs shards `which` of `n` with a rendezvous directory, each into `<dir>/shard-<i>`; their
+/// exit codes and standard errors.
+fn rendezvous_shards(
+    scenario: &Path,
+    dir: &Path,
+    rendezvous: &Path,
+    (which, n): (&[u32], u32),
+    extra: &[&str],
+) -> Vec<(i32, String)> {
+    let children: Vec<Child> = which
+        .iter()
+        .map(|i| {
+            Run::new(scenario, &dir.join(format!("shard-{i}")), &dir.join("none"))
+                .args(["--shard", &format!("{i}/{n}"), "--rendezvous"])
+                .args([rendezvous])
+                .args([
+                    "--busy-cores",
+                    "64",
+                    "--busy-steal",
+                    "100",
+                    "--preflight",
+                    "off",
+                ])
+                .args(extra)
+                .std()
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one end-to-end story reads best in one test"
+)]
+fn shards_meet_to_set_up_once_load_their_parts_and_build_the_index_once() {
+    if common::services::services().is_none() {
+        return;
+    }
+    let (_pg, pg_port) = common::services::postgres();
+    let psql = |q: &str| common::services::psql(pg_port, q);
+    psql("CREATE TABLE setups (at timestamptz)");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = write(d, "loaded.toml", &loaded_scenario(pg_port));
+    let meet = d.join("meet");
+
+    // Without a rendezvous the load phase is refused, as before.
+    let (code, _, stderr) = Run::new(&s, &d.join("alone"), &d.join("none"))
+        .args(["--shard", "1/4"])
+        .output();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("--rendezvous"), "{stderr}");
+
+    for (i, (code, stderr)) in rendezvous_shards(&s, d, &meet, (&[1, 2, 3, 4], 4), &[])
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(code, 0, "shard {}: {stderr}", i + 1);
+    }
+
+    // Every edge once: set up once (a later DROP TABLE would lose rows), each part loaded
+    // once, the index built once (a second CREATE INDEX would have failed).
+    let graph = benchbot::dataset::Graph {
+        seed: 77,
+        nodes: 3000,
+        degree: 5,
+        targets: benchbot::dataset::Access::Zipf(benchbot::util::Zipf::new(3000, 0.9).unwrap()),
+    };
+    let sum: u128 = (0..graph.edges())
+        .map(|e| {
+            let (a, b) = graph.edge(e);
+            u128::from(a) * 100_003 + u128::from(b)
+        })
+        .sum();
+    assert_eq!(
+        psql("SELECT count(*) FROM setups"),
+        "1",
+        "set up by one shard"
+    );
+    assert_eq!(psql("SELECT count(*) FROM edges"), "15000");
+    assert_eq!(
+        psql("SELECT sum(src * 100003 + dst) FROM edges"),
+        sum.to_string()
+    );
+    assert_eq!(
+        psql("SELECT count(*) FROM pg_indexes WHERE tablename = 'edges'"),
+        "1"
+    );
+
+    let parts: Vec<PathBuf> = (1..=4)
+        .map(|i| records(&d.join(format!("shard-{i}")), "sharded-load").remove(0))
+        .collect();
+    let shard_records: Vec<RunRecord> = parts.iter().map(|p| RunRecord::read(p).unwrap()).collect();
+    let op = |r: &RunRecord, name: &str| {
+        r.targets[0]
+            .operations
+            .iter()
+            .find(|o| o.name == name)
+            .cloned()
+    };
+    for (i, r) in shard_records.iter().enumerate() {
+        // A quarter of the rows each; only shard 1 built the index.
+        assert_eq!(
+            op(r, "ingest").unwrap().repetitions[0].count,
+            3750,
+            "shard {}",
+            i + 1
+        );
+        assert_eq!(op(r, "index-build").is_some(), i == 0, "shard {}", i + 1);
+    }
+    // Every shard reached every step, and shard 1 named each repetition's start.
+    for rep in 1..=2 {
+        let step = meet.join(format!("sharded-load/pg/rep-{rep}/measure"));
+        assert!(step.join("start/shard-1").is_file(), "rep {rep}");
+        for i in 1..=4 {
+            assert!(
+                step.join(format!("ready/shard-{i}")).is_file(),
+                "rep {rep} shard {i}"
+            );
+        }
+    }
+
+    let (code, merged_path, stderr) = merge(&parts, &d.join("merged"));
+    assert_eq!(code, 0, "{stderr}");
+    let merged = RunRecord::read(Path::new(&merged_path)).unwrap();
+    let ingest = op(&merged, "ingest").unwrap();
+    assert_eq!(ingest.repetitions[0].count, 15_000);
+    let longest = shard_records
+        .iter()
+        .map(|r| op(r, "ingest").unwrap().repetitions[0].elapsed_ns)
+        .max()
+        .unwrap();
+    #[expect(clippy::cast_precision_loss, reason = "small counts")]
+    let whole = 15_000.0 / (longest as f64 / 1e9);
+    assert!(
+        (ingest.repetitions[0].throughput - whole).abs() < 1e-6 * whole,
+        "the whole's load rate is every row over the longest part: {} vs {whole}",
+        ingest.repetitions[0].throughput
+    );
+    assert_eq!(op(&merged, "index-build").unwrap().repetitions.len(), 1);
+    let lookup = op(&merged, "lookup").unwrap();
+    for rep in &lookup.repetitions {
+        let sent = rep.count + rep.errors.values().sum::<u64>();
+        assert_eq!(rep.errors.values().sum::<u64>(), 0, "{rep:?}");
+        assert_eq!(sent + rep.unsent, 400, "{rep:?}");
+    }
+
+    // The same directory again: refused before anything touches the database.
+    psql("INSERT INTO edges VALUES (-1, -1)");
+    let again = rendezvous_shards(&s, &d.join("again"), &meet, (&[1], 4), &[]);
+    assert_eq!(again[0].0, 3, "{}", again[0].1);
+    assert!(again[0].1.contains("exists already"), "{}", again[0].1);
+    assert_eq!(psql("SELECT count(*) FROM edges"), "15001", "the setup ran");
+
+    // A shard that never comes: the others stop after the timeout, naming it (exit 3).
+    let late = rendezvous_shards(
+        &s,
+        &d.join("late"),
+        &d.join("meet-late"),
+        (&[1], 2),
+        &["--rendezvous-timeout", "2s"],
+    );
+    assert_eq!(late[0].0, 3, "{}", late[0].1);
+    assert!(late[0].1.contains("shard(s) 2 of 2"), "{}", late[0].1);
+}

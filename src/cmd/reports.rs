@@ -76,7 +76,7 @@ fn write_charts(
             .join("records")
             .join(&c.scenario)
             .join(format!("{}.json", c.run_id));
-        let plain = |s: &str| report::file_part(s) == s;
+        let plain = |s: &str| crate::util::file_part(s) == s;
         if plain(&c.scenario) && plain(&c.run_id) && path.is_file() {
             match RunRecord::read(&path) {
                 Ok(r) => charts.extend(report::record_charts(&r, None)),

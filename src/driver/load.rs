@@ -165,4 +165,16 @@ impl LoadPhasePlan {
         }
         plan
     }
+
+    /// The plan split for shards: the rows alone, and the statements run after them (the
+    /// index build, PostgreSQL only), which one shard runs once every shard's rows are in.
+    #[must_use]
+    pub fn split_after(&self) -> (Self, Vec<String>) {
+        let mut rows = self.clone();
+        let after = match &mut rows.via {
+            LoadVia::Copy(p) => std::mem::take(&mut p.after),
+            LoadVia::Http(_) | LoadVia::Redis(_) => Vec::new(),
+        };
+        (rows, after)
+    }
 }

@@ -24,6 +24,9 @@ pub struct RunContext {
     pub tree: PathBuf,
     /// `--metrics-addr`: what the workers count for the live metrics endpoint.
     pub live: Option<std::sync::Arc<super::Live>>,
+    /// `--rendezvous`: where the shards of a run meet (setup once, partitioned load phases,
+    /// a common start per repetition).
+    pub rendezvous: Option<std::sync::Arc<super::Rendezvous>>,
 }
 
 /// A repetition is measured on a busy machine when other processes used more than

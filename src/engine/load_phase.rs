@@ -1,27 +1,29 @@
 //! The load phase: a producer thread renders the dataset's rows into batches in the target's
 //! protocol while the driver sends the previous ones, so generation and sending overlap.
 
+use std::ops::Range;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use super::{EngineError, Observer, PhaseKind};
 use crate::dataset::Dataset;
 use crate::driver::{Batches, Driver, LoadPhasePlan, LoadStats};
+use crate::scenario::Shard;
 
 /// Batches rendered ahead of the sender.
 const AHEAD: usize = 4;
 
-/// Starts the producer; the receiver yields every row of `plan.rows` exactly once, in order.
-/// Dropping the receiver stops the producer.
+/// Starts the producer; the receiver yields every row of `part` (of the rows of `plan.rows`)
+/// exactly once, in order. Dropping the receiver stops the producer.
 #[must_use]
-pub fn produce(plan: &LoadPhasePlan, dataset: &Arc<Dataset>) -> Batches {
+pub fn produce(plan: &LoadPhasePlan, dataset: &Arc<Dataset>, part: Range<u64>) -> Batches {
     let (tx, rx) = tokio::sync::mpsc::channel(AHEAD);
     let (plan, dataset) = (plan.clone(), Arc::clone(dataset));
     std::thread::spawn(move || {
-        let total = dataset.rows(plan.rows);
+        let total = part.end.min(dataset.rows(plan.rows));
         let batch = plan.batch as u64;
         let mut scratch = Vec::new();
-        let mut start = 0;
+        let mut start = part.start;
         while start < total {
             let end = (start + batch).min(total);
             let b = plan.render(&dataset, start..end, &mut scratch);
@@ -34,17 +36,30 @@ pub fn produce(plan: &LoadPhasePlan, dataset: &Arc<Dataset>) -> Batches {
     rx
 }
 
-/// Runs one load phase of target `target`: rows rendered by the producer, sent by the
-/// driver, with progress; every row must be written.
+/// The rows of a load phase of `total` rows that `shard` writes: a contiguous part, the parts
+/// of all shards together every row once.
+#[must_use]
+pub fn shard_part(total: u64, shard: Option<Shard>) -> Range<u64> {
+    let Some(s) = shard else {
+        return 0..total;
+    };
+    let at = |k: u64| {
+        u64::try_from(u128::from(total) * u128::from(k) / u128::from(s.count)).unwrap_or(total)
+    };
+    at(u64::from(s.index))..at(u64::from(s.index) + 1)
+}
+
+/// Runs one load phase of target `target`: rows `part` rendered by the producer, sent by the
+/// driver, with progress; every row of the part must be written.
 pub(super) async fn run<D: Driver>(
     scenario: &str,
     target: &str,
-    plan: &LoadPhasePlan,
-    data: &Arc<Dataset>,
+    plan: LoadPhasePlan,
+    (data, part): (&Arc<Dataset>, Range<u64>),
     driver: &D,
     observer: &dyn Observer,
 ) -> Result<LoadStats, EngineError> {
-    let rows = data.rows(plan.rows);
+    let rows = part.end - part.start;
     let done = Arc::new(AtomicU64::new(0));
     observer.phase_started(
         scenario,
@@ -54,7 +69,7 @@ pub(super) async fn run<D: Driver>(
         Some(rows),
         None,
     );
-    let result = driver.load(plan, produce(plan, data), &done).await;
+    let result = driver.load(&plan, produce(&plan, data, part), &done).await;
     observer.phase_finished();
     let stats = result.map_err(|e| EngineError::Setup {
         target: target.to_owned(),
@@ -170,15 +185,38 @@ mod tests {
     #[tokio::test]
     async fn the_producer_yields_every_row_once_in_order() {
         let d = Arc::new(data());
-        let mut rx = produce(&plan(copy()), &d);
-        let mut ids = Vec::new();
-        while let Some(b) = rx.recv().await {
-            let text = String::from_utf8(b.bytes).unwrap();
-            ids.extend(
-                text.lines()
-                    .map(|l| l.split('\t').next().unwrap().to_owned()),
-            );
+        let d = &d;
+        let ids = |part| async move {
+            let mut rx = produce(&plan(copy()), d, part);
+            let mut ids = Vec::new();
+            while let Some(b) = rx.recv().await {
+                let text = String::from_utf8(b.bytes).unwrap();
+                ids.extend(
+                    text.lines()
+                        .map(|l| l.split('\t').next().unwrap().to_owned()),
+                );
+            }
+            ids
+        };
+        assert_eq!(ids(0..5).await, ["0", "1", "2", "3", "4"]);
+        assert_eq!(ids(3..5).await, ["3", "4"]);
+        assert!(ids(5..5).await.is_empty());
+    }
+
+    #[test]
+    fn shard_parts_cover_every_row_once() {
+        for total in [0u64, 1, 5, 7, 1000, 1_000_003] {
+            for n in [1u32, 2, 3, 4, 16] {
+                let mut next = 0;
+                for i in 0..n {
+                    let p = shard_part(total, Some(Shard { index: i, count: n }));
+                    assert_eq!(p.start, next, "{total} rows, shard {i}/{n}");
+                    assert!(p.end - p.start <= total / u64::from(n) + 1);
+                    next = p.end;
+                }
+                assert_eq!(next, total);
+            }
         }
-        assert_eq!(ids, ["0", "1", "2", "3", "4"]);
+        assert_eq!(shard_part(9, None), 0..9);
     }
 }

@@ -6,15 +6,9 @@ use std::time::Duration;
 use super::phase::OpRec;
 use crate::dataset::RowKind;
 use crate::driver::LoadStats;
-use crate::record::{Latency, OperationRecord, Repetition};
+use crate::record::{Latency, OperationRecord, Repetition, INDEX_OP, LOAD_OP};
 use crate::scenario::{LoadMode, Metric, Scenario};
 use crate::util::new_histogram;
-
-/// Name of the load phase's pseudo-operation in records (rows per second; batch latencies).
-/// The word stays "ingest" in records for compatibility with every stored history.
-pub const LOAD_OP: &str = "ingest";
-/// Name of the index build's pseudo-operation (PostgreSQL `after` statements).
-pub const INDEX_OP: &str = "index-build";
 
 /// One measured repetition of operation `op`.
 #[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]

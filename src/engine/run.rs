@@ -35,6 +35,11 @@ pub enum EngineError {
     },
     #[error("{0}")]
     Unsupported(String),
+    #[error("rendezvous {}: {message}", dir.display())]
+    Rendezvous {
+        dir: std::path::PathBuf,
+        message: String,
+    },
 }
 
 /// What a scenario run produced.

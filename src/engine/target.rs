@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use super::phase::{run_phase, Clock, PhaseResult, PhaseSpec};
 use super::records::{load_records, to_repetition};
-use super::{load_phase, EngineError, Observer, PhaseKind, RunContext};
+use super::{load_phase, EngineError, Observer, PhaseKind, Rendezvous, RunContext};
 use crate::dataset::RowKind;
 use crate::driver::service::{free_port, Service, ServiceSpec};
-use crate::driver::{AnyDriver, BuildCtx, Driver, LoadStats, OpParts, Vars};
+use crate::driver::{AnyDriver, BuildCtx, Driver, LoadPhasePlan, LoadStats, OpParts, Vars};
 use crate::record::{Contention, OperationRecord, Repetition, TargetRecord};
 use crate::scenario::{CompiledOp, Scenario, StateMode, Stop, Stream, TargetPlan, Warmup};
 use crate::system::sampler::{Sample, Sampler};
@@ -147,6 +147,15 @@ impl<'a> TargetSession<'a> {
         if rep == 0 || cold {
             self.prepare(rep, observer).await?;
         }
+        if let Some(rv) = self.rendezvous() {
+            let step = Rendezvous::step(
+                scenario.name.as_str(),
+                self.plan.name.as_str(),
+                rep,
+                "measure",
+            );
+            rv.start(&step, &self.ctx.cancel).await?;
+        }
         let sampler = Sampler::start(
             rep + 1,
             self.ctx.sample_interval,
@@ -204,24 +213,70 @@ impl<'a> TargetSession<'a> {
         }
     }
 
-    /// Untimed: tables, keys, fixtures the operations need; the load phase; the warmup.
+    /// The rendezvous of a sharded run, if this run is one.
+    fn rendezvous(&self) -> Option<&'a Rendezvous> {
+        self.scenario.load.shard?;
+        self.ctx.rendezvous.as_deref()
+    }
+
+    /// Untimed: tables, keys, fixtures the operations need; the load phase; the warmup. With
+    /// a rendezvous, shard 1 sets up alone, every shard loads its part of the rows, and shard 1
+    /// runs the statements after them once all parts are in.
     async fn prepare(&mut self, rep: u32, observer: &dyn Observer) -> Result<(), EngineError> {
         let scenario = self.scenario;
-        self.driver.setup().await.map_err(|e| EngineError::Setup {
-            target: self.plan.name.to_string(),
-            message: e.to_string(),
-        })?;
+        let rv = self.rendezvous();
+        let step = |what: &str| {
+            Rendezvous::step(scenario.name.as_str(), self.plan.name.as_str(), rep, what)
+        };
+        let setup = async {
+            self.driver.setup().await.map_err(|e| EngineError::Setup {
+                target: self.plan.name.to_string(),
+                message: e.to_string(),
+            })
+        };
+        match rv {
+            Some(rv) => rv
+                .once(&step("setup"), &self.ctx.cancel, setup)
+                .await
+                .map(drop)?,
+            None => setup.await?,
+        }
         if let Some(data) = &scenario.dataset {
-            for plan in &self.plan.load_phases {
-                let stats = load_phase::run(
-                    scenario.name.as_str(),
-                    self.plan.name.as_str(),
-                    &plan.filled(&self.vars),
-                    data,
-                    self.driver.as_ref(),
-                    observer,
-                )
-                .await?;
+            for (i, plan) in self.plan.load_phases.iter().enumerate() {
+                let filled = plan.filled(&self.vars);
+                let load = |plan: LoadPhasePlan, part| {
+                    load_phase::run(
+                        scenario.name.as_str(),
+                        self.plan.name.as_str(),
+                        plan,
+                        (data, part),
+                        self.driver.as_ref(),
+                        observer,
+                    )
+                };
+                let total = data.rows(filled.rows);
+                let stats = match rv {
+                    None => load(filled, 0..total).await?,
+                    Some(rv) => {
+                        let (rows, after) = filled.split_after();
+                        let part = load_phase::shard_part(total, Some(rv.shard()));
+                        let mut stats = load(rows, part).await?;
+                        rv.barrier(&step(&format!("load-{}", i + 1)), &self.ctx.cancel)
+                            .await?;
+                        if !after.is_empty() {
+                            // No rows, then the statements after them.
+                            let built = rv
+                                .once(
+                                    &step(&format!("index-{}", i + 1)),
+                                    &self.ctx.cancel,
+                                    load(filled.clone(), total..total),
+                                )
+                                .await?;
+                            stats.index = built.and_then(|b| b.index);
+                        }
+                        stats
+                    }
+                };
                 self.loads.push((rep, plan.rows, stats));
             }
         }
@@ -394,7 +449,10 @@ pub async fn run_target(
     ctx: &RunContext,
     observer: &dyn Observer,
 ) -> Result<TargetRecord, EngineError> {
-    let mut session = TargetSession::open(scenario, index, ctx).await?;
+    let mut session = match TargetSession::open(scenario, index, ctx).await {
+        Ok(s) => s,
+        Err(e) => return Err(abort_rendezvous(ctx, e)),
+    };
     for rep in 0..scenario.load.repetitions {
         if ctx.cancel.is_cancelled() {
             break;
@@ -412,9 +470,19 @@ pub async fn run_target(
             Ok(Measured::Cancelled) => break,
             Err(e) => {
                 session.abort().await;
-                return Err(e);
+                return Err(abort_rendezvous(ctx, e));
             }
         }
     }
     Ok(session.close().await)
+}
+
+/// A shard that fails tells the others, so that they stop waiting for it.
+fn abort_rendezvous(ctx: &RunContext, e: EngineError) -> EngineError {
+    if let Some(rv) = &ctx.rendezvous {
+        if !matches!(e, EngineError::Rendezvous { .. }) {
+            rv.abort(&e.to_string());
+        }
+    }
+    e
 }

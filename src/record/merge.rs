@@ -7,13 +7,15 @@
 //! series keeps percentiles, not histograms). Each shard's run and machine are kept.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
 use super::record::{
     Contention, IntervalPoint, Latency, OperationRecord, Repetition, RunRecord, ShardRun,
-    TargetRecord,
+    TargetRecord, INDEX_OP, LOAD_OP,
 };
+use crate::scenario::Metric;
 
 /// Merges the shard records `shards` (each with the file it was read from, for messages).
 ///
@@ -161,6 +163,23 @@ fn check(shards: &[(PathBuf, RunRecord)]) -> Result<(), String> {
     Ok(())
 }
 
+/// The load phase's pseudo-operation (`ingest`, `ingest-vectors`…): each shard wrote its part.
+fn is_load(o: &OperationRecord) -> bool {
+    pseudo(o, LOAD_OP) && o.metrics.as_deref() == Some(&[Metric::Throughput])
+}
+
+/// The index build after a load phase: one shard ran it once, when every part was in.
+fn is_index(o: &OperationRecord) -> bool {
+    pseudo(o, INDEX_OP) && o.metrics.as_deref() == Some(&[Metric::Mean])
+}
+
+fn pseudo(o: &OperationRecord, name: &str) -> bool {
+    o.name == name
+        || o.name
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('-'))
+}
+
 fn merge_targets(ordered: &[&(PathBuf, RunRecord)]) -> Result<Vec<TargetRecord>, String> {
     let (first_path, first) = ordered[0];
     let mut targets = first.targets.clone();
@@ -172,6 +191,7 @@ fn merge_targets(ordered: &[&(PathBuf, RunRecord)]) -> Result<Vec<TargetRecord>,
                     t.name.clone(),
                     t.operations
                         .iter()
+                        .filter(|o| !is_index(o))
                         .map(|o| (o.name.clone(), o.repetitions.len()))
                         .collect(),
                 )
@@ -190,9 +210,34 @@ fn merge_targets(ordered: &[&(PathBuf, RunRecord)]) -> Result<Vec<TargetRecord>,
         let shard = r.shard.map_or(0, |s| s.index);
         for (t, other) in targets.iter_mut().zip(&r.targets) {
             t.samples.extend(other.samples.iter().cloned());
-            for (o, oo) in t.operations.iter_mut().zip(&other.operations) {
+            let ops = other.operations.iter().filter(|o| !is_index(o));
+            for (o, oo) in t.operations.iter_mut().filter(|o| !is_index(o)).zip(ops) {
                 merge_operation(o, oo, shard)
                     .map_err(|e| format!("{}: {} {}: {e}", p.display(), t.name, o.name))?;
+            }
+            for oo in other.operations.iter().filter(|o| is_index(o)) {
+                if t.operations.iter().any(|o| o.name == oo.name) {
+                    return Err(format!(
+                        "{}: {} {}: built by two shards; one shard builds the index once every part is loaded",
+                        p.display(),
+                        t.name,
+                        oo.name
+                    ));
+                }
+                t.operations.push(oo.clone());
+            }
+        }
+    }
+    for t in &mut targets {
+        for o in t.operations.iter_mut().filter(|o| is_load(o)) {
+            // The shards loaded their parts side by side from one start: the whole's rate is
+            // every row over the longest part's time, not the sum of the parts' rates.
+            for r in &mut o.repetitions {
+                let secs = Duration::from_nanos(r.elapsed_ns).as_secs_f64().max(1e-9);
+                #[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+                let rate = r.count as f64 / secs;
+                r.throughput = rate;
+                r.achieved_rate = rate;
             }
         }
     }

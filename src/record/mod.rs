@@ -27,7 +27,7 @@ pub use record::{
     AbInfo, Contention, ExcludedBlock, GitInfo, IntervalPoint, Latency, LoadInfo, OperationRecord,
     PointRep, PointTarget, PooledRun, Repetition, RunRecord, ScenarioInfo, ShardInfo, ShardRun,
     StageInfo, SummaryRecord, SweepPoint, SweepRecord, TargetRecord, ThresholdsInfo, FORMAT,
-    FORMAT_VERSION,
+    FORMAT_VERSION, INDEX_OP, LOAD_OP,
 };
 pub use values::Samples;
 

@@ -10,6 +10,12 @@ use super::dataset_info::DatasetInfo;
 use crate::scenario::{Kind, LoadMode, Metric, Role, Slo, StateMode};
 use crate::system::Environment;
 
+/// Name of the load phase's pseudo-operation in records (rows per second; batch latencies).
+/// The word stays "ingest" in records for compatibility with every stored history.
+pub const LOAD_OP: &str = "ingest";
+/// Name of the index build's pseudo-operation (PostgreSQL `after` statements).
+pub const INDEX_OP: &str = "index-build";
+
 /// The record format this binary writes.
 ///
 /// - 1: the first format.

@@ -8,6 +8,7 @@ use hdrhistogram::Histogram;
 use crate::chart::{Axis, Chart, Marker, Scale, Series, Unit};
 use crate::record::RunRecord;
 use crate::scenario::Metric;
+use crate::util::file_part;
 use crate::verdict::{CapacityReport, TargetCurve};
 
 /// A chart and the file name it is written under (`[A-Za-z0-9._-]` only).
@@ -21,31 +22,6 @@ pub struct NamedChart {
 const SPECTRUM: [f64; 12] = [
     0.0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999,
 ];
-
-/// A file-name part from any text: safe characters kept, others `_`, at most 60 bytes, and a
-/// short digest of the original when anything changed (two names never share a file).
-#[must_use]
-pub fn file_part(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect();
-    let clean = clean.trim_start_matches('.').to_owned();
-    if clean == s && !clean.is_empty() {
-        clean
-    } else {
-        use sha2::Digest as _;
-        let digest = crate::util::hex(&sha2::Sha256::digest(s.as_bytes()));
-        format!("{clean}_{}", &digest[..8])
-    }
-}
 
 /// Every repetition's histogram of one operation, added (exact).
 fn pooled(op: &crate::record::OperationRecord) -> Option<Histogram<u64>> {
@@ -414,21 +390,5 @@ pub(super) fn sweep_mermaid(out: &mut String, scenario: &str, c: &CapacityReport
     }
     if !marks.is_empty() {
         let _ = writeln!(out, "\n_{} ({})._\n", marks.join(", "), c.over);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_parts_are_safe_and_distinct() {
-        assert_eq!(file_part("http-kv"), "http-kv");
-        let a = file_part("../../etc/passwd");
-        assert!(!a.contains('/') && !a.starts_with('.'), "{a}");
-        assert_ne!(file_part("a/b"), file_part("a_b"));
-        assert_ne!(file_part("a b"), file_part("a_b"));
-        assert!(file_part(&"x".repeat(500)).len() <= 70);
-        assert!(!file_part("").is_empty());
     }
 }

@@ -24,9 +24,7 @@ pub use bodies::{
 };
 pub use calibration::{calibration_markdown, calibration_table, rate_text};
 pub use capacity::capacity_table;
-pub use charts::{
-    capacity_charts, file_part, record_charts, sweep_charts, trend_chart, NamedChart,
-};
+pub use charts::{capacity_charts, record_charts, sweep_charts, trend_chart, NamedChart};
 pub(crate) use format::{cells, late_cells, metric_word, signed_pct};
 pub use format::{format_ns, format_value, format_value_in, sig3};
 pub use headline::{headline, overall, scenario_summary, verdict_words};

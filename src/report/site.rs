@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 
 use chrono::Datelike as _;
 
-use super::charts::{file_part, record_charts, trend_chart};
+use super::charts::{record_charts, trend_chart};
 use super::{format_ns, series, sig3};
 use crate::record::RunRecord;
 use crate::scenario::{Kind, Metric};
+use crate::util::file_part;
 
 /// One file of the site: its path relative to the site's root, and its contents.
 pub struct Page {

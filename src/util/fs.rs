@@ -120,3 +120,44 @@ pub fn read_bytes_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     }
     Ok(bytes)
 }
+
+/// A file-name part from any text: safe characters kept, others `_`, at most 60 bytes, and a
+/// short digest of the original when anything changed (two names never share a file).
+#[must_use]
+pub fn file_part(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let clean = clean.trim_start_matches('.').to_owned();
+    if clean == s && !clean.is_empty() {
+        clean
+    } else {
+        use sha2::Digest as _;
+        let digest = super::hex(&sha2::Sha256::digest(s.as_bytes()));
+        format!("{clean}_{}", &digest[..8])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_parts_are_safe_and_distinct() {
+        assert_eq!(file_part("http-kv"), "http-kv");
+        let a = file_part("../../etc/passwd");
+        assert!(!a.contains('/') && !a.starts_with('.'), "{a}");
+        assert_ne!(file_part("a/b"), file_part("a_b"));
+        assert_ne!(file_part("a b"), file_part("a_b"));
+        assert!(file_part(&"x".repeat(500)).len() <= 70);
+        assert!(!file_part("").is_empty());
+    }
+}

@@ -15,7 +15,8 @@ pub mod zipf;
 
 pub use format::{format_ns, sig3};
 pub use fs::{
-    lock_dir, read_bounded, read_bytes_bounded, write_atomic, write_atomic_with, DirLock, MAX_INPUT,
+    file_part, lock_dir, read_bounded, read_bytes_bounded, write_atomic, write_atomic_with,
+    DirLock, MAX_INPUT,
 };
 pub use hex::hex;
 pub use histogram::{decode_histogram, encode_histogram, encode_histogram_plain, new_histogram};

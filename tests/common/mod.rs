@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod services;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -82,7 +82,10 @@ pub fn execute(
     let rt = runtime()?;
     let cancel = Cancel::new();
     rt.spawn(super::signals::signals(cancel.clone()));
-    let ctx = context(args, &settings, cancel.clone(), printer)?;
+    let mut ctx = context(args, &settings, cancel.clone(), printer)?;
+    if !meet(&mut ctx, &settings, &scenarios, printer) {
+        return Ok(ExitStatus::Failure);
+    }
     let history = args
         .history
         .as_deref()
@@ -132,9 +135,13 @@ pub fn execute(
 }
 
 /// Sets every scenario to generate `shard` of its load; refuses what a shard cannot do alone:
-/// start the system under test (each shard would start its own copy), load its data (the
-/// shards would load it N times), or sweep.
-fn shard_all(scenarios: &mut [Scenario], shard: crate::scenario::Shard) -> Result<(), String> {
+/// start the system under test (each shard would start its own copy), load its data without a
+/// rendezvous (the shards would load it N times), or sweep.
+fn shard_all(
+    scenarios: &mut [Scenario],
+    shard: crate::scenario::Shard,
+    rendezvous: bool,
+) -> Result<(), String> {
     for s in scenarios.iter_mut() {
         let name = &s.name;
         if let Some(t) = s.targets.iter().find(|t| t.service.is_some()) {
@@ -143,9 +150,13 @@ fn shard_all(scenarios: &mut [Scenario], shard: crate::scenario::Shard) -> Resul
                 t.name
             ));
         }
-        if let Some(t) = s.targets.iter().find(|t| !t.load_phases.is_empty()) {
+        if let Some(t) = s
+            .targets
+            .iter()
+            .find(|t| !t.load_phases.is_empty() && !rendezvous)
+        {
             return Err(format!(
-                "--shard: scenario `{name}`: target `{}` has a load phase, which every shard would repeat; load the data once, then run the shards",
+                "--shard: scenario `{name}`: target `{}` has a load phase, which every shard would repeat; give the shards a --rendezvous directory (shard 1 sets up, each shard loads its part), or load the data once and run the shards without it",
                 t.name
             ));
         }
@@ -235,7 +246,7 @@ pub(crate) fn prepare_with(
         return Ok(None);
     };
     if let Some(shard) = settings.shard {
-        if let Err(why) = shard_all(&mut scenarios, shard) {
+        if let Err(why) = shard_all(&mut scenarios, shard, settings.rendezvous.is_some()) {
             printer.error(&why);
             return Ok(None);
         }
@@ -303,7 +314,59 @@ pub(crate) fn context(
         busy: crate::cmd::judging::busy_rule(&args.judging),
         tree: source_tree(),
         live,
+        rendezvous: None,
     })
+}
+
+/// Joins the shards' rendezvous (`--rendezvous`) before anything runs; `false` (after an
+/// error) when its directory is an earlier run's or cannot be written.
+fn meet(
+    ctx: &mut RunContext,
+    settings: &Settings,
+    scenarios: &[Scenario],
+    printer: &Printer,
+) -> bool {
+    ctx.rendezvous = rendezvous(settings, scenarios);
+    match ctx
+        .rendezvous
+        .as_deref()
+        .map(crate::engine::Rendezvous::join)
+    {
+        Some(Err(e)) => {
+            printer.error(&e.to_string());
+            false
+        }
+        _ => true,
+    }
+}
+
+/// Where the shards of this run meet, named by what every shard of one run shares: the shard
+/// count, the scenario files, the repetitions and the CI run.
+fn rendezvous(
+    settings: &Settings,
+    scenarios: &[Scenario],
+) -> Option<std::sync::Arc<crate::engine::Rendezvous>> {
+    use sha2::Digest as _;
+    let ((dir, timeout), shard) = (settings.rendezvous.as_ref()?, settings.shard?);
+    let mut digest = sha2::Sha256::new();
+    for s in scenarios {
+        digest.update(s.source_digest.as_bytes());
+        digest.update(s.load.repetitions.to_le_bytes());
+    }
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let ci = env("GITHUB_RUN_ID").map_or_else(
+        || "none".to_owned(),
+        |id| format!("{id}.{}", env("GITHUB_RUN_ATTEMPT").unwrap_or_default()),
+    );
+    let run = format!(
+        "benchbot rendezvous 1; {} shards; scenarios {}; CI run {}",
+        shard.count,
+        &crate::util::hex(&digest.finalize())[..12],
+        crate::util::prefix(&ci, 40)
+    );
+    Some(std::sync::Arc::new(crate::engine::Rendezvous::new(
+        dir, shard, &run, *timeout,
+    )))
 }
 
 /// What every record of a run shares.

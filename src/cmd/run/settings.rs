@@ -31,6 +31,8 @@ pub struct Settings {
     pub shard: Option<Shard>,
     /// When the first scenario starts.
     pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where the shards meet, and how long a shard waits there.
+    pub rendezvous: Option<(PathBuf, Duration)>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -112,9 +114,19 @@ impl Settings {
                     })
             })
             .transpose()?;
+        let rendezvous = match &args.rendezvous {
+            Some(dir) => Some((
+                dir.clone(),
+                Dur::parse(&args.rendezvous_timeout)
+                    .map_err(|e| anyhow::anyhow!("--rendezvous-timeout: {e}"))?
+                    .get(),
+            )),
+            None => None,
+        };
         Ok(Self {
             shard,
             start_at,
+            rendezvous,
             filter,
             tiers,
             repetitions,

@@ -1,0 +1,425 @@
+//! The rendezvous of a run's shards (`run --shard I/N --rendezvous DIR`): a directory every
+//! shard can read and write (one machine, NFS, a Kubernetes volume), where each shard leaves a
+//! small file when it reaches a step and waits for the others' files.
+//!
+//! What it orders, per target: shard 1 runs the untimed setup once while the others wait; every
+//! shard loads its own part of each load phase; shard 1 builds the index (`after`) once every
+//! part is in; and before each repetition all shards report ready, shard 1 names a start
+//! instant a little ahead on the wall clock, and every shard starts its measurement then. The
+//! measured windows then differ only by the shards' clock skew (NTP keeps it to milliseconds).
+//!
+//! Files are created once and never overwritten (a hard link of a finished temporary file), so
+//! a directory left from an earlier run is refused instead of passing a barrier early. Each
+//! file's first line names the run (scenario, seed, shard count and the CI run when there is
+//! one); a shard of another run in the same directory is an error naming the file. A shard
+//! that fails leaves an `abort` file, and the others stop at their next wait instead of
+//! waiting for it until the timeout.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::{Cancel, EngineError};
+use crate::scenario::Shard;
+use crate::util::file_part;
+
+/// How often a waiting shard looks for the others' files.
+const POLL: Duration = Duration::from_millis(20);
+
+/// How far ahead of the last shard's "ready" the common start is set: time for every shard to
+/// see it (a few polls) on a slow shared filesystem.
+const START_AHEAD: Duration = Duration::from_millis(400);
+
+/// Where a run's shards meet.
+#[derive(Debug)]
+pub struct Rendezvous {
+    dir: PathBuf,
+    shard: Shard,
+    run: String,
+    timeout: Duration,
+}
+
+impl Rendezvous {
+    /// Shard `shard` of the run named by `run` (the same text on every shard), meeting in `dir`;
+    /// a wait longer than `timeout` is an error.
+    #[must_use]
+    pub fn new(dir: &Path, shard: Shard, run: &str, timeout: Duration) -> Self {
+        Self {
+            dir: dir.to_owned(),
+            shard,
+            run: run.replace(['\n', '\r'], " "),
+            timeout,
+        }
+    }
+
+    /// Whether this shard is the one that sets up, builds indexes and names the start.
+    #[must_use]
+    pub fn leads(&self) -> bool {
+        self.shard.index == 0
+    }
+
+    /// The shard this process is.
+    #[must_use]
+    pub fn shard(&self) -> Shard {
+        self.shard
+    }
+
+    /// Announces this shard before anything runs, so that a directory left by an earlier run
+    /// is refused before a setup touches the target.
+    ///
+    /// # Errors
+    /// See [`Rendezvous::mark`].
+    pub fn join(&self) -> Result<(), EngineError> {
+        self.mark("join", "")
+    }
+
+    /// The directory of one step of one target, e.g. `scenario/target/rep-1/setup`.
+    #[must_use]
+    pub fn step(scenario: &str, target: &str, rep: u32, what: &str) -> String {
+        format!(
+            "{}/{}/rep-{}/{what}",
+            file_part(scenario),
+            file_part(target),
+            rep + 1
+        )
+    }
+
+    fn file(&self, step: &str, shard: u32) -> PathBuf {
+        self.dir.join(step).join(format!("shard-{}", shard + 1))
+    }
+
+    fn err(&self, message: String) -> EngineError {
+        EngineError::Rendezvous {
+            dir: self.dir.clone(),
+            message,
+        }
+    }
+
+    /// Leaves this shard's file for `step`, with `body` after the run line.
+    ///
+    /// # Errors
+    /// The file exists already (a directory of an earlier run), or an I/O error.
+    pub fn mark(&self, step: &str, body: &str) -> Result<(), EngineError> {
+        let path = self.file(step, self.shard.index);
+        let io = |e: std::io::Error| self.err(format!("{}: {e}", path.display()));
+        let parent = path.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(parent).map_err(io)?;
+        let tmp = parent.join(format!(
+            ".shard-{}.tmp.{}",
+            self.shard.index + 1,
+            std::process::id()
+        ));
+        std::fs::write(&tmp, format!("{}\n{body}", self.run)).map_err(io)?;
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(self.err(format!(
+                "{} exists already: the directory holds an earlier run's steps; give every run a rendezvous directory of its own",
+                path.display()
+            ))),
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// Leaves an `abort` file saying why this shard stopped (best effort: the shard is failing
+    /// already), so that the others stop waiting for it.
+    pub fn abort(&self, why: &str) {
+        let _ = self.mark("abort", &why.replace(['\n', '\r'], " "));
+    }
+
+    /// Waits until every shard in `shards` has left its file for `step`; their bodies, in the
+    /// order of `shards`.
+    ///
+    /// # Errors
+    /// A shard aborted, a file of another run, the timeout, or cancellation.
+    pub async fn wait(
+        &self,
+        step: &str,
+        shards: &[u32],
+        cancel: &Cancel,
+    ) -> Result<Vec<String>, EngineError> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            self.check_aborts()?;
+            let mut bodies = Vec::with_capacity(shards.len());
+            let mut missing = Vec::new();
+            for &s in shards {
+                match self.read(&self.file(step, s))? {
+                    Some(b) => bodies.push(b),
+                    None => missing.push(s + 1),
+                }
+            }
+            if missing.is_empty() {
+                return Ok(bodies);
+            }
+            if cancel.is_cancelled() {
+                return Err(self.err(format!("interrupted while waiting at {step}")));
+            }
+            if Instant::now() >= deadline {
+                let missing: Vec<String> = missing.iter().map(u32::to_string).collect();
+                return Err(self.err(format!(
+                    "waited {} for shard(s) {} of {} at {step}; is every shard running with the same --rendezvous?",
+                    crate::util::format_duration(self.timeout),
+                    missing.join(", "),
+                    self.shard.count
+                )));
+            }
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = cancel.cancelled() => {}
+            }
+        }
+    }
+
+    /// Waits for every shard at `step`.
+    ///
+    /// # Errors
+    /// See [`Rendezvous::wait`].
+    pub async fn wait_all(&self, step: &str, cancel: &Cancel) -> Result<(), EngineError> {
+        let all: Vec<u32> = (0..self.shard.count).collect();
+        self.wait(step, &all, cancel).await.map(drop)
+    }
+
+    /// Marks `step` and waits for every other shard there.
+    ///
+    /// # Errors
+    /// See [`Rendezvous::mark`] and [`Rendezvous::wait`].
+    pub async fn barrier(&self, step: &str, cancel: &Cancel) -> Result<(), EngineError> {
+        self.mark(step, "")?;
+        self.wait_all(step, cancel).await
+    }
+
+    /// Runs `lead` on shard 1 only and has the others wait until it is done; `step` names it.
+    ///
+    /// # Errors
+    /// What `lead` returns (after an abort file), or see [`Rendezvous::wait`].
+    pub async fn once<T, F>(
+        &self,
+        step: &str,
+        cancel: &Cancel,
+        lead: F,
+    ) -> Result<Option<T>, EngineError>
+    where
+        F: std::future::Future<Output = Result<T, EngineError>>,
+    {
+        if self.leads() {
+            let out = lead.await?;
+            self.mark(step, "")?;
+            Ok(Some(out))
+        } else {
+            self.wait(step, &[0], cancel).await?;
+            Ok(None)
+        }
+    }
+
+    /// Every shard reports ready at `step`; shard 1, once all are, names a start instant a
+    /// little ahead; every shard returns at that instant of its own clock.
+    ///
+    /// # Errors
+    /// See [`Rendezvous::wait`]; a start instant that does not read as one.
+    pub async fn start(&self, step: &str, cancel: &Cancel) -> Result<(), EngineError> {
+        let ready = format!("{step}/ready");
+        let start = format!("{step}/start");
+        self.mark(&ready, "")?;
+        let at_ns: u128 = if self.leads() {
+            self.wait_all(&ready, cancel).await?;
+            let at = unix_ns(SystemTime::now()) + START_AHEAD.as_nanos();
+            self.mark(&start, &at.to_string())?;
+            at
+        } else {
+            let body = self.wait(&start, &[0], cancel).await?.remove(0);
+            body.trim().parse().map_err(|_| {
+                self.err(format!(
+                    "{}: `{}` is not a start instant",
+                    self.file(&start, 0).display(),
+                    crate::util::prefix(body.trim(), 40)
+                ))
+            })?
+        };
+        let now = unix_ns(SystemTime::now());
+        if at_ns > now {
+            let left = Duration::from_nanos(u64::try_from(at_ns - now).unwrap_or(u64::MAX));
+            tokio::select! {
+                () = tokio::time::sleep(left) => {}
+                () = cancel.cancelled() => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The body of a shard's file, `None` when it is not there yet.
+    fn read(&self, path: &Path) -> Result<Option<String>, EngineError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.err(format!("{}: {e}", path.display()))),
+        };
+        let (run, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+        if run != self.run {
+            return Err(self.err(format!(
+                "{} belongs to another run ({}), not to this one ({}); give every run a rendezvous directory of its own",
+                path.display(),
+                crate::util::log_safe(crate::util::prefix(run, 120)),
+                self.run
+            )));
+        }
+        Ok(Some(body.to_owned()))
+    }
+
+    fn check_aborts(&self) -> Result<(), EngineError> {
+        for s in 0..self.shard.count {
+            if s == self.shard.index {
+                continue;
+            }
+            if let Some(why) = self.read(&self.file("abort", s))? {
+                return Err(self.err(format!(
+                    "shard {}/{} stopped: {}",
+                    s + 1,
+                    self.shard.count,
+                    crate::util::log_safe(crate::util::prefix(&why, 300))
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unix_ns(t: SystemTime) -> u128 {
+    t.duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shard(i: u32, n: u32) -> Shard {
+        Shard { index: i, count: n }
+    }
+
+    fn rv(dir: &Path, i: u32, n: u32) -> Rendezvous {
+        Rendezvous::new(dir, shard(i, n), "run a", Duration::from_secs(10))
+    }
+
+    #[tokio::test]
+    async fn a_barrier_holds_until_every_shard_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let cancel = Cancel::new();
+        let (a, b, c) = (
+            rv(dir.path(), 0, 3),
+            rv(dir.path(), 1, 3),
+            rv(dir.path(), 2, 3),
+        );
+        let (ta, tb) = (
+            tokio::spawn(async move { a.barrier("x", &Cancel::new()).await }),
+            tokio::spawn(async move { b.barrier("x", &Cancel::new()).await }),
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            !ta.is_finished() && !tb.is_finished(),
+            "passed with a shard missing"
+        );
+        c.barrier("x", &cancel).await.unwrap();
+        ta.await.unwrap().unwrap();
+        tb.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn only_the_first_shard_runs_a_step_done_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cancel = Cancel::new();
+        let ran = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for i in (0..4).rev() {
+            let (d, ran, cancel) = (dir.path().to_owned(), ran.clone(), cancel.clone());
+            tasks.push(tokio::spawn(async move {
+                rv(&d, i, 4)
+                    .once("setup", &cancel, async {
+                        ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        Ok(i)
+                    })
+                    .await
+            }));
+        }
+        let mut got = Vec::new();
+        for t in tasks {
+            got.push(t.await.unwrap().unwrap());
+        }
+        assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(got, vec![None, None, None, Some(0)]);
+    }
+
+    #[tokio::test]
+    async fn every_shard_starts_at_the_instant_the_first_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..3 {
+            let d = dir.path().to_owned();
+            tasks.push(tokio::spawn(async move {
+                rv(&d, i, 3)
+                    .start("s/t/rep-1", &Cancel::new())
+                    .await
+                    .unwrap();
+                unix_ns(SystemTime::now())
+            }));
+        }
+        let mut ends = Vec::new();
+        for t in tasks {
+            ends.push(t.await.unwrap());
+        }
+        let at: u128 = std::fs::read_to_string(dir.path().join("s/t/rep-1/start/shard-1"))
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        for e in ends {
+            assert!(
+                e >= at,
+                "a shard started {} ns before the common start",
+                at - e
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_earlier_runs_directory_or_another_run_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = rv(dir.path(), 0, 2);
+        a.join().unwrap();
+        a.mark("setup", "").unwrap();
+        let again = rv(dir.path(), 0, 2).join().unwrap_err().to_string();
+        assert!(again.contains("exists already"), "{again}");
+        let other = Rendezvous::new(dir.path(), shard(1, 2), "run b", Duration::from_secs(5));
+        let e = other
+            .wait("setup", &[0], &Cancel::new())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("another run") && e.contains("shard-1"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_shard_stops_the_others_and_a_missing_one_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        rv(dir.path(), 2, 3).abort("target `db`: connection refused\n::error::x");
+        let e = rv(dir.path(), 0, 3)
+            .wait_all("setup", &Cancel::new())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("shard 3/3 stopped") && e.contains("connection refused"),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let short = Rendezvous::new(dir.path(), shard(0, 2), "r", Duration::from_millis(50));
+        let e = short
+            .barrier("load-1", &Cancel::new())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("shard(s) 2 of 2 at load-1"), "{e}");
+    }
+}
