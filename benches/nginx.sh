@@ -64,3 +64,27 @@ path = "/"
 $2
 TOML
 }
+
+# One open-loop run at rate $1 for $SECS s with $CONNS connections against $url; prints
+# "rate achieved late_share unsent corrected_p99_ms service_p99_ms".
+open_loop() {
+  local rate=$1
+  nginx_scenario "$tmp/open.toml" "mode = \"open\"
+rate = $rate
+concurrency = $CONNS
+duration = \"${SECS}s\"
+warmup = \"1s\"
+repetitions = 1"
+  rm -rf "$tmp/out"
+  "$BB" run "$tmp/open.toml" --out "$tmp/out" --baselines "$tmp" --no-progress --preflight off >/dev/null 2>&1 || true
+  python3 - "$rate" "$(ls "$tmp"/out/records/nginx-get/*.json)" <<'PY'
+import json, sys
+rate, path = float(sys.argv[1]), sys.argv[2]
+r = json.load(open(path))
+rep = r["targets"][0]["operations"][0]["repetitions"][0]
+sent = rep["achieved_rate"]
+n = rep["count"] + sum(rep["errors"].values())
+late = rep["late_sends"] / max(n, 1)
+print(f'{rate:.0f} {sent:.0f} {late:.5f} {rep.get("unsent", 0)} {rep["latency"]["p99_ns"] / 1e6:.2f} {rep["service"]["p99_ns"] / 1e6:.2f}')
+PY
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The highest open-loop rate benchbot sustains on this machine: a constant arrival rate against
 # one loopback nginx worker, raised step by step, until fewer than 99% of the intended sends go
-# out or more than 0.1% start over 1 ms late. Beside it, wrk's closed-loop maximum against the
+# out or more than LATE_MAX (default 0.1%) start over 1 ms late. (On a virtual machine whose
+# hypervisor pauses the guest, no open loop can stay under 0.1%: benches/timer-floor.sh measures
+# that floor; set LATE_MAX a little above it.) Beside it, wrk's closed-loop maximum against the
 # same server (wrk2's corrected open loop is not packaged by Debian). Then five interleaved pairs
 # (wrk, then benchbot at the highest sustained rate) give the ratio with its spread.
 # Figures, not a test: run it on a quiet machine.
@@ -13,31 +15,9 @@ cd "$(dirname "$0")/.."
 RATES=${RATES:-"5000 10000 15000 20000 25000 30000 35000 40000 45000 50000 55000 60000"}
 SECS=${SECONDS_EACH:-5}
 CONNS=${CONNS:-64}
+LATE_MAX=${LATE_MAX:-0.001}
 
 source benches/nginx.sh
-
-# One open-loop run at `rate`: prints "rate achieved late_share unsent corrected_p99_ms service_p99_ms".
-open_loop() {
-  local rate=$1
-  nginx_scenario "$tmp/open.toml" "mode = \"open\"
-rate = $rate
-concurrency = $CONNS
-duration = \"${SECS}s\"
-warmup = \"1s\"
-repetitions = 1"
-  rm -rf "$tmp/out"
-  "$BB" run "$tmp/open.toml" --out "$tmp/out" --baselines "$tmp" --no-progress --preflight off >/dev/null 2>&1 || true
-  python3 - "$rate" "$(ls "$tmp"/out/records/nginx-get/*.json)" <<'PY'
-import json, sys
-rate, path = float(sys.argv[1]), sys.argv[2]
-r = json.load(open(path))
-rep = r["targets"][0]["operations"][0]["repetitions"][0]
-sent = rep["achieved_rate"]
-n = rep["count"] + sum(rep["errors"].values())
-late = rep["late_sends"] / max(n, 1)
-print(f'{rate:.0f} {sent:.0f} {late:.5f} {rep.get("unsent", 0)} {rep["latency"]["p99_ns"] / 1e6:.2f} {rep["service"]["p99_ns"] / 1e6:.2f}')
-PY
-}
 
 wrk_max() {
   wrk -t2 -c"$CONNS" -d"${SECS}s" "$url" | awk '/Requests\/sec/ {printf "%.0f\n", $2}'
@@ -49,11 +29,11 @@ best=0
 for rate in $RATES; do
   read -r r sent late unsent p99 svc < <(open_loop "$rate")
   printf "%8s %10s %9.3f%% %8s %12s %12s\n" "$r" "$sent" "$(python3 -c "print($late*100)")" "$unsent" "$p99" "$svc"
-  if python3 -c "import sys; sys.exit(0 if $sent >= 0.99 * $r and $late < 0.001 else 1)"; then
+  if python3 -c "import sys; sys.exit(0 if $sent >= 0.99 * $r and $late < $LATE_MAX else 1)"; then
     best=$rate
   fi
 done
-echo "highest rate sustained (achieved >= 99%, late sends < 0.1%): $best/s"
+echo "highest rate sustained (achieved >= 99%, late sends < $(python3 -c "print($LATE_MAX*100)")%): $best/s"
 [ "$best" -gt 0 ] || exit 0
 
 echo "== five interleaved pairs: wrk closed-loop maximum, then benchbot open loop at $best/s"
