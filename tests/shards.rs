@@ -113,6 +113,40 @@ fn merge(records: &[PathBuf], out: &Path) -> (i32, String, String) {
     )
 }
 
+/// Compares `record` with the baselines in `<d>/baselines` and writes its PR comment into
+/// `<d>/<name>`: the body, and the targets, operations and metrics its tables name.
+fn comment(d: &Path, record: &Path, name: &str) -> (String, std::collections::BTreeSet<String>) {
+    let out = d.join(name);
+    let (code, _, stderr) = common::run(&[
+        "compare",
+        &record.display().to_string(),
+        "--baseline",
+        &d.join("baselines").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = common::run(&[
+        "publish",
+        "--report",
+        &out.join("latest.json").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--comment-on",
+        "always",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let body = std::fs::read_to_string(out.join("comment.md")).unwrap();
+    let rows: std::collections::BTreeSet<String> = body
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
+        .flat_map(|l| l.trim_start_matches("| ").split(" | ").take(2))
+        .filter(|cell| !cell.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    (body, rows)
+}
+
 fn ops(r: &RunRecord, rep: usize) -> u64 {
     let x = &r.targets[0].operations[0].repetitions[rep];
     x.count + x.errors.values().sum::<u64>()
@@ -186,39 +220,8 @@ fn four_shards_merge_into_the_run_one_process_makes() {
     assert!(stdout.contains("sharded"), "{stdout}");
 
     // Its PR comment reads like the one process's: the same target, operation and metric rows.
-    let comment = |record: &Path, name: &str| {
-        let out = d.join(name);
-        let (code, _, stderr) = common::run(&[
-            "compare",
-            &record.display().to_string(),
-            "--baseline",
-            &d.join("baselines").display().to_string(),
-            "--out",
-            &out.display().to_string(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        let (code, _, stderr) = common::run(&[
-            "publish",
-            "--report",
-            &out.join("latest.json").display().to_string(),
-            "--out",
-            &out.display().to_string(),
-            "--comment-on",
-            "always",
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        let body = std::fs::read_to_string(out.join("comment.md")).unwrap();
-        let rows: std::collections::BTreeSet<String> = body
-            .lines()
-            .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
-            .flat_map(|l| l.trim_start_matches("| ").split(" | ").take(2))
-            .filter(|cell| !cell.trim().is_empty())
-            .map(str::to_owned)
-            .collect();
-        (body, rows)
-    };
-    let (merged_body, merged_rows) = comment(Path::new(&merged_path), "merged-report");
-    let (_, single_rows) = comment(&records(&single, "sharded")[0], "single-report");
+    let (merged_body, merged_rows) = comment(d, Path::new(&merged_path), "merged-report");
+    let (_, single_rows) = comment(d, &records(&single, "sharded")[0], "single-report");
     assert!(merged_body.contains("sharded"), "{merged_body}");
     assert!(!merged_rows.is_empty(), "{merged_body}");
     assert_eq!(merged_rows, single_rows, "{merged_body}");

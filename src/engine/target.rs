@@ -474,15 +474,18 @@ pub async fn run_target(
             }
         }
     }
+    if ctx.cancel.is_cancelled() {
+        if let Some(rv) = &ctx.rendezvous {
+            rv.abort("interrupted");
+        }
+    }
     Ok(session.close().await)
 }
 
-/// A shard that fails tells the others, so that they stop waiting for it.
+/// A shard that fails (or is interrupted) tells the others, so that they stop waiting for it.
 fn abort_rendezvous(ctx: &RunContext, e: EngineError) -> EngineError {
     if let Some(rv) = &ctx.rendezvous {
-        if !matches!(e, EngineError::Rendezvous { .. }) {
-            rv.abort(&e.to_string());
-        }
+        rv.abort(&e.to_string());
     }
     e
 }
