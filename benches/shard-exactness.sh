@@ -43,7 +43,7 @@ duration = "${SECS}s"
 warmup = "1s"
 repetitions = 1
 TOML
-common=(--baselines "$tmp" --no-progress --preflight off --busy-cores 64 --busy-steal 100 --quiet)
+common=(--baselines "$tmp" --on-no-baseline pass --no-progress --preflight off --busy-cores 64 --busy-steal 100 --quiet)
 
 # One process; prints its record's path.
 single() {
