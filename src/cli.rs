@@ -145,12 +145,13 @@ pub struct RunArgs {
     /// already (no managed service); load phases need `--rendezvous`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// With `--shard`: a directory every shard of the run reads and writes (one machine, NFS,
-    /// a shared volume), fresh for each run. Shard 1 sets up alone, each shard loads its part
-    /// of every load phase, shard 1 builds indexes once all parts are in, and every
-    /// repetition starts on all shards at one instant.
-    #[arg(long, value_name = "DIR", requires = "shard")]
-    pub rendezvous: Option<PathBuf>,
+    /// With `--shard`: where the shards of the run meet. A directory every shard reads and
+    /// writes (one machine, NFS, a shared volume), fresh for each run; or `git+URL`, refs of a
+    /// git remote every shard can push to (`BENCHBOT_TOKEN`/`GITHUB_TOKEN` for credentials).
+    /// Shard 1 sets up alone, each shard loads its part of every load phase, shard 1 builds
+    /// indexes once all parts are in, and every repetition starts on all shards at one instant.
+    #[arg(long, value_name = "DIR|git+URL", requires = "shard")]
+    pub rendezvous: Option<String>,
     /// How long a shard waits for the others at a rendezvous step before it fails.
     #[arg(
         long,

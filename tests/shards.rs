@@ -578,3 +578,53 @@ fn shards_meet_to_set_up_once_load_their_parts_and_build_the_index_once() {
     assert_eq!(late[0].0, 3, "{}", late[0].1);
     assert!(late[0].1.contains("shard(s) 2 of 2"), "{}", late[0].1);
 }
+
+#[test]
+fn shards_meet_through_a_git_remote_and_leave_no_refs_behind() {
+    let server = Server::start("1ms");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = write(d, "sharded.toml", &scenario(server.port, 100, 1));
+    let bare = d.join("results.git");
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    git(&["init", "--bare", "-q", &bare.display().to_string()]);
+    let url = format!("git+file://{}", bare.display());
+    for (i, (code, stderr)) in rendezvous_shards(&s, d, Path::new(&url), (&[1, 2], 2), &[])
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(code, 0, "shard {}: {stderr}", i + 1);
+    }
+    let parts: Vec<PathBuf> = (1..=2)
+        .map(|i| records(&d.join(format!("shard-{i}")), "sharded").remove(0))
+        .collect();
+    let (code, merged_path, stderr) = merge(&parts, &d.join("merged"));
+    assert_eq!(code, 0, "{stderr}");
+    let merged = RunRecord::read(Path::new(&merged_path)).unwrap();
+    let m = &merged.targets[0].operations[0].repetitions[0];
+    assert_eq!(ops(&merged, 0) + m.unsent, 200, "{m:?}");
+    // The steps went through the remote: shard 2 fetched the start shard 1 named there.
+    let fetched = git(&[
+        "-C",
+        &d.join("shard-2/.rendezvous.git").display().to_string(),
+        "for-each-ref",
+        "--format=%(refname)",
+    ]);
+    assert!(
+        fetched
+            .lines()
+            .any(|r| r.starts_with("refs/benchbot/rendezvous/")
+                && r.ends_with("/sharded/svc/rep-1/measure/start/shard-1")),
+        "{fetched}"
+    );
+    // Shard 1 deleted the run's refs once it was over.
+    let left = git(&["ls-remote", &bare.display().to_string()]);
+    assert!(left.trim().is_empty(), "{left}");
+}

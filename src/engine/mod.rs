@@ -27,7 +27,7 @@ pub use context::{BusyRule, RunContext};
 pub use live::{Live, LiveOp, LivePhase, LiveTarget, BUCKETS};
 pub use observer::{Observer, PhaseKind, Silent};
 pub use phase::{run_phase, Clock, OpRec, PhaseResult, PhaseSpec, LATE_AFTER};
-pub use rendezvous::Rendezvous;
+pub use rendezvous::{DirStore, Rendezvous, Store};
 pub use run::{prepare_truth, run_scenario, EngineError, ScenarioOutcome};
 pub use sweep::{rep_holds, run_sweep, sweep_levels, SweepOutcome};
 pub use target::{run_target, Measured, Rep, TargetSession};

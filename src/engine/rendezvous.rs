@@ -1,6 +1,8 @@
-//! The rendezvous of a run's shards (`run --shard I/N --rendezvous DIR`): a directory every
-//! shard can read and write (one machine, NFS, a Kubernetes volume), where each shard leaves a
-//! small file when it reaches a step and waits for the others' files.
+//! The rendezvous of a run's shards (`run --shard I/N --rendezvous DIR|git+URL`): a place every
+//! shard can read and write, where each shard leaves a small entry when it reaches a step and
+//! waits for the others' entries. The place is a [`Store`]: a directory (one machine, NFS, a
+//! Kubernetes volume; [`DirStore`]) or, from the command layer, refs of a git remote (an Actions
+//! matrix whose runners share nothing but the repository).
 //!
 //! What it orders, per target: shard 1 runs the untimed setup once while the others wait; every
 //! shard loads its own part of each load phase; shard 1 builds the index (`after`) once every
@@ -8,46 +10,118 @@
 //! instant a little ahead on the wall clock, and every shard starts its measurement then. The
 //! measured windows then differ only by the shards' clock skew (NTP keeps it to milliseconds).
 //!
-//! Files are created once and never overwritten (a hard link of a finished temporary file), so
-//! a directory left from an earlier run is refused instead of passing a barrier early. Each
-//! file's first line names the run (scenario, seed, shard count and the CI run when there is
+//! Entries are created once and never overwritten, so a place left from an earlier run is
+//! refused instead of passing a barrier early. Each entry's first line names the run (scenario, seed, shard count and the CI run when there is
 //! one); a shard of another run in the same directory is an error naming the file. A shard
 //! that fails leaves an `abort` file, and the others stop at their next wait instead of
 //! waiting for it until the timeout.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::{Cancel, EngineError};
 use crate::scenario::Shard;
 use crate::util::file_part;
 
-/// How often a waiting shard looks for the others' files.
-const POLL: Duration = Duration::from_millis(20);
+/// Where the shards' entries live. Entries are named by `/`-separated paths of safe parts.
+/// Calls block (a directory, or a network round trip): the shard waits for nothing else then.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Creates entry `name` with `text`; `Ok(false)` when it exists already (never overwritten).
+    ///
+    /// # Errors
+    /// The store cannot be written, in words.
+    fn create(&self, name: &str, text: &str) -> Result<bool, String>;
+    /// The text of each entry of `names` that exists.
+    ///
+    /// # Errors
+    /// The store cannot be read, in words.
+    fn read(&self, names: &[String]) -> Result<Vec<Option<String>>, String>;
+    /// How long to wait between reads.
+    fn poll(&self) -> Duration;
+    /// How far ahead of the last shard's "ready" the common start is set: time for every shard
+    /// to see it (a few polls).
+    fn ahead(&self) -> Duration;
+    /// The store and entry `name`, for messages.
+    fn describe(&self, name: &str) -> String;
+    /// Removes this run's entries (the leading shard, once the run is over); best effort.
+    fn clear(&self) {}
+}
 
-/// How far ahead of the last shard's "ready" the common start is set: time for every shard to
-/// see it (a few polls) on a slow shared filesystem.
-const START_AHEAD: Duration = Duration::from_millis(400);
+/// A directory: entries are files, created as hard links of finished temporary files.
+#[derive(Debug)]
+pub struct DirStore(pub PathBuf);
+
+impl Store for DirStore {
+    fn create(&self, name: &str, text: &str) -> Result<bool, String> {
+        let path = self.0.join(name);
+        let io = |e: std::io::Error| format!("{}: {e}", path.display());
+        let parent = path.parent().unwrap_or(&self.0);
+        std::fs::create_dir_all(parent).map_err(io)?;
+        let tmp = parent.join(format!(
+            ".{}.tmp.{}",
+            path.file_name().unwrap_or_default().to_string_lossy(),
+            std::process::id()
+        ));
+        std::fs::write(&tmp, text).map_err(io)?;
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    fn read(&self, names: &[String]) -> Result<Vec<Option<String>>, String> {
+        names
+            .iter()
+            .map(|n| {
+                let path = self.0.join(n);
+                match std::fs::read_to_string(&path) {
+                    Ok(t) => Ok(Some(t)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(format!("{}: {e}", path.display())),
+                }
+            })
+            .collect()
+    }
+
+    fn poll(&self) -> Duration {
+        Duration::from_millis(20)
+    }
+
+    fn ahead(&self) -> Duration {
+        Duration::from_millis(400)
+    }
+
+    fn describe(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
 
 /// Where a run's shards meet.
 #[derive(Debug)]
 pub struct Rendezvous {
-    dir: PathBuf,
+    store: Arc<dyn Store>,
     shard: Shard,
     run: String,
     timeout: Duration,
+    /// This shard left an abort entry: its entries stay for the others to read.
+    aborted: std::sync::atomic::AtomicBool,
 }
 
 impl Rendezvous {
-    /// Shard `shard` of the run named by `run` (the same text on every shard), meeting in `dir`;
-    /// a wait longer than `timeout` is an error.
+    /// Shard `shard` of the run named by `run` (the same text on every shard), meeting in
+    /// `store`; a wait longer than `timeout` is an error.
     #[must_use]
-    pub fn new(dir: &Path, shard: Shard, run: &str, timeout: Duration) -> Self {
+    pub fn new(store: Arc<dyn Store>, shard: Shard, run: &str, timeout: Duration) -> Self {
         Self {
-            dir: dir.to_owned(),
+            store,
             shard,
             run: run.replace(['\n', '\r'], " "),
             timeout,
+            aborted: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -83,47 +157,43 @@ impl Rendezvous {
         )
     }
 
-    fn file(&self, step: &str, shard: u32) -> PathBuf {
-        self.dir.join(step).join(format!("shard-{}", shard + 1))
+    fn entry(step: &str, shard: u32) -> String {
+        format!("{step}/shard-{}", shard + 1)
     }
 
-    fn err(&self, message: String) -> EngineError {
-        EngineError::Rendezvous {
-            dir: self.dir.clone(),
-            message,
+    fn err(message: String) -> EngineError {
+        EngineError::Rendezvous { message }
+    }
+
+    /// Leaves this shard's entry for `step`, with `body` after the run line.
+    ///
+    /// # Errors
+    /// The entry exists already (a place of an earlier run), or the store fails.
+    pub fn mark(&self, step: &str, body: &str) -> Result<(), EngineError> {
+        let name = Self::entry(step, self.shard.index);
+        match self.store.create(&name, &format!("{}\n{body}", self.run)) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Self::err(format!(
+                "{} exists already: the rendezvous holds an earlier run's steps; give every run a rendezvous of its own",
+                self.store.describe(&name)
+            ))),
+            Err(e) => Err(Self::err(e)),
         }
     }
 
-    /// Leaves this shard's file for `step`, with `body` after the run line.
-    ///
-    /// # Errors
-    /// The file exists already (a directory of an earlier run), or an I/O error.
-    pub fn mark(&self, step: &str, body: &str) -> Result<(), EngineError> {
-        let path = self.file(step, self.shard.index);
-        let io = |e: std::io::Error| self.err(format!("{}: {e}", path.display()));
-        let parent = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(parent).map_err(io)?;
-        let tmp = parent.join(format!(
-            ".shard-{}.tmp.{}",
-            self.shard.index + 1,
-            std::process::id()
-        ));
-        std::fs::write(&tmp, format!("{}\n{body}", self.run)).map_err(io)?;
-        let linked = std::fs::hard_link(&tmp, &path);
-        let _ = std::fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(self.err(format!(
-                "{} exists already: the directory holds an earlier run's steps; give every run a rendezvous directory of its own",
-                path.display()
-            ))),
-            Err(e) => Err(io(e)),
+    /// The leading shard removes the run's entries once the run is over (stores that keep
+    /// them elsewhere, like a git remote's refs, would otherwise collect them).
+    pub fn finish(&self) {
+        if self.leads() && !self.aborted.load(std::sync::atomic::Ordering::SeqCst) {
+            self.store.clear();
         }
     }
 
     /// Leaves an `abort` file saying why this shard stopped (best effort: the shard is failing
     /// already), so that the others stop waiting for it.
     pub fn abort(&self, why: &str) {
+        self.aborted
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = self.mark("abort", &why.replace(['\n', '\r'], " "));
     }
 
@@ -139,33 +209,33 @@ impl Rendezvous {
         cancel: &Cancel,
     ) -> Result<Vec<String>, EngineError> {
         let deadline = Instant::now() + self.timeout;
+        let names: Vec<String> = shards.iter().map(|&s| Self::entry(step, s)).collect();
         loop {
             self.check_aborts()?;
-            let mut bodies = Vec::with_capacity(shards.len());
-            let mut missing = Vec::new();
-            for &s in shards {
-                match self.read(&self.file(step, s))? {
-                    Some(b) => bodies.push(b),
-                    None => missing.push(s + 1),
-                }
-            }
+            let found = self.read(&names)?;
+            let missing: Vec<String> = shards
+                .iter()
+                .zip(&found)
+                .filter(|(_, f)| f.is_none())
+                .map(|(s, _)| (s + 1).to_string())
+                .collect();
             if missing.is_empty() {
-                return Ok(bodies);
+                return Ok(found.into_iter().flatten().collect());
             }
             if cancel.is_cancelled() {
-                return Err(self.err(format!("interrupted while waiting at {step}")));
+                return Err(Self::err(format!("interrupted while waiting at {step}")));
             }
             if Instant::now() >= deadline {
-                let missing: Vec<String> = missing.iter().map(u32::to_string).collect();
-                return Err(self.err(format!(
-                    "waited {} for shard(s) {} of {} at {step}; is every shard running with the same --rendezvous?",
+                return Err(Self::err(format!(
+                    "waited {} for shard(s) {} of {} at {step} in {}; is every shard running with the same --rendezvous?",
                     crate::util::format_duration(self.timeout),
                     missing.join(", "),
-                    self.shard.count
+                    self.shard.count,
+                    self.store.describe("")
                 )));
             }
             tokio::select! {
-                () = tokio::time::sleep(POLL) => {}
+                () = tokio::time::sleep(self.store.poll()) => {}
                 () = cancel.cancelled() => {}
             }
         }
@@ -223,15 +293,15 @@ impl Rendezvous {
         self.mark(&ready, "")?;
         let at_ns: u128 = if self.leads() {
             self.wait_all(&ready, cancel).await?;
-            let at = unix_ns(SystemTime::now()) + START_AHEAD.as_nanos();
+            let at = unix_ns(SystemTime::now()) + self.store.ahead().as_nanos();
             self.mark(&start, &at.to_string())?;
             at
         } else {
             let body = self.wait(&start, &[0], cancel).await?.remove(0);
             body.trim().parse().map_err(|_| {
-                self.err(format!(
+                Self::err(format!(
                     "{}: `{}` is not a start instant",
-                    self.file(&start, 0).display(),
+                    self.store.describe(&Self::entry(&start, 0)),
                     crate::util::prefix(body.trim(), 40)
                 ))
             })?
@@ -247,32 +317,36 @@ impl Rendezvous {
         Ok(())
     }
 
-    /// The body of a shard's file, `None` when it is not there yet.
-    fn read(&self, path: &Path) -> Result<Option<String>, EngineError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(self.err(format!("{}: {e}", path.display()))),
-        };
-        let (run, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
-        if run != self.run {
-            return Err(self.err(format!(
-                "{} belongs to another run ({}), not to this one ({}); give every run a rendezvous directory of its own",
-                path.display(),
-                crate::util::log_safe(crate::util::prefix(run, 120)),
-                self.run
-            )));
-        }
-        Ok(Some(body.to_owned()))
+    /// The bodies of entries `names`, `None` for those not there yet.
+    fn read(&self, names: &[String]) -> Result<Vec<Option<String>>, EngineError> {
+        let texts = self.store.read(names).map_err(Self::err)?;
+        names
+            .iter()
+            .zip(texts)
+            .map(|(name, text)| {
+                let Some(text) = text else { return Ok(None) };
+                let (run, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+                if run != self.run {
+                    return Err(Self::err(format!(
+                        "{} belongs to another run ({}), not to this one ({}); give every run a rendezvous of its own",
+                        self.store.describe(name),
+                        crate::util::log_safe(crate::util::prefix(run, 120)),
+                        self.run
+                    )));
+                }
+                Ok(Some(body.to_owned()))
+            })
+            .collect()
     }
 
     fn check_aborts(&self) -> Result<(), EngineError> {
-        for s in 0..self.shard.count {
-            if s == self.shard.index {
-                continue;
-            }
-            if let Some(why) = self.read(&self.file("abort", s))? {
-                return Err(self.err(format!(
+        let others: Vec<u32> = (0..self.shard.count)
+            .filter(|&s| s != self.shard.index)
+            .collect();
+        let names: Vec<String> = others.iter().map(|&s| Self::entry("abort", s)).collect();
+        for (s, why) in others.iter().zip(self.read(&names)?) {
+            if let Some(why) = why {
+                return Err(Self::err(format!(
                     "shard {}/{} stopped: {}",
                     s + 1,
                     self.shard.count,
@@ -291,13 +365,18 @@ fn unix_ns(t: SystemTime) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn shard(i: u32, n: u32) -> Shard {
         Shard { index: i, count: n }
     }
 
+    fn store(dir: &Path) -> Arc<dyn Store> {
+        Arc::new(DirStore(dir.to_owned()))
+    }
+
     fn rv(dir: &Path, i: u32, n: u32) -> Rendezvous {
-        Rendezvous::new(dir, shard(i, n), "run a", Duration::from_secs(10))
+        Rendezvous::new(store(dir), shard(i, n), "run a", Duration::from_secs(10))
     }
 
     #[tokio::test]
@@ -390,7 +469,12 @@ mod tests {
         a.mark("setup", "").unwrap();
         let again = rv(dir.path(), 0, 2).join().unwrap_err().to_string();
         assert!(again.contains("exists already"), "{again}");
-        let other = Rendezvous::new(dir.path(), shard(1, 2), "run b", Duration::from_secs(5));
+        let other = Rendezvous::new(
+            store(dir.path()),
+            shard(1, 2),
+            "run b",
+            Duration::from_secs(5),
+        );
         let e = other
             .wait("setup", &[0], &Cancel::new())
             .await
@@ -414,7 +498,12 @@ mod tests {
         );
         assert!(!e.contains('\n'), "{e}");
         let dir = tempfile::tempdir().unwrap();
-        let short = Rendezvous::new(dir.path(), shard(0, 2), "r", Duration::from_millis(50));
+        let short = Rendezvous::new(
+            store(dir.path()),
+            shard(0, 2),
+            "r",
+            Duration::from_millis(50),
+        );
         let e = short
             .barrier("load-1", &Cancel::new())
             .await

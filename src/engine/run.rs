@@ -35,11 +35,8 @@ pub enum EngineError {
     },
     #[error("{0}")]
     Unsupported(String),
-    #[error("rendezvous {}: {message}", dir.display())]
-    Rendezvous {
-        dir: std::path::PathBuf,
-        message: String,
-    },
+    #[error("rendezvous: {message}")]
+    Rendezvous { message: String },
 }
 
 /// What a scenario run produced.

@@ -13,7 +13,7 @@ mod push;
 mod select;
 mod store;
 
-pub use push::{PushOutcome, PushSettings};
+pub use push::{callbacks, redact, PushOutcome, PushSettings};
 pub use select::{select_baseline, BaselineSelection};
 pub use store::{
     record_path, Appended, History, HistoryError, Records, Skipped, Stored, DEFAULT_BRANCH,

@@ -49,7 +49,9 @@ enum Attempt {
     Rejected(String),
 }
 
-fn callbacks(token: Option<&str>) -> RemoteCallbacks<'_> {
+/// Credentials for a remote: the token as `x-access-token`, offered once.
+#[must_use]
+pub fn callbacks(token: Option<&str>) -> RemoteCallbacks<'_> {
     let mut cb = RemoteCallbacks::new();
     let mut asked = false;
     cb.credentials(move |_url, _user, _allowed| {

@@ -83,7 +83,7 @@ pub fn execute(
     let cancel = Cancel::new();
     rt.spawn(super::signals::signals(cancel.clone()));
     let mut ctx = context(args, &settings, cancel.clone(), printer)?;
-    if !meet(&mut ctx, &settings, &scenarios, printer) {
+    if !meet(&mut ctx, &settings, &scenarios, (&gh, args), printer) {
         return Ok(ExitStatus::Failure);
     }
     let history = args
@@ -105,11 +105,6 @@ pub fn execute(
         printer,
     };
     let mut outcome = Outcome::default();
-    if let Some(at) = settings.start_at {
-        if !wait_until(at, &cancel, printer) {
-            return Ok(ExitStatus::Failure);
-        }
-    }
     let mut comparisons = runner.all(scenarios, &mut suite, &mut outcome)?;
     crate::cmd::judging::accept_by_label(
         &mut comparisons,
@@ -118,6 +113,9 @@ pub fn execute(
         printer,
     );
     drop(runner);
+    if let Some(r) = &ctx.rendezvous {
+        r.finish();
+    }
     rt.shutdown_background();
     if cancel.is_cancelled() {
         outcome.fail();
@@ -318,26 +316,34 @@ pub(crate) fn context(
     })
 }
 
-/// Joins the shards' rendezvous (`--rendezvous`) before anything runs; `false` (after an
-/// error) when its directory is an earlier run's or cannot be written.
+/// Joins the shards' rendezvous (`--rendezvous`) and waits for `--start-at`; `false` (after
+/// an error) when the rendezvous is an earlier run's or cannot be written, or when the start
+/// is past.
 fn meet(
     ctx: &mut RunContext,
     settings: &Settings,
     scenarios: &[Scenario],
+    (gh, args): (&Context, &RunArgs),
     printer: &Printer,
 ) -> bool {
-    ctx.rendezvous = rendezvous(settings, scenarios);
-    match ctx
+    match rendezvous(settings, scenarios, gh, &args.output.out) {
+        Ok(r) => ctx.rendezvous = r,
+        Err(e) => {
+            printer.error(&format!("--rendezvous: {e}"));
+            return false;
+        }
+    }
+    if let Some(Err(e)) = ctx
         .rendezvous
         .as_deref()
         .map(crate::engine::Rendezvous::join)
     {
-        Some(Err(e)) => {
-            printer.error(&e.to_string());
-            false
-        }
-        _ => true,
+        printer.error(&e.to_string());
+        return false;
     }
+    settings
+        .start_at
+        .is_none_or(|at| wait_until(at, &ctx.cancel, printer))
 }
 
 /// Where the shards of this run meet, named by what every shard of one run shares: the shard
@@ -345,9 +351,14 @@ fn meet(
 fn rendezvous(
     settings: &Settings,
     scenarios: &[Scenario],
-) -> Option<std::sync::Arc<crate::engine::Rendezvous>> {
+    gh: &Context,
+    out: &std::path::Path,
+) -> Result<Option<std::sync::Arc<crate::engine::Rendezvous>>, String> {
     use sha2::Digest as _;
-    let ((dir, timeout), shard) = (settings.rendezvous.as_ref()?, settings.shard?);
+    let (Some((place, timeout)), Some(shard)) = (settings.rendezvous.as_ref(), settings.shard)
+    else {
+        return Ok(None);
+    };
     let mut digest = sha2::Sha256::new();
     for s in scenarios {
         digest.update(s.source_digest.as_bytes());
@@ -364,9 +375,10 @@ fn rendezvous(
         &crate::util::hex(&digest.finalize())[..12],
         crate::util::prefix(&ci, 40)
     );
-    Some(std::sync::Arc::new(crate::engine::Rendezvous::new(
-        dir, shard, &run, *timeout,
-    )))
+    let store = super::meeting::store(place, &run, gh.token.clone(), &out.join(".rendezvous.git"))?;
+    Ok(Some(std::sync::Arc::new(crate::engine::Rendezvous::new(
+        store, shard, &run, *timeout,
+    ))))
 }
 
 /// What every record of a run shares.

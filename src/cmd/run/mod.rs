@@ -7,6 +7,7 @@
 mod assemble;
 pub(crate) mod execute;
 mod flow;
+mod meeting;
 mod metrics;
 mod settings;
 mod signals;

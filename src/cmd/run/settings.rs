@@ -31,8 +31,8 @@ pub struct Settings {
     pub shard: Option<Shard>,
     /// When the first scenario starts.
     pub start_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Where the shards meet, and how long a shard waits there.
-    pub rendezvous: Option<(PathBuf, Duration)>,
+    /// Where the shards meet (a directory or `git+URL`), and how long a shard waits there.
+    pub rendezvous: Option<(String, Duration)>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -115,8 +115,8 @@ impl Settings {
             })
             .transpose()?;
         let rendezvous = match &args.rendezvous {
-            Some(dir) => Some((
-                dir.clone(),
+            Some(place) => Some((
+                place.clone(),
                 Dur::parse(&args.rendezvous_timeout)
                     .map_err(|e| anyhow::anyhow!("--rendezvous-timeout: {e}"))?
                     .get(),
