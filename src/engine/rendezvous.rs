@@ -189,7 +189,7 @@ impl Rendezvous {
         }
     }
 
-    /// Leaves an `abort` file saying why this shard stopped (best effort: the shard is failing
+    /// Leaves an `abort` entry saying why this shard stopped (best effort: the shard is failing
     /// already), so that the others stop waiting for it.
     pub fn abort(&self, why: &str) {
         self.aborted
@@ -197,11 +197,11 @@ impl Rendezvous {
         let _ = self.mark("abort", &why.replace(['\n', '\r'], " "));
     }
 
-    /// Waits until every shard in `shards` has left its file for `step`; their bodies, in the
+    /// Waits until every shard in `shards` has left its entry for `step`; their bodies, in the
     /// order of `shards`.
     ///
     /// # Errors
-    /// A shard aborted, a file of another run, the timeout, or cancellation.
+    /// A shard aborted, an entry of another run, the timeout, or cancellation.
     pub async fn wait(
         &self,
         step: &str,
@@ -262,7 +262,7 @@ impl Rendezvous {
     /// Runs `lead` on shard 1 only and has the others wait until it is done; `step` names it.
     ///
     /// # Errors
-    /// What `lead` returns (after an abort file), or see [`Rendezvous::wait`].
+    /// What `lead` returns, or see [`Rendezvous::wait`].
     pub async fn once<T, F>(
         &self,
         step: &str,
@@ -283,11 +283,12 @@ impl Rendezvous {
     }
 
     /// Every shard reports ready at `step`; shard 1, once all are, names a start instant a
-    /// little ahead; every shard returns at that instant of its own clock.
+    /// little ahead; every shard returns at that instant of its own clock, or as soon as it can
+    /// when it learnt of the instant too late: then with how late it is.
     ///
     /// # Errors
     /// See [`Rendezvous::wait`]; a start instant that does not read as one.
-    pub async fn start(&self, step: &str, cancel: &Cancel) -> Result<(), EngineError> {
+    pub async fn start(&self, step: &str, cancel: &Cancel) -> Result<Duration, EngineError> {
         let ready = format!("{step}/ready");
         let start = format!("{step}/start");
         self.mark(&ready, "")?;
@@ -307,14 +308,16 @@ impl Rendezvous {
             })?
         };
         let now = unix_ns(SystemTime::now());
+        let nanos = |n: u128| Duration::from_nanos(u64::try_from(n).unwrap_or(u64::MAX));
         if at_ns > now {
-            let left = Duration::from_nanos(u64::try_from(at_ns - now).unwrap_or(u64::MAX));
             tokio::select! {
-                () = tokio::time::sleep(left) => {}
+                () = tokio::time::sleep(nanos(at_ns - now)) => {}
                 () = cancel.cancelled() => {}
             }
+            Ok(Duration::ZERO)
+        } else {
+            Ok(nanos(now - at_ns))
         }
-        Ok(())
     }
 
     /// The bodies of entries `names`, `None` for those not there yet.
@@ -459,6 +462,20 @@ mod tests {
                 at - e
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_shard_that_learns_the_start_too_late_says_by_how_much() {
+        let dir = tempfile::tempdir().unwrap();
+        let past = unix_ns(SystemTime::now()) - 1_000_000_000;
+        rv(dir.path(), 0, 2)
+            .mark("s/t/rep-1/start", &past.to_string())
+            .unwrap();
+        let late = rv(dir.path(), 1, 2)
+            .start("s/t/rep-1", &Cancel::new())
+            .await
+            .unwrap();
+        assert!(late >= Duration::from_millis(1000), "{late:?}");
     }
 
     #[tokio::test]

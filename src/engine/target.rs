@@ -154,7 +154,16 @@ impl<'a> TargetSession<'a> {
                 rep,
                 "measure",
             );
-            rv.start(&step, &self.ctx.cancel).await?;
+            let late = rv.start(&step, &self.ctx.cancel).await?;
+            if late > Duration::from_millis(100) {
+                observer.note(&format!(
+                    "{}/{} repetition {}: this shard learnt the common start {:.0} ms after it and started late; its window is shifted by that much",
+                    scenario.name,
+                    self.plan.name,
+                    rep + 1,
+                    late.as_secs_f64() * 1e3
+                ));
+            }
         }
         let sampler = Sampler::start(
             rep + 1,
