@@ -475,7 +475,7 @@ mod tests {
             .start("s/t/rep-1", &Cancel::new())
             .await
             .unwrap();
-        assert!(late >= Duration::from_millis(1000), "{late:?}");
+        assert!(late >= Duration::from_secs(1), "{late:?}");
     }
 
     #[tokio::test]
