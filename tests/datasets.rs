@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use benchbot::dataset::{Access, Graph, Keys};
-use common::services::{free_port, output, postgres, psql, services, start};
+use benchbot::dataset::{Access, Keys};
+use common::services::{edge_sums, free_port, output, postgres, psql, services, start};
 use common::{first_record, root, run, run_scenario, write};
 use serde_json::Value;
 
@@ -296,19 +296,7 @@ repetitions = 1
     assert_eq!(errors(op(&rec, "redis", "lookup")), 0);
 
     // The edges in PostgreSQL are exactly the generator's, in content and multiplicity.
-    let graph = Graph {
-        seed: 77,
-        nodes: 3000,
-        degree: 5,
-        targets: Access::Zipf(benchbot::util::Zipf::new(3000, 0.9).unwrap()),
-    };
-    let (mut sum, mut sq) = (0u128, 0u128);
-    for e in 0..graph.edges() {
-        let (a, b) = graph.edge(e);
-        let x = u128::from(a) * 100_003 + u128::from(b);
-        sum += x;
-        sq += x * x % 1_000_000_007;
-    }
+    let (sum, sq) = edge_sums(77, 3000, 5);
     let psql = |q: &str| psql(pg_port, q);
     assert_eq!(psql("SELECT count(*) FROM edges"), "15000");
     assert_eq!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use benchbot::ingest::{parse, parse_with, Format, Kind, ParseOptions};
@@ -165,23 +165,6 @@ fn samples(n: usize, mean: f64) -> Vec<f64> {
         .collect()
 }
 
-fn pytest_json(dir: &Path, name: &str, data: &[f64]) -> PathBuf {
-    let secs: Vec<f64> = data.iter().map(|ns| ns / 1e9).collect();
-    write(
-        dir,
-        name,
-        &serde_json::json!({
-            "machine_info": {"node": "ci"},
-            "benchmarks": [{
-                "name": "test_parse",
-                "fullname": "bench.py::test_parse",
-                "stats": {"mean": 0.0, "stddev": 0.0, "rounds": data.len(), "data": secs}
-            }]
-        })
-        .to_string(),
-    )
-}
-
 /// Thousands of samples: one repetition with every sample in its histogram, and their exact
 /// mean, deviation and count, from which the comparison runs Welch's test as it would on the
 /// raw samples.
@@ -191,18 +174,13 @@ fn many_samples_are_stored_compactly_and_judged_exactly() {
     let base = samples(5000, 100_000.0);
     let slower: Vec<f64> = base.iter().map(|v| v * 1.10).collect();
     let ingest = |name: &str, data: &[f64]| {
-        let f = pytest_json(dir.path(), &format!("{name}.json"), data);
-        let out = dir.path().join(name);
-        let (code, _, stderr) = run(&[
-            "ingest",
-            f.to_str().unwrap(),
-            "--scenario",
-            "py",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        records(&out, "py").pop().unwrap()
+        let secs: Vec<f64> = data.iter().map(|ns| ns / 1e9).collect();
+        common::ingest_pytest(
+            dir.path(),
+            &format!("{name}.json"),
+            "bench.py::test_parse",
+            &secs,
+        )
     };
     let (a, b) = (ingest("a", &base), ingest("b", &slower));
     let size = std::fs::metadata(&a).unwrap().len();

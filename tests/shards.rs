@@ -57,41 +57,58 @@ fn scenario(port: u16, rate: u32, repetitions: u32) -> String {
     )
 }
 
-/// Runs `n` shards of `scenario` at once, each into `<dir>/shard-<i>`; returns their records.
-fn shards(scenario: &Path, dir: &Path, n: u32, start_at: Option<&str>) -> Vec<PathBuf> {
-    let children: Vec<(u32, Child)> = (1..=n)
+/// Runs shards `which` of `n` of `scenario` at once, each into `<dir>/shard-<i>` with the
+/// arguments `extra`; their exit codes and standard errors.
+fn run_shards(
+    scenario: &Path,
+    dir: &Path,
+    (which, n): (&[u32], u32),
+    extra: &[String],
+) -> Vec<(i32, String)> {
+    let children: Vec<Child> = which
+        .iter()
         .map(|i| {
-            let out = dir.join(format!("shard-{i}"));
-            let mut run = Run::new(scenario, &out, &dir.join("none")).args([
-                "--shard".to_owned(),
-                format!("{i}/{n}"),
-                "--busy-cores".to_owned(),
-                "64".to_owned(),
-                "--busy-steal".to_owned(),
-                "100".to_owned(),
-                "--preflight".to_owned(),
-                "off".to_owned(),
-            ]);
-            if let Some(at) = start_at {
-                run = run.args(["--start-at", at]);
-            }
-            let child = run
+            Run::new(scenario, &dir.join(format!("shard-{i}")), &dir.join("none"))
+                .args(["--shard", &format!("{i}/{n}")])
+                .args([
+                    "--busy-cores",
+                    "64",
+                    "--busy-steal",
+                    "100",
+                    "--preflight",
+                    "off",
+                ])
+                .args(extra)
                 .std()
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
-                .unwrap();
-            (i, child)
+                .unwrap()
         })
         .collect();
-    for (i, c) in children {
-        let o = c.wait_with_output().unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "shard {i}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+    children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Runs `n` shards of `scenario` at once, each into `<dir>/shard-<i>`; returns their records.
+fn shards(scenario: &Path, dir: &Path, n: u32, start_at: Option<&str>) -> Vec<PathBuf> {
+    let extra: Vec<String> = start_at
+        .map(|at| vec!["--start-at".to_owned(), at.to_owned()])
+        .unwrap_or_default();
+    let all: Vec<u32> = (1..=n).collect();
+    for (i, (code, stderr)) in run_shards(scenario, dir, (&all, n), &extra)
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(code, 0, "shard {}: {stderr}", i + 1);
     }
     (1..=n)
         .map(|i| records(&dir.join(format!("shard-{i}")), "sharded").remove(0))
@@ -399,47 +416,17 @@ repetitions = 2
     )
 }
 
-/// Runs shards `which` of `n` with a rendezvous directory, each into `<dir>/shard-<i>`; their
-/// exit codes and standard errors.
+/// Runs shards `which` of `n` meeting at `rendezvous`; their exit codes and standard errors.
 fn rendezvous_shards(
     scenario: &Path,
     dir: &Path,
     rendezvous: &Path,
-    (which, n): (&[u32], u32),
+    which: (&[u32], u32),
     extra: &[&str],
 ) -> Vec<(i32, String)> {
-    let children: Vec<Child> = which
-        .iter()
-        .map(|i| {
-            Run::new(scenario, &dir.join(format!("shard-{i}")), &dir.join("none"))
-                .args(["--shard", &format!("{i}/{n}"), "--rendezvous"])
-                .args([rendezvous])
-                .args([
-                    "--busy-cores",
-                    "64",
-                    "--busy-steal",
-                    "100",
-                    "--preflight",
-                    "off",
-                ])
-                .args(extra)
-                .std()
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    children
-        .into_iter()
-        .map(|c| {
-            let o = c.wait_with_output().unwrap();
-            (
-                o.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&o.stderr).into_owned(),
-            )
-        })
-        .collect()
+    let mut args = vec!["--rendezvous".to_owned(), rendezvous.display().to_string()];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    run_shards(scenario, dir, which, &args)
 }
 
 #[test]
@@ -475,18 +462,7 @@ fn shards_meet_to_set_up_once_load_their_parts_and_build_the_index_once() {
 
     // Every edge once: set up once (a later DROP TABLE would lose rows), each part loaded
     // once, the index built once (a second CREATE INDEX would have failed).
-    let graph = benchbot::dataset::Graph {
-        seed: 77,
-        nodes: 3000,
-        degree: 5,
-        targets: benchbot::dataset::Access::Zipf(benchbot::util::Zipf::new(3000, 0.9).unwrap()),
-    };
-    let sum: u128 = (0..graph.edges())
-        .map(|e| {
-            let (a, b) = graph.edge(e);
-            u128::from(a) * 100_003 + u128::from(b)
-        })
-        .sum();
+    let (sum, _) = common::services::edge_sums(77, 3000, 5);
     assert_eq!(
         psql("SELECT count(*) FROM setups"),
         "1",

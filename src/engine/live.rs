@@ -278,22 +278,35 @@ fn render_targets(o: &mut String, targets: &[Arc<LiveTarget>]) {
     }
 }
 
-/// Counters and the latency histogram, per operation.
-fn render_ops(o: &mut String, ops: &[Arc<LiveOp>]) {
-    head(
-        o,
-        "benchbot_requests_total",
-        "counter",
-        "Completed operations, failed ones included.",
-    );
+/// One counter, a sample per operation.
+fn counter(
+    o: &mut String,
+    (name, help): (&str, &str),
+    ops: &[Arc<LiveOp>],
+    value: impl Fn(&LiveOp) -> &AtomicU64,
+) {
+    head(o, name, "counter", help);
     for x in ops {
         let _ = writeln!(
             o,
-            "benchbot_requests_total{{{}}} {}",
+            "{name}{{{}}} {}",
             ol(x),
-            x.requests.load(Ordering::Relaxed)
+            value(x).load(Ordering::Relaxed)
         );
     }
+}
+
+/// Counters and the latency histogram, per operation.
+fn render_ops(o: &mut String, ops: &[Arc<LiveOp>]) {
+    counter(
+        o,
+        (
+            "benchbot_requests_total",
+            "Completed operations, failed ones included.",
+        ),
+        ops,
+        |x| &x.requests,
+    );
     head(
         o,
         "benchbot_errors_total",
@@ -313,20 +326,15 @@ fn render_ops(o: &mut String, ops: &[Arc<LiveOp>]) {
             }
         }
     }
-    head(
+    counter(
         o,
-        "benchbot_late_sends_total",
-        "counter",
-        "Open loop: sends more than 1 ms after their intended time.",
+        (
+            "benchbot_late_sends_total",
+            "Open loop: sends more than 1 ms after their intended time.",
+        ),
+        ops,
+        |x| &x.late,
     );
-    for x in ops {
-        let _ = writeln!(
-            o,
-            "benchbot_late_sends_total{{{}}} {}",
-            ol(x),
-            x.late.load(Ordering::Relaxed)
-        );
-    }
     head(
         o,
         "benchbot_latency_seconds",

@@ -209,10 +209,26 @@ impl Rendezvous {
         cancel: &Cancel,
     ) -> Result<Vec<String>, EngineError> {
         let deadline = Instant::now() + self.timeout;
-        let names: Vec<String> = shards.iter().map(|&s| Self::entry(step, s)).collect();
+        // The others' abort entries are read with the step's, in one read of the store.
+        let others: Vec<u32> = (0..self.shard.count)
+            .filter(|&s| s != self.shard.index)
+            .collect();
+        let names: Vec<String> = shards
+            .iter()
+            .map(|&s| Self::entry(step, s))
+            .chain(others.iter().map(|&s| Self::entry("abort", s)))
+            .collect();
         loop {
-            self.check_aborts()?;
-            let found = self.read(&names)?;
+            let mut found = self.read(&names)?;
+            let aborts = found.split_off(shards.len());
+            if let Some((s, why)) = others.iter().zip(aborts).find_map(|(s, w)| Some((s, w?))) {
+                return Err(Self::err(format!(
+                    "shard {}/{} stopped: {}",
+                    s + 1,
+                    self.shard.count,
+                    crate::util::log_safe(crate::util::prefix(&why, 300))
+                )));
+            }
             let missing: Vec<String> = shards
                 .iter()
                 .zip(&found)
@@ -340,24 +356,6 @@ impl Rendezvous {
                 Ok(Some(body.to_owned()))
             })
             .collect()
-    }
-
-    fn check_aborts(&self) -> Result<(), EngineError> {
-        let others: Vec<u32> = (0..self.shard.count)
-            .filter(|&s| s != self.shard.index)
-            .collect();
-        let names: Vec<String> = others.iter().map(|&s| Self::entry("abort", s)).collect();
-        for (s, why) in others.iter().zip(self.read(&names)?) {
-            if let Some(why) = why {
-                return Err(Self::err(format!(
-                    "shard {}/{} stopped: {}",
-                    s + 1,
-                    self.shard.count,
-                    crate::util::log_safe(crate::util::prefix(&why, 300))
-                )));
-            }
-        }
-        Ok(())
     }
 }
 

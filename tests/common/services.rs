@@ -106,3 +106,23 @@ pub fn psql(port: u16, query: &str) -> String {
         query,
     ]))
 }
+
+/// A power-law graph of the generator (`distribution = "power-law"`) as the tests write it into
+/// PostgreSQL: the sum over its edges of `src · 100003 + dst`, and of its squares each modulo
+/// 1,000,000,007, as the SQL checks compute them.
+pub fn edge_sums(seed: u64, nodes: u64, degree: u32) -> (u128, u128) {
+    let graph = benchbot::dataset::Graph {
+        seed,
+        nodes,
+        degree,
+        targets: benchbot::dataset::Access::Zipf(benchbot::util::Zipf::new(nodes, 0.9).unwrap()),
+    };
+    let (mut sum, mut sq) = (0u128, 0u128);
+    for e in 0..graph.edges() {
+        let (a, b) = graph.edge(e);
+        let x = u128::from(a) * 100_003 + u128::from(b);
+        sum += x;
+        sq += x * x % 1_000_000_007;
+    }
+    (sum, sq)
+}

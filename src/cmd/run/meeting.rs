@@ -78,11 +78,14 @@ impl GitStore {
         format!("{} ({what}): {}", redact(&self.url), e.message())
     }
 
+    fn remote<'r>(&self, repo: &'r Repository) -> Result<git2::Remote<'r>, String> {
+        repo.remote_anonymous(&self.url)
+            .map_err(|e| self.fail("remote", &e))
+    }
+
     /// This run's refs on the remote, with their commits.
     fn list(&self, repo: &Repository) -> Result<Vec<(String, git2::Oid)>, String> {
-        let mut remote = repo
-            .remote_anonymous(&self.url)
-            .map_err(|e| self.fail("remote", &e))?;
+        let mut remote = self.remote(repo)?;
         let conn = remote
             .connect_auth(
                 git2::Direction::Fetch,
@@ -101,9 +104,7 @@ impl GitStore {
 
     /// Pushes `refspecs`; the remote's refusals, by ref.
     fn push(&self, repo: &Repository, refspecs: &[String]) -> Result<Vec<String>, String> {
-        let mut remote = repo
-            .remote_anonymous(&self.url)
-            .map_err(|e| self.fail("remote", &e))?;
+        let mut remote = self.remote(repo)?;
         let refused = std::cell::RefCell::new(Vec::new());
         let mut cb = callbacks(self.token.as_deref());
         cb.push_update_reference(|name, status| {
@@ -177,9 +178,7 @@ impl Store for GitStore {
             })
             .collect();
         if !missing.is_empty() {
-            let mut remote = repo
-                .remote_anonymous(&self.url)
-                .map_err(|e| self.fail("remote", &e))?;
+            let mut remote = self.remote(&repo)?;
             let mut opts = FetchOptions::new();
             opts.remote_callbacks(callbacks(self.token.as_deref()));
             remote
